@@ -1,0 +1,274 @@
+// Package arch is the one contract between the per-architecture decoders
+// (arch/x86, arch/arm64, arch/ppc64) and the shared checker.
+//
+// A decoder says what an instruction is (its Kind) and what it does to the
+// stack (its StackOps). It never decides what is allowed: the checker does.
+// An Arch is mostly data (registers, the state at function entry, how branch
+// relocations are biased) plus one decode function.
+//
+// Register numbers are per architecture and are the numbers printed in
+// diagnostics ("reg1[3]=-1+0"); on x86-64 they are objtool's CFI numbers.
+package arch
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// These are the errors a Decode function returns, wrapped with detail.
+var (
+	// ErrTruncated means the bytes ran out in the middle of an instruction.
+	ErrTruncated = errors.New("truncated instruction")
+	// ErrUnknown means the bytes are not an instruction the decoder knows.
+	ErrUnknown = errors.New("unknown instruction")
+)
+
+// A Kind classifies an instruction for control flow. Its values follow
+// objtool's enum insn_type, plus the kinds the link-register architectures
+// need (pointer authentication).
+type Kind uint8
+
+// The instruction kinds. The zero value, Other, has no control-flow effect.
+const (
+	Other           Kind = iota // no control-flow effect
+	JumpCond                    // conditional direct jump
+	Jump                        // unconditional direct jump
+	JumpDynamic                 // jump through a register or memory
+	JumpDynamicCond             // conditional jump through a register
+	Call                        // direct call
+	CallDynamic                 // call through a register or memory
+	Return                      // return to the caller
+	ContextSwitch               // syscall, sysret, iret, eret, rfid: leaves the function's frame model
+	Bug                         // ud2, brk #0x800, trap: a dead end unless annotated or tabled as a warning
+	Nop                         // does nothing
+	Stac                        // x86 stac: user access enabled
+	Clac                        // x86 clac: user access disabled
+	Std                         // x86 std: direction flag set
+	Cld                         // x86 cld: direction flag cleared
+	Trap                        // int3 and the like: never returns here, not a BUG
+	Endbr                       // x86 endbr64: an indirect-branch landing pad
+	SignRA                      // arm64 paciasp/pacibsp: the return address becomes signed
+	AuthRA                      // arm64 autiasp/autibsp: the return address is authenticated
+	TrapCond                    // conditional trap (ppc tdnei): falls through
+	numKinds
+)
+
+var kindNames = [numKinds]string{
+	Other: "other", JumpCond: "jump-cond", Jump: "jump", JumpDynamic: "jump-dynamic",
+	JumpDynamicCond: "jump-dynamic-cond", Call: "call", CallDynamic: "call-dynamic",
+	Return: "return", ContextSwitch: "context-switch", Bug: "bug", Nop: "nop",
+	Stac: "stac", Clac: "clac", Std: "std", Cld: "cld", Trap: "trap", Endbr: "endbr",
+	SignRA: "sign-ra", AuthRA: "auth-ra", TrapCond: "trap-cond",
+}
+
+// String returns the kind's short name, or "Kind(n)" for an unknown value.
+func (k Kind) String() string {
+	if k < numKinds {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// kindFlags holds the control-flow properties of each kind.
+var kindFlags = [numKinds]uint8{
+	JumpCond: flagJump | flagStatic, Jump: flagJump | flagStatic,
+	JumpDynamic: flagJump | flagDynamic, JumpDynamicCond: flagJump | flagDynamic,
+	Call: flagCall | flagStatic, CallDynamic: flagCall | flagDynamic,
+}
+
+const (
+	flagJump uint8 = 1 << iota
+	flagCall
+	flagStatic
+	flagDynamic
+)
+
+func (k Kind) has(f uint8) bool { return k < numKinds && kindFlags[k]&f == f }
+
+// IsJump reports whether k is any jump, direct or dynamic.
+func (k Kind) IsJump() bool { return k.has(flagJump) }
+
+// IsStaticJump reports whether k is a direct jump, conditional or not.
+func (k Kind) IsStaticJump() bool { return k.has(flagJump | flagStatic) }
+
+// IsDynamicJump reports whether k jumps through a register or memory.
+func (k Kind) IsDynamicJump() bool { return k.has(flagJump | flagDynamic) }
+
+// IsCall reports whether k is a call, direct or dynamic.
+func (k Kind) IsCall() bool { return k.has(flagCall) }
+
+// A Reg is an architecture-defined register number. Every value below the
+// Arch's NumRegs names a real register (on x86-64, 0 is %rax), so "no
+// register" is said by an operand's type, never by a Reg value.
+type Reg uint8
+
+// A SrcType says where a stack operation's value comes from (objtool's
+// enum op_src_type).
+type SrcType uint8
+
+// The source types.
+const (
+	SrcReg         SrcType = iota // the value of Reg
+	SrcRegIndirect                // memory at Reg+Off
+	SrcConst                      // a constant
+	SrcPop                        // popped from the stack
+	SrcPopF                       // flags popped from the stack
+	SrcAdd                        // Reg+Off, or Reg plus register Index when HasIndex
+	SrcAnd                        // Reg&Off (stack realignment)
+)
+
+// A DstType says where a stack operation's value goes (objtool's enum
+// op_dest_type).
+type DstType uint8
+
+// The destination types.
+const (
+	DstReg         DstType = iota // register Reg
+	DstRegIndirect                // memory at Reg+Off
+	DstMem                        // other memory
+	DstPush                       // pushed on the stack
+	DstPushF                      // flags pushed on the stack
+)
+
+// A Src is the source side of a StackOp.
+type Src struct {
+	Type SrcType
+	Reg  Reg
+	// Index is a second register added to Reg (x86 add %reg,%rsp), valid when
+	// HasIndex is set; Off is then unused.
+	Index    Reg
+	HasIndex bool
+	Off      int64
+}
+
+// A Dst is the destination side of a StackOp.
+type Dst struct {
+	Type DstType
+	Reg  Reg
+	Off  int64
+}
+
+// A StackOp is one effect of an instruction on the stack or on a register
+// that the stack state tracks (objtool's struct stack_op).
+type StackOp struct {
+	Dst Dst
+	Src Src
+}
+
+// MaxOps is the most stack operations one instruction carries.
+const MaxOps = 4
+
+// An Insn is one decoded instruction in architecture-neutral form. It holds
+// no pointers, so a slice of them costs one allocation per section.
+type Insn struct {
+	Len  uint8 // encoded length in bytes
+	Kind Kind
+	// HasTarget is set when Target holds the destination of a direct jump or
+	// call, as an offset in the instruction's own section (before any
+	// relocation, which overrides it).
+	HasTarget bool
+	// NOps is the number of valid entries in Ops.
+	NOps uint8
+	// Flags holds decoder facts the checker may need beyond Kind.
+	Flags  InsnFlags
+	Target int64
+	Ops    [MaxOps]StackOp
+}
+
+// StackOps returns the instruction's stack operations in execution order.
+func (in *Insn) StackOps() []StackOp { return in.Ops[:in.NOps] }
+
+// AddOp appends a stack operation. It reports false, adding nothing, when
+// the instruction already holds MaxOps of them.
+func (in *Insn) AddOp(op StackOp) bool {
+	if int(in.NOps) >= MaxOps {
+		return false
+	}
+	in.Ops[in.NOps] = op
+	in.NOps++
+	return true
+}
+
+// InsnFlags are decoder facts beyond an instruction's Kind.
+type InsnFlags uint8
+
+// The instruction flags.
+const (
+	// FlagNotrack marks an x86 indirect branch with the notrack (0x3e) prefix.
+	FlagNotrack InsnFlags = 1 << iota
+	// FlagLinkRegCall marks a branch-and-link that reads the PC (bl .+4 on
+	// arm64, bcl 20,31,.+4 on ppc64) rather than calling a function.
+	FlagLinkRegCall
+	// FlagCallTOCSlot marks the ppc64 nop or ld r2 that follows a call.
+	FlagCallTOCSlot
+)
+
+// A Loc is where a register's saved value or the CFA lives: a base and an
+// offset. Base is a register number, or one of the negative pseudo bases.
+type Loc struct {
+	Base int
+	Off  int
+}
+
+// The pseudo bases of a Loc; the numbers are objtool's and appear in
+// diagnostics.
+const (
+	BaseUndefined  = -1 // not saved / not known
+	BaseCFA        = -2 // relative to the canonical frame address
+	BaseSPIndirect = -3 // memory at SP + offset holds the CFA
+	BaseBPIndirect = -4 // memory at BP + offset holds the CFA
+)
+
+// An Arch describes one target. Everything but Decode is data.
+type Arch struct {
+	Name      string           // "x86_64", "arm64", "ppc64le", "ppc64"
+	ByteOrder binary.ByteOrder // byte order of instructions and data
+	PtrSize   int              // bytes in a pointer
+	InsnAlign int              // every instruction starts at a multiple of this
+
+	NumRegs int // registers numbered 0..NumRegs-1 in stack state
+	SP, FP  Reg // stack and frame pointer
+	// RA is the pseudo-register that stands for the return address in the
+	// stack state (objtool's CFI_RA on x86).
+	RA Reg
+	// LR is the link register holding the return address at entry, valid
+	// when HasLR is set (arm64 x30, ppc64 LR).
+	LR    Reg
+	HasLR bool
+	// CalleeSaved has bit r set when register r is callee-saved and so is
+	// tracked when saved to the stack.
+	CalleeSaved uint64
+
+	// EntryCFA is the CFA at function entry; EntryRegs lists registers whose
+	// saved location is known at entry (x86: RA at CFA-8).
+	EntryCFA  Loc
+	EntryRegs []RegLoc
+	// EntryStackSize is the stack size at entry (x86: 8, the return address).
+	EntryStackSize int
+
+	// BranchRelocBias is added to the addend of a relocation on a direct
+	// branch to get the offset of its destination in the target symbol
+	// (x86: 4, for the PC32 field that ends the instruction).
+	BranchRelocBias int64
+
+	// ConcurrentDecode is set when Decode may run in several goroutines at
+	// once. x/arch's arm64 and ppc64 decoders write package state, so for
+	// them the caller serializes decoding.
+	ConcurrentDecode bool
+
+	// Decode decodes the instruction at the start of code, which sits at
+	// offset off of its section, into in (which it overwrites whole). It never
+	// panics; on failure it returns an error wrapping ErrTruncated or
+	// ErrUnknown and in.Len still says how far to step (at least 1).
+	Decode func(code []byte, off uint64, in *Insn) error
+}
+
+// A RegLoc pairs a register with the location of its saved value.
+type RegLoc struct {
+	Reg Reg
+	Loc Loc
+}
+
+// IsCalleeSaved reports whether register r is callee-saved.
+func (a *Arch) IsCalleeSaved(r Reg) bool { return r < 64 && a.CalleeSaved&(1<<r) != 0 }

@@ -1,0 +1,40 @@
+package check
+
+// Options are objtool's actions and options, plus objcheck's own. The
+// command line fills them; the checker reads them and never changes them.
+type Options struct {
+	// Actions.
+	HacksJumpLabel bool // --hacks=jump_label
+	HacksNoinstr   bool // --hacks=noinstr
+	HacksSkylake   bool // --hacks=skylake
+	IBT            bool // --ibt
+	SLS            bool // --sls
+	Mcount         bool // --mcount
+	Noinstr        bool // --noinstr
+	ORC            bool // --orc
+	Retpoline      bool // --retpoline
+	Stackval       bool // --stackval
+	StaticCall     bool // --static-call
+	Uaccess        bool // --uaccess
+	CFI            bool // --cfi
+	Dump           bool // --dump[=orc]
+	Prefix         int  // --prefix=N
+	Rethunk        bool // --rethunk
+	Unret          bool // --unret
+
+	// Options.
+	Verbose       bool // --verbose or OBJTOOL_VERBOSE=1
+	Backtrace     bool // --backtrace
+	Backup        bool // --backup
+	DryRun        bool // --dry-run
+	Link          bool // --link
+	Mnop          bool // --mnop
+	Module        bool // --module
+	NoUnreachable bool // --no-unreachable
+	SecAddress    bool // --sec-address
+	Stats         bool // --stats
+
+	// DWARF asks for objcheck's cross-check of the computed stack state
+	// against the object's own .eh_frame or .debug_frame CFI.
+	DWARF bool
+}

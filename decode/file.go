@@ -1,0 +1,77 @@
+// Package decode reads an ELF relocatable object: its sections, symbols and
+// relocations, checked against the file's real size before anything is
+// trusted, and picks the architecture that decodes its code.
+package decode
+
+import (
+	"debug/elf"
+	"encoding/binary"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// A File is one parsed ELF64 relocatable object. Nothing in it points
+// outside the file's bytes: Parse checks every offset, size, link and index.
+type File struct {
+	Name      string           // the path as the user gave it, for messages
+	Machine   elf.Machine      // e_machine
+	ByteOrder binary.ByteOrder // from e_ident[EI_DATA]
+	// Arch decodes the file's code; chosen from Machine (and byte order).
+	Arch *arch.Arch
+	// Sections in section-header order; Sections[0] is the null section.
+	Sections []*Section
+	// Symbols in .symtab order; Symbols[0] is the null symbol. Empty when
+	// the object has no symbol table.
+	Symbols []*Symbol
+}
+
+// A Section is one section of the object.
+type Section struct {
+	Index     int
+	Name      string
+	Type      elf.SectionType
+	Flags     elf.SectionFlag
+	Addr      uint64
+	Offset    uint64 // file offset of the contents
+	Size      uint64
+	Link      uint32
+	Info      uint32
+	Addralign uint64
+	Entsize   uint64
+	// Data is the contents; nil for SHT_NOBITS. It aliases the file's bytes:
+	// never write to it.
+	Data []byte
+	// Rela is the SHT_RELA section whose relocations apply to this one, or nil.
+	Rela *Section
+	// Relocs are the relocations that apply to this section (from Rela),
+	// sorted by Offset (stable, so equal offsets keep file order).
+	Relocs []Reloc
+	// Syms are the symbols defined in this section, sorted by Value then by
+	// symbol index.
+	Syms []*Symbol
+}
+
+// A Symbol is one .symtab entry.
+type Symbol struct {
+	Index int
+	Name  string
+	Type  elf.SymType
+	Bind  elf.SymBind
+	Other uint8 // st_other (visibility; ppc64 local-entry bits)
+	// Shndx is the section index, with SHN_XINDEX resolved through
+	// .symtab_shndx; special values (SHN_UNDEF, SHN_ABS, SHN_COMMON) stay.
+	Shndx uint32
+	// Section is the defining section, nil for undefined, absolute and
+	// common symbols.
+	Section *Section
+	Value   uint64
+	Size    uint64
+}
+
+// A Reloc is one relocation entry, read from SHT_RELA.
+type Reloc struct {
+	Offset uint64 // r_offset, within the section it applies to
+	Type   uint32 // ELF64_R_TYPE(r_info), per machine
+	Sym    *Symbol
+	Addend int64
+}

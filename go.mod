@@ -1,0 +1,9 @@
+module github.com/objcheck/objcheck
+
+go 1.26.8
+
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/spf13/pflag v1.1.0 // indirect
+	golang.org/x/arch v0.33.0 // indirect
+)
