@@ -51,6 +51,7 @@ const (
 	SignRA                      // arm64 paciasp/pacibsp: the return address becomes signed
 	AuthRA                      // arm64 autiasp/autibsp: the return address is authenticated
 	TrapCond                    // conditional trap (ppc tdnei): falls through
+	ReturnCond                  // conditional return (ppc beqlr)
 	numKinds
 )
 
@@ -59,7 +60,7 @@ var kindNames = [numKinds]string{
 	JumpDynamicCond: "jump-dynamic-cond", Call: "call", CallDynamic: "call-dynamic",
 	Return: "return", ContextSwitch: "context-switch", Bug: "bug", Nop: "nop",
 	Stac: "stac", Clac: "clac", Std: "std", Cld: "cld", Trap: "trap", Endbr: "endbr",
-	SignRA: "sign-ra", AuthRA: "auth-ra", TrapCond: "trap-cond",
+	SignRA: "sign-ra", AuthRA: "auth-ra", TrapCond: "trap-cond", ReturnCond: "return-cond",
 }
 
 // String returns the kind's short name, or "Kind(n)" for an unknown value.
@@ -173,6 +174,9 @@ type Insn struct {
 	// Flags holds decoder facts the checker may need beyond Kind.
 	Flags  InsnFlags
 	Target int64
+	// Imm is the immediate of a trap or break (arm64 brk, ppc64 tw/td TO
+	// field), for the checker to tell BUG from other traps.
+	Imm int64
 	Ops    [MaxOps]StackOp
 }
 
@@ -200,8 +204,6 @@ const (
 	// FlagLinkRegCall marks a branch-and-link that reads the PC (bl .+4 on
 	// arm64, bcl 20,31,.+4 on ppc64) rather than calling a function.
 	FlagLinkRegCall
-	// FlagCallTOCSlot marks the ppc64 nop or ld r2 that follows a call.
-	FlagCallTOCSlot
 )
 
 // A Loc is where a register's saved value or the CFA lives: a base and an
