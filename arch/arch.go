@@ -177,7 +177,7 @@ type Insn struct {
 	// Imm is the immediate of a trap or break (arm64 brk, ppc64 tw/td TO
 	// field), for the checker to tell BUG from other traps.
 	Imm int64
-	Ops    [MaxOps]StackOp
+	Ops [MaxOps]StackOp
 }
 
 // StackOps returns the instruction's stack operations in execution order.
