@@ -259,6 +259,17 @@ type Arch struct {
 	// them the caller serializes decoding.
 	ConcurrentDecode bool
 
+	// Specials are the tables of alternative code paths, in the order
+	// objtool reads them.
+	Specials []SpecialSection
+	// Syms names symbols the checker treats specially.
+	Syms Symbols
+	// Alts says which alternative paths of special features are followed.
+	Alts Alternatives
+	// HintBase maps an unwind hint's sp_reg value to the register or pseudo
+	// base it names; values not in the map are unsupported.
+	HintBase map[uint8]int
+
 	// Decode decodes the instruction at the start of code, which sits at
 	// offset off of its section, into in (which it overwrites whole). It never
 	// panics; on failure it returns an error wrapping ErrTruncated or
@@ -274,3 +285,49 @@ type RegLoc struct {
 
 // IsCalleeSaved reports whether register r is callee-saved.
 func (a *Arch) IsCalleeSaved(r Reg) bool { return r < 64 && a.CalleeSaved&(1<<r) != 0 }
+
+// A SpecialKind says what a special section's entries mean.
+type SpecialKind uint8
+
+// The special section kinds (objtool's special_entry flags).
+const (
+	// SpecialGroup entries replace a range of original instructions with a
+	// range of replacement ones (x86 .altinstructions).
+	SpecialGroup SpecialKind = iota
+	// SpecialJumpLabel entries turn a nop into a jump or back (__jump_table).
+	SpecialJumpLabel
+	// SpecialExTable entries add the fixup code as a successor of a faulting
+	// instruction (__ex_table).
+	SpecialExTable
+)
+
+// A SpecialSection is the layout of one table of alternative code paths.
+// Offsets are within an entry; a negative offset means the field is absent.
+type SpecialSection struct {
+	Name      string
+	Kind      SpecialKind
+	EntrySize int
+	Orig, New int // relocated fields naming the original and the new code
+	OrigLen   int // byte holding the original length (groups)
+	NewLen    int // byte holding the replacement length (groups)
+	Feature   int // 16-bit CPU feature number (groups)
+	Key       int // relocated jump-label key, whose addend carries flags
+}
+
+// Symbols names the symbols an architecture's checker treats specially.
+type Symbols struct {
+	Fentry          string   // the mcount/fentry call target
+	RetpolinePrefix string   // retpoline thunks start with this
+	ReturnThunk     string   // the return thunk
+	Embedded        []string // symbols embedded inside other instructions
+}
+
+// Alternatives says which alternative paths of two special CPU features
+// are followed (x86: SMAP and POPCNT).
+type Alternatives struct {
+	// UaccessFeature's alternative is forced with --uaccess (the original
+	// path is skipped), and skipped without it.
+	UaccessFeature int
+	// SkipOrigFeature's original path is never followed.
+	SkipOrigFeature int
+}
