@@ -42,6 +42,7 @@ type Section struct {
 	// never write to it.
 	Data []byte
 	// Rela is the SHT_RELA section whose relocations apply to this one, or nil.
+	// (An SHT_REL section, rare, is read the same way with zero addends.)
 	Rela *Section
 	// Relocs are the relocations that apply to this section (from Rela),
 	// sorted by Offset (stable, so equal offsets keep file order).
@@ -49,6 +50,8 @@ type Section struct {
 	// Syms are the symbols defined in this section, sorted by Value then by
 	// symbol index.
 	Syms []*Symbol
+
+	order binary.ByteOrder // the file's, for Uint32At and the like
 }
 
 // A Symbol is one .symtab entry.

@@ -1,13 +1,47 @@
 package decode
 
-import "errors"
+import (
+	"errors"
+	"io/fs"
+	"os"
+)
 
-// Open reads the object at path (never writing it) and parses it.
+// Open reads the object at path (never writing it) and parses it. A file
+// that cannot be read gives an *Error wrapping the system's error, without
+// the path in its text.
 func Open(path string) (*File, error) {
-	return nil, errors.New("not implemented")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &Error{Msg: "cannot read file", Err: err}
+	}
+	return Parse(path, data)
 }
 
-// Parse parses an object held in memory; name is used in messages only.
-func Parse(name string, data []byte) (*File, error) {
-	return nil, errors.New("not implemented")
+// Parse parses an ELF64 relocatable object held in memory; name is used in
+// messages only. Every offset, size, link and index in data is checked
+// before use, so malformed input gives an *Error, never a panic. The File's
+// section contents alias data, which the caller must not change afterwards.
+func Parse(name string, data []byte) (f *File, err error) {
+	// parse itself never panics, and FuzzParse checks it without this
+	// guard. The recover is only a last defence, so that a parser bug
+	// found in the field costs one object an error and not the whole run.
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, errorf("internal error while reading the object: %v", r)
+		}
+	}()
+	return parse(name, data)
+}
+
+// parse is Parse without the recover.
+func parse(name string, data []byte) (*File, error) {
+	p := &parser{data: data, f: &File{Name: name}}
+	if err := p.run(); err != nil {
+		return nil, err
+	}
+	return p.f, nil
 }

@@ -1,0 +1,40 @@
+package decode
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"strings"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// archFor returns the architecture that decodes code for machine m in byte
+// order order. It is the one table of supported machines.
+//
+// TODO: return x86.New(), arm64.New() and ppc64.New(order) once the arch
+// packages export them; until then the Arch carries only its name and byte
+// order.
+func archFor(m elf.Machine, order binary.ByteOrder) (*arch.Arch, error) {
+	big := order == binary.BigEndian
+	switch m {
+	case elf.EM_X86_64:
+		if big {
+			return nil, errorf("big-endian EM_X86_64 objects are not supported")
+		}
+		return &arch.Arch{Name: "x86_64", ByteOrder: order}, nil
+	case elf.EM_AARCH64:
+		if big {
+			return nil, errorf("big-endian EM_AARCH64 objects are not supported")
+		}
+		return &arch.Arch{Name: "arm64", ByteOrder: order}, nil
+	case elf.EM_PPC64:
+		if big {
+			return &arch.Arch{Name: "ppc64", ByteOrder: order}, nil
+		}
+		return &arch.Arch{Name: "ppc64le", ByteOrder: order}, nil
+	}
+	if name := m.String(); strings.HasPrefix(name, "EM_") {
+		return nil, errorf("unsupported machine %s (%d)", name, uint16(m))
+	}
+	return nil, errorf("unsupported machine %d", uint16(m))
+}

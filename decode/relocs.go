@@ -1,0 +1,94 @@
+package decode
+
+import (
+	"cmp"
+	"debug/elf"
+	"slices"
+)
+
+// relocations reads every SHT_RELA and SHT_REL section into the Relocs of
+// the section it applies to.
+func (p *parser) relocations() error {
+	for _, s := range p.f.Sections[1:] {
+		var entsize uint64
+		switch s.Type {
+		case elf.SHT_RELA:
+			entsize = relaSize
+		case elf.SHT_REL:
+			entsize = relSize
+		default:
+			continue
+		}
+		if err := p.relocSection(s, entsize); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// relocSection reads relocation section s, whose entries are entsize bytes.
+func (p *parser) relocSection(s *Section, entsize uint64) error {
+	n, err := checkTable(s, entsize)
+	if err != nil {
+		return err
+	}
+	t, err := p.relocTarget(s)
+	if err != nil {
+		return err
+	}
+	relocs := make([]Reloc, n) // n <= len(p.data)/16: s.Data lies in the file
+	for i := range relocs {
+		if err := p.reloc(&relocs[i], i, s, entsize, t); err != nil {
+			return err
+		}
+	}
+	if !slices.IsSortedFunc(relocs, byRelocOffset) {
+		slices.SortStableFunc(relocs, byRelocOffset)
+	}
+	t.Rela, t.Relocs = s, relocs
+	return nil
+}
+
+// relocTarget checks relocation section s's sh_link and sh_info and returns
+// the section its relocations apply to.
+func (p *parser) relocTarget(s *Section) (*Section, error) {
+	switch {
+	case p.symtab == nil:
+		return nil, errorf("%s: relocations but no symbol table", secLabel(s))
+	case s.Link != uint32(p.symtab.Index):
+		return nil, errorf("%s: sh_link %d is not the symbol table (section %d)", secLabel(s), s.Link, p.symtab.Index)
+	case s.Info == 0:
+		return nil, errorf("%s: sh_info 0 names no section to relocate", secLabel(s))
+	}
+	t := p.f.Sections[s.Info]
+	if t.Rela != nil {
+		return nil, errorf("%s: %s already has relocations in section %d", secLabel(s), secLabel(t), t.Rela.Index)
+	}
+	return t, nil
+}
+
+// reloc decodes entry i of relocation section s, whose entries are entsize
+// bytes and apply to section t, into r. Entries of 16 bytes are SHT_REL,
+// without an addend.
+func (p *parser) reloc(r *Reloc, i int, s *Section, entsize uint64, t *Section) error {
+	o := p.order
+	b := s.Data[uint64(i)*entsize:][:entsize]
+	off, info := o.Uint64(b), o.Uint64(b[8:])
+	sym := info >> 32
+	if sym >= uint64(len(p.f.Symbols)) {
+		return errorf("relocation %d of %s: symbol index %d out of range (%d symbols)",
+			i, secLabel(s), sym, len(p.f.Symbols))
+	}
+	if off >= t.Size {
+		return errorf("relocation %d of %s: offset %#x past end of %s (%#x bytes)",
+			i, secLabel(s), off, secLabel(t), t.Size)
+	}
+	*r = Reloc{Offset: off, Type: uint32(info), Sym: p.f.Symbols[sym]}
+	if entsize == relaSize {
+		r.Addend = int64(o.Uint64(b[16:]))
+	}
+	return nil
+}
+
+// byRelocOffset orders relocations by offset.
+func byRelocOffset(a, b Reloc) int { return cmp.Compare(a.Offset, b.Offset) }
