@@ -1,6 +1,8 @@
 package check
 
 import (
+	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/cfg"
 	"github.com/objcheck/objcheck/decode"
 )
 
@@ -12,11 +14,246 @@ type Result struct {
 	// Status is the exit status for this object: 0 after warnings, as in
 	// objtool 6.12; non-zero only for errors that stop objtool itself.
 	Status int
-	// Warnings counts the warnings printed.
+	// Warnings counts the warning lines printed.
 	Warnings int
+}
+
+// A checker holds the state of checking one object.
+type checker struct {
+	prog    *cfg.Program
+	opts    *Options
+	rep     reporter
+	frame   frame
+	pool    cfiPool
+	cfi     []*cfiState // per instruction index
+	visited []uint8     // per instruction index
+	alts    [][]*cfiState
+	stats   struct{ visited int }
 }
 
 // Run checks one parsed object with the given options.
 func Run(f *decode.File, opts *Options) *Result {
-	return &Result{}
+	c := newChecker(f, opts)
+	c.run()
+	return &Result{Stderr: c.rep.out.Bytes(), Warnings: c.rep.printed}
+}
+
+// graphOptions derives the graph builder's options.
+func graphOptions(o *Options) cfg.Options {
+	return cfg.Options{
+		Module: o.Module, Uaccess: o.Uaccess,
+		Specials:  o.Stackval || o.ORC || o.Uaccess || o.Noinstr || o.HacksJumpLabel,
+		JumpLabel: o.HacksJumpLabel, HackNoinstr: o.HacksNoinstr,
+		Mcount: o.Mcount, Mnop: o.Mnop, IBT: o.IBT, Link: o.Link,
+	}
+}
+
+// newChecker builds the graph and the per-instruction state.
+func newChecker(f *decode.File, opts *Options) *checker {
+	p := cfg.Build(f, graphOptions(opts))
+	a := p.Arch
+	init := funcCFI(a)
+	c := &checker{
+		prog: p,
+		opts: opts,
+		rep:  reporter{name: f.Name, secAddress: opts.SecAddress, backtrace: opts.Backtrace || opts.Verbose},
+		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), initial: &init,
+			stackval: opts.Stackval},
+		pool: cfiPool{m: make(map[cfiState]*cfiState)},
+	}
+	n := p.NumInsns()
+	c.cfi = make([]*cfiState, n)
+	c.visited = make([]uint8, n)
+	return c
+}
+
+// run runs objtool's passes in its order.
+func (c *checker) run() {
+	p := c.prog
+	for i := range p.Problems {
+		c.rep.problem(&p.Problems[i])
+	}
+	if p.Fatal() || len(p.Insns) == 0 {
+		return
+	}
+	c.setHintStates()
+	warnings := 0
+	if c.opts.Retpoline {
+		warnings += c.validateRetpoline()
+	}
+	switch {
+	case c.opts.Stackval || c.opts.ORC || c.opts.Uaccess:
+		warnings += c.validateFunctions(nil)
+		warnings += c.validateHints(nil)
+		if warnings == 0 {
+			c.validateReachable()
+		}
+	case c.opts.Noinstr:
+		for _, name := range []string{".noinstr.text", ".entry.text", ".cpuidle.text"} {
+			if sec := c.sectionByName(name); sec != nil {
+				c.validateFunctions(sec)
+				c.validateHints(sec)
+			}
+		}
+	}
+	if c.opts.SLS {
+		c.validateSLS()
+	}
+}
+
+// sectionByName returns the first section of that name.
+func (c *checker) sectionByName(name string) *cfg.Section {
+	for _, s := range c.prog.Sections {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// setHintStates gives each hinted instruction the state its hint names
+// (the second half of objtool's read_unwind_hints).
+func (c *checker) setHintStates() {
+	undef := newCFI()
+	undef.forceUndef = true
+	fn := *c.frame.initial
+	for _, h := range c.prog.HintList {
+		switch h.Type {
+		case cfg.HintUndefined:
+			c.cfi[h.At.Index] = c.pool.intern(&undef)
+			continue
+		case cfg.HintFunc:
+			c.cfi[h.At.Index] = c.pool.intern(&fn)
+			continue
+		}
+		s := newCFI()
+		if prev := c.cfi[h.At.Index]; prev != nil {
+			s = *prev
+		}
+		s.cfa = loc{int32(h.Base), int32(h.SPOff)}
+		s.typ = h.Type
+		s.signal = h.Signal != 0
+		c.cfi[h.At.Index] = c.pool.intern(&s)
+	}
+}
+
+// initState is the state a walk starts with in section sec.
+func (c *checker) initState(sec *cfg.Section) insnState {
+	st := insnState{cfi: newCFI()}
+	if c.opts.Link && c.opts.Noinstr && sec != nil {
+		st.noinstr = sec.Noinstr
+	}
+	return st
+}
+
+// validateFunctions walks every function of every executable section, or
+// of sec alone.
+func (c *checker) validateFunctions(only *cfg.Section) int {
+	warnings := 0
+	for _, sec := range c.prog.Sections {
+		if !sec.IsExec() || only != nil && sec != only {
+			continue
+		}
+		for _, fn := range sec.Symbols() {
+			if !fn.IsFunc() {
+				continue
+			}
+			st := c.initState(sec)
+			st.cfi = *c.frame.initial
+			warnings += c.validateSymbol(sec, fn, st)
+		}
+	}
+	return warnings
+}
+
+// validateSymbol walks one function from its entry.
+func (c *checker) validateSymbol(sec *cfg.Section, fn *cfg.Symbol, st insnState) int {
+	if fn.Len == 0 {
+		c.rep.warn(fn.Name + "() is missing an ELF size annotation")
+		return 1
+	}
+	if fn.Pfunc != fn || fn.Alias != fn {
+		return 0
+	}
+	in := c.prog.Find(sec, fn.Offset)
+	if in == nil || in.Has(cfg.Ignore) || c.visited[in.Index] != 0 {
+		return 0
+	}
+	if c.opts.Uaccess {
+		st.uaccess = fn.Has(cfg.SymUaccessSafe)
+	}
+	r := c.walk(in.Func(), in, st)
+	if r != 0 {
+		c.rep.bt(in, "<=== (sym)")
+	}
+	return r
+}
+
+// validateHints walks from every unwind hint no function walk reached.
+func (c *checker) validateHints(only *cfg.Section) int {
+	if !c.prog.Hints {
+		return 0
+	}
+	warnings := 0
+	st := c.initState(only)
+	for i := range c.prog.Insns {
+		in := &c.prog.Insns[i]
+		if only != nil && in.Sec != only {
+			continue
+		}
+		if !in.Has(cfg.HasHint) || c.visited[in.Index] != 0 || in.Has(cfg.Ignore) {
+			continue
+		}
+		r := c.walk(in.Func(), in, st)
+		if r != 0 {
+			c.rep.bt(in, "<=== (hint)")
+		}
+		warnings += r
+	}
+	return warnings
+}
+
+// validateRetpoline warns about indirect branches and returns that the
+// mitigations must replace.
+func (c *checker) validateRetpoline() int {
+	warnings := 0
+	for i := range c.prog.Insns {
+		in := &c.prog.Insns[i]
+		if in.Has(cfg.RetpolineSafe) || in.Sec.Init {
+			continue
+		}
+		switch in.Kind {
+		case arch.Return:
+			if !c.opts.Rethunk {
+				continue
+			}
+			c.rep.warnInsn(in, "'naked' return found in MITIGATION_RETHUNK build")
+		case arch.JumpDynamic:
+			c.rep.warnInsn(in, "indirect jump found in MITIGATION_RETPOLINE build")
+		case arch.CallDynamic:
+			c.rep.warnInsn(in, "indirect call found in MITIGATION_RETPOLINE build")
+		default:
+			continue
+		}
+		warnings++
+	}
+	return warnings
+}
+
+// validateSLS warns about returns and indirect jumps not followed by int3.
+func (c *checker) validateSLS() {
+	for i := range c.prog.Insns {
+		in := &c.prog.Insns[i]
+		if in.Has(cfg.RetpolineSafe) {
+			continue
+		}
+		next := c.prog.Next(in)
+		trap := next != nil && next.Kind == arch.Trap
+		switch {
+		case in.Kind == arch.Return && !trap:
+			c.rep.warnInsn(in, "missing int3 after ret")
+		case in.Kind == arch.JumpDynamic && !trap:
+			c.rep.warnInsn(in, "missing int3 after indirect jump")
+		}
+	}
 }

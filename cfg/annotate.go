@@ -1,0 +1,231 @@
+package cfg
+
+import (
+	"debug/elf"
+	"fmt"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// An annotation is one entry of a .discard.* annotation section: the
+// instruction it names, by section and offset.
+type annotation struct {
+	rel *Rel
+	sec *Section
+	off uint64
+}
+
+// The ways an annotation's relocation may name its instruction.
+const (
+	symSection    = 1 << iota // STT_SECTION symbol + addend
+	symLocalLabel             // a .L label: the label's offset
+	symAny                    // any symbol: its offset + addend
+)
+
+// readAnnotations returns the entries of .discard.<name>, checking their
+// relocation symbols as objtool does.
+func (p *Program) readAnnotations(name string, accept int) ([]annotation, *Problem) {
+	sec := p.sectionByName(".discard." + name)
+	if sec == nil || sec.Rela == nil {
+		return nil, nil
+	}
+	rname := sec.Rela.Name
+	out := make([]annotation, 0, len(sec.Relocs))
+	for i := range sec.Relocs {
+		r := &Rel{Reloc: &sec.Relocs[i], Sym: p.Syms[sec.Relocs[i].Sym.Index]}
+		a := annotation{rel: r, sec: r.Sym.Sec}
+		switch {
+		case accept&symAny != 0:
+			a.off = r.Sym.Value + uint64(r.Addend)
+		case r.Sym.Type == elf.STT_SECTION:
+			a.off = uint64(r.Addend)
+		case accept&symLocalLabel != 0 && r.Sym.Has(SymLocalLabel):
+			a.off = r.Sym.Value
+		default:
+			return nil, &Problem{Plain: true, Fatal: true, Msg: "unexpected relocation symbol type in " + rname}
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// markAnnotated applies mark to each instruction .discard.<name> names; a
+// missing instruction is the fatal "bad .discard.<bad> entry" (objtool's
+// names differ from the sections' in places).
+func (p *Program) markAnnotated(name, bad string, accept int, mark func(*Insn) *Problem) *Problem {
+	anns, prob := p.readAnnotations(name, accept)
+	if prob != nil {
+		return prob
+	}
+	for _, a := range anns {
+		in := p.Find(a.sec, a.off)
+		if in == nil {
+			return &Problem{Plain: true, Fatal: true, Msg: fmt.Sprintf("bad .discard.%s entry", bad)}
+		}
+		if prob := mark(in); prob != nil {
+			return prob
+		}
+	}
+	return nil
+}
+
+// addIgnores marks every instruction of functions annotated
+// STACK_FRAME_NON_STANDARD.
+func (p *Program) addIgnores() {
+	sec := p.sectionByName(".discard.func_stack_frame_non_standard")
+	if sec == nil || sec.Rela == nil {
+		return
+	}
+	for i := range sec.Relocs {
+		sym := p.Syms[sec.Relocs[i].Sym.Index]
+		var fn *Symbol
+		switch sym.Type {
+		case elf.STT_FUNC:
+			fn = sym
+		case elf.STT_SECTION:
+			if fn = sym.Sec.FuncAt(uint64(sec.Relocs[i].Addend)); fn == nil {
+				continue
+			}
+		default:
+			p.Problems = append(p.Problems, Problem{Plain: true,
+				Msg: fmt.Sprintf("unexpected relocation symbol type in %s: %d", sec.Rela.Name, sym.Type)})
+			continue
+		}
+		p.FuncInsns(fn, func(in *Insn) bool { in.Flags |= Ignore; return true })
+	}
+}
+
+// addUaccessSafe marks the functions allowed to run with user access
+// enabled (objtool's uaccess_safe_builtin list).
+func (p *Program) addUaccessSafe() {
+	if !p.Opts.Uaccess {
+		return
+	}
+	for _, name := range uaccessSafe {
+		if s := p.SymbolByName(name); s != nil {
+			s.Flags |= SymUaccessSafe
+		}
+	}
+}
+
+var uaccessSafe = []string{
+	"kasan_report", "kasan_check_range", "__asan_loadN_noabort",
+	"copy_mc_fragile_handle_tail", "copy_mc_enhanced_fast_string",
+	"rep_stos_alternative", "rep_movs_alternative", "copy_to_nontemporal",
+}
+
+// flagMark returns a marker that sets f.
+func flagMark(f InsnFlags) func(*Insn) *Problem {
+	return func(in *Insn) *Problem { in.Flags |= f; return nil }
+}
+
+// readIntraFunctionCalls turns annotated calls into jumps that keep the
+// call's push of the return address.
+func (p *Program) readIntraFunctionCalls() *Problem {
+	return p.markAnnotated("intra_function_calls", "intra_function_call", symSection, p.intraFunctionCall)
+}
+
+// intraFunctionCall converts one annotated call.
+func (p *Program) intraFunctionCall(in *Insn) *Problem {
+	if in.Kind != arch.Call {
+		return &Problem{At: in, Fatal: true, Msg: "intra_function_call not a direct call"}
+	}
+	in.Kind = arch.Jump
+	in.JumpDest = p.Find(in.Sec, uint64(in.Target))
+	if in.JumpDest == nil {
+		return &Problem{At: in, Fatal: true, Msg: fmt.Sprintf("can't find call dest at %s+0x%x", in.Sec.Name, in.Target)}
+	}
+	return nil
+}
+
+// addDeadEnds clears the dead end of the instruction before each
+// .discard.reachable label (a WARN's ud2).
+func (p *Program) addDeadEnds() *Problem {
+	anns, prob := p.readAnnotations("reachable", symSection|symLocalLabel)
+	if prob != nil {
+		return prob
+	}
+	for _, a := range anns {
+		var in *Insn
+		if at := p.Find(a.sec, a.off); at != nil {
+			in = p.Prev(at)
+		} else if a.sec != nil && a.off == a.sec.Size {
+			in = p.lastInsn(a.sec)
+		}
+		if in == nil {
+			name := ""
+			if a.sec != nil {
+				name = a.sec.Name
+			}
+			return &Problem{Plain: true, Fatal: true, Msg: fmt.Sprintf("can't find reachable insn at %s+0x%x", name, a.off)}
+		}
+		in.Flags &^= DeadEnd
+	}
+	return nil
+}
+
+// lastInsn finds an instruction starting in the last ten bytes of sec.
+func (p *Program) lastInsn(sec *Section) *Insn {
+	end := uint64(0)
+	if sec.Size > 10 {
+		end = sec.Size - 10
+	}
+	for off := sec.Size; off > end; off-- {
+		if in := p.Find(sec, off-1); in != nil {
+			return in
+		}
+	}
+	return nil
+}
+
+// readRetpolineHints marks the annotated indirect branches as safe.
+func (p *Program) readRetpolineHints() *Problem {
+	return p.markAnnotated("retpoline_safe", "retpoline_safe", symSection, func(in *Insn) *Problem {
+		switch in.Kind {
+		case arch.JumpDynamic, arch.CallDynamic, arch.Return, arch.Nop:
+			in.Flags |= RetpolineSafe
+			return nil
+		}
+		return &Problem{At: in, Fatal: true, Msg: "retpoline_safe hint not an indirect jump/call/ret/nop"}
+	})
+}
+
+// readInstrHints counts instrumentation_begin/end marks; as in objtool
+// 6.12, begin marks are read only when end marks exist.
+func (p *Program) readInstrHints() *Problem {
+	if p.sectionByName(".discard.instr_end") == nil {
+		return nil
+	}
+	if prob := p.markAnnotated("instr_end", "instr_end", symSection, func(in *Insn) *Problem { in.Instr--; return nil }); prob != nil {
+		return prob
+	}
+	return p.markAnnotated("instr_begin", "instr_begin", symSection, func(in *Insn) *Problem { in.Instr++; return nil })
+}
+
+// readUnretHints marks the VALIDATE_UNRET_BEGIN roots. objtool reports a
+// missing instruction with the instr_end message; so do we.
+func (p *Program) readUnretHints() *Problem {
+	anns, prob := p.readAnnotations("validate_unret", symSection)
+	if prob != nil {
+		return prob
+	}
+	for _, a := range anns {
+		in := p.Find(a.sec, a.off)
+		if in == nil {
+			return &Problem{Plain: true, Fatal: true, Msg: "bad .discard.instr_end entry"}
+		}
+		in.Flags |= Unret
+	}
+	return nil
+}
+
+// addIgnoreAlts marks instructions whose alternatives are not followed.
+func (p *Program) addIgnoreAlts() *Problem {
+	return p.markAnnotated("ignore_alts", "ignore_alts", symSection, flagMark(IgnoreAlts))
+}
+
+// readNoendbrHints marks instructions that may be reached indirectly
+// without an ENDBR.
+func (p *Program) readNoendbrHints() *Problem {
+	return p.markAnnotated("noendbr", "noendbr", symAny, flagMark(Noendbr))
+}

@@ -1,0 +1,279 @@
+package cfg
+
+import (
+	"debug/elf"
+	"fmt"
+	"strings"
+
+	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/decode"
+)
+
+// A Rel is a relocation with its symbol as the graph knows it.
+type Rel struct {
+	*decode.Reloc
+	Sym *Symbol
+	// tableSec is the section the relocation applies to, for table heads.
+	tableSec int
+}
+
+// symSec returns the section a symbol is defined in; nil for undefined.
+func symSec(s *Symbol) *Section { return s.Sec }
+
+// destOff is where a branch relocation's addend points in its symbol.
+func (p *Program) destOff(addend int64) uint64 {
+	return uint64(addend + p.Arch.BranchRelocBias)
+}
+
+// addJumpDestinations resolves every direct jump: to an instruction, a
+// sibling call, a retpoline or a return thunk (objtool's
+// add_jump_destinations).
+func (p *Program) addJumpDestinations() *Problem {
+	for i := range p.Insns {
+		in := &p.Insns[i]
+		if in.JumpDest != nil || !in.Kind.IsStaticJump() {
+			continue
+		}
+		if prob := p.addJumpDest(in); prob != nil {
+			return prob
+		}
+	}
+	return nil
+}
+
+// addJumpDest resolves one direct jump.
+func (p *Program) addJumpDest(in *Insn) *Problem {
+	fn := in.Func()
+	var destSec *Section
+	var destOff uint64
+	r := p.Reloc(in)
+	switch {
+	case r == nil:
+		destSec, destOff = in.Sec, uint64(in.Target)
+	case r.Sym.Type == elf.STT_SECTION:
+		destSec, destOff = r.Sym.Sec, p.destOff(r.Addend)
+	case r.Sym.Has(SymRetpolineThunk):
+		p.addRetpolineCall(in)
+		return nil
+	case r.Sym.Has(SymReturnThunk):
+		p.addReturnCall(in)
+		return nil
+	case fn != nil:
+		p.addCallDest(in, r.Sym, true)
+		return nil
+	case r.Sym.Sec != nil && r.Sym.Sec.Index != 0:
+		destSec, destOff = r.Sym.Sec, r.Sym.Value+p.destOff(r.Addend)
+	default:
+		return nil // non-function code jumping to another file
+	}
+	dest := p.Find(destSec, destOff)
+	if dest == nil {
+		return p.jumpDestMissing(in, fn, destSec, destOff)
+	}
+	if dest.Sym != nil && dest.Off == dest.Sym.Offset {
+		if dest.Sym.Has(SymRetpolineThunk) {
+			p.addRetpolineCall(in)
+			return nil
+		}
+		if dest.Sym.Has(SymReturnThunk) {
+			p.addReturnCall(in)
+			return nil
+		}
+	}
+	if df := dest.Func(); fn != nil && df != nil && fn != df {
+		if !strings.Contains(fn.Name, ".cold") && strings.Contains(df.Name, ".cold") {
+			fn.Cfunc, df.Pfunc = df, fn
+		}
+	}
+	if p.isSiblingJump(in, dest) {
+		p.addCallDest(in, dest.Func(), true)
+		return nil
+	}
+	in.JumpDest = dest
+	return nil
+}
+
+// jumpDestMissing handles a jump to a place with no instruction.
+func (p *Program) jumpDestMissing(in *Insn, fn *Symbol, sec *Section, off uint64) *Problem {
+	if sec != nil {
+		if sym := sec.SymbolAt(off); sym != nil && sym.Has(SymEmbeddedInsn) {
+			in.Kind = arch.Return
+			in.Flags |= RetpolineSafe
+			return nil
+		}
+	}
+	if p.IgnoreUnreachables && fn != nil && sec == in.Sec && off == fn.Offset+fn.Len {
+		return nil
+	}
+	name := ""
+	if sec != nil {
+		name = sec.Name
+	}
+	return &Problem{At: in, Fatal: true, Msg: fmt.Sprintf("can't find jump dest instruction at %s+0x%x", name, off)}
+}
+
+// isFirstFuncInsn reports whether in starts sym, or follows its ENDBR when
+// IBT is validated.
+func (p *Program) isFirstFuncInsn(in *Insn, sym *Symbol) bool {
+	if in.Off == sym.Offset {
+		return true
+	}
+	if p.Opts.IBT {
+		if prev := p.prevInSym(in); prev != nil && prev.Kind == arch.Endbr && in.Off == sym.Offset+uint64(prev.Len) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSiblingJump reports whether a jump to dest is a tail call to another
+// symbol rather than a jump within its own function.
+func (p *Program) isSiblingJump(from, to *Insn) bool {
+	fs, ts := from.Sym, to.Sym
+	if fs == nil || ts == nil || !p.isFirstFuncInsn(to, ts) || ts.Type == elf.STT_NOTYPE {
+		return false
+	}
+	return fs.Pfunc != ts.Pfunc
+}
+
+// addRetpolineCall turns a call or jump through a retpoline thunk into the
+// dynamic call or jump it stands for.
+func (p *Program) addRetpolineCall(in *Insn) {
+	switch in.Kind {
+	case arch.Call:
+		in.Kind = arch.CallDynamic
+	case arch.Jump:
+		in.Kind = arch.JumpDynamic
+	case arch.JumpCond:
+		in.Kind = arch.JumpDynamicCond
+	default:
+		return
+	}
+	in.Flags |= RetpolineSafe
+	in.ClearOps()
+	p.annotateCallSite(in, false)
+}
+
+// addReturnCall turns a jump to the return thunk into the return it is.
+func (p *Program) addReturnCall(in *Insn) {
+	in.Kind = arch.Return
+	in.Flags |= RetpolineSafe
+}
+
+// addCallDest records a call's (or sibling call's) destination.
+func (p *Program) addCallDest(in *Insn, dest *Symbol, sibling bool) {
+	in.CallDest = dest
+	if dest == nil {
+		return
+	}
+	in.ClearOps()
+	p.annotateCallSite(in, sibling)
+}
+
+// CallDestOf returns the called symbol; dynamic calls and jumps have none.
+func CallDestOf(in *Insn) *Symbol {
+	if in.Kind == arch.JumpDynamic || in.Kind == arch.CallDynamic {
+		return nil
+	}
+	return in.CallDest
+}
+
+// annotateCallSite applies what a call's destination implies: profiling
+// calls in noinstr code become nops (as objtool's --hacks=noinstr writes
+// them), fentry calls nops with --mnop, and calls to noreturn functions
+// become dead ends.
+func (p *Program) annotateCallSite(in *Insn, sibling bool) {
+	sym := CallDestOf(in)
+	if sym == nil {
+		r := p.Reloc(in)
+		if r == nil {
+			return
+		}
+		sym = r.Sym
+	}
+	if in.Sec.Name == ".altinstr_replacement" {
+		return
+	}
+	if sym.Has(SymStaticCallTramp) || sym.Has(SymRetpolineThunk) {
+		return
+	}
+	if p.Opts.HackNoinstr && in.Sec.Noinstr && sym.Has(SymProfilingFunc) {
+		if sibling {
+			in.Kind = arch.Return
+			in.Flags |= RetpolineSafe
+		} else {
+			in.Kind = arch.Nop
+		}
+		return
+	}
+	if p.Opts.Mcount && sym.Has(SymFentry) {
+		if sibling {
+			p.Problems = append(p.Problems, Problem{At: in, Msg: "tail call to __fentry__ !?!?"})
+		}
+		if p.Opts.Mnop {
+			in.Kind = arch.Nop
+		}
+		return
+	}
+	if !sibling && p.deadEndFunc(sym, 0) {
+		in.Flags |= DeadEnd
+	}
+}
+
+// addCallDestinations resolves every direct call (objtool's
+// add_call_destinations).
+func (p *Program) addCallDestinations() *Problem {
+	for i := range p.Insns {
+		in := &p.Insns[i]
+		if in.Kind != arch.Call {
+			continue
+		}
+		if prob := p.addCall(in); prob != nil {
+			return prob
+		}
+	}
+	return nil
+}
+
+// addCall resolves one direct call.
+func (p *Program) addCall(in *Insn) *Problem {
+	r := p.Reloc(in)
+	switch {
+	case r == nil:
+		dest := callDestAt(in.Sec, uint64(in.Target))
+		p.addCallDest(in, dest, false)
+		if in.Has(Ignore) {
+			return nil
+		}
+		if CallDestOf(in) == nil {
+			return &Problem{At: in, Fatal: true, Msg: "unannotated intra-function call"}
+		}
+		if in.Func() != nil && !CallDestOf(in).IsFunc() {
+			return &Problem{At: in, Fatal: true, Msg: "unsupported call to non-function"}
+		}
+	case r.Sym.Type == elf.STT_SECTION:
+		off := p.destOff(r.Addend)
+		dest := callDestAt(r.Sym.Sec, off)
+		if dest == nil {
+			return &Problem{At: in, Fatal: true,
+				Msg: fmt.Sprintf("can't find call dest symbol at %s+0x%x", r.Sym.Sec.Name, off)}
+		}
+		p.addCallDest(in, dest, false)
+	case r.Sym.Has(SymRetpolineThunk):
+		p.addRetpolineCall(in)
+	default:
+		p.addCallDest(in, r.Sym, false)
+	}
+	return nil
+}
+
+// callDestAt returns the function, else any symbol, starting at off.
+func callDestAt(sec *Section, off uint64) *Symbol {
+	if sec == nil {
+		return nil
+	}
+	if f := sec.FuncAt(off); f != nil {
+		return f
+	}
+	return sec.SymbolAt(off)
+}

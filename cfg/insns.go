@@ -1,0 +1,171 @@
+package cfg
+
+import (
+	"debug/elf"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// wrapSections marks each section with what objtool derives from its name.
+func (p *Program) wrapSections() {
+	p.Sections = make([]*Section, len(p.File.Sections))
+	for i, ds := range p.File.Sections {
+		s := &Section{Section: ds}
+		name := ds.Name
+		if ds.Flags&elf.SHF_EXECINSTR != 0 {
+			s.Text = name != ".altinstr_replacement" && name != ".altinstr_aux" && !strings.HasPrefix(name, ".discard.")
+			s.Noinstr = name == ".noinstr.text" || name == ".entry.text" || name == ".cpuidle.text" ||
+				strings.HasPrefix(name, ".text..__x86.")
+			s.Init = name == ".init.text" && !p.Opts.Module
+		}
+		if (strings.HasPrefix(name, ".rodata") && !strings.Contains(name, ".str1.")) ||
+			strings.HasPrefix(name, ".data.rel.ro") {
+			s.Rodata = true
+			p.Rodata = true
+		}
+		p.Sections[i] = s
+	}
+}
+
+// decodeInsns decodes every executable section linearly from its start,
+// as objtool does, and attaches instructions to their symbols.
+func (p *Program) decodeInsns() *Problem {
+	total := 0
+	for _, s := range p.Sections {
+		if s.IsExec() {
+			total += len(s.Data)
+		}
+	}
+	p.Insns = make([]Insn, 0, total/4+16)
+	for _, s := range p.Sections {
+		if !s.IsExec() {
+			continue
+		}
+		if prob := p.decodeSection(s); prob != nil {
+			return prob
+		}
+	}
+	for _, s := range p.Sections {
+		if !s.IsExec() {
+			continue
+		}
+		if prob := p.attachSymbols(s); prob != nil {
+			return prob
+		}
+	}
+	return nil
+}
+
+// decodeSection decodes one section's instructions into p.Insns.
+func (p *Program) decodeSection(s *Section) *Problem {
+	s.First = len(p.Insns)
+	var ai arch.Insn
+	data := s.Data
+	for off := uint64(0); off < uint64(len(data)); off += uint64(ai.Len) {
+		if err := p.Arch.Decode(data[off:], off, &ai); err != nil {
+			return &Problem{Plain: true, Fatal: true,
+				Msg: fmt.Sprintf("can't decode instruction at %s:0x%x", s.Name, off)}
+		}
+		in := Insn{Index: len(p.Insns), Sec: s, Off: off, Len: ai.Len, Kind: ai.Kind,
+			Target: ai.Target, HasTarget: ai.HasTarget}
+		in.opsStart = int32(len(p.Ops))
+		p.Ops = append(p.Ops, ai.StackOps()...)
+		in.opsEnd = int32(len(p.Ops))
+		if ai.Kind == arch.Bug {
+			in.Flags |= DeadEnd
+		}
+		p.Insns = append(p.Insns, in)
+	}
+	s.End = len(p.Insns)
+	return nil
+}
+
+// Find returns the instruction at off in section s, or nil.
+func (p *Program) Find(s *Section, off uint64) *Insn {
+	if s == nil || s.End == s.First {
+		return nil
+	}
+	insns := p.Insns[s.First:s.End]
+	i := sort.Search(len(insns), func(i int) bool { return insns[i].Off >= off })
+	if i < len(insns) && insns[i].Off == off {
+		return &insns[i]
+	}
+	return nil
+}
+
+// attachSymbols gives each instruction the function or code symbol that
+// covers it, checking that every symbol starts on an instruction.
+func (p *Program) attachSymbols(s *Section) *Problem {
+	for _, sym := range s.all {
+		if sym.Type != elf.STT_NOTYPE && sym.Type != elf.STT_FUNC {
+			continue
+		}
+		if sym.Offset == s.Size {
+			if sym.Type == elf.STT_NOTYPE {
+				continue // likely an "end" label
+			}
+			return &Problem{Plain: true, Fatal: true, Msg: sym.Name + "(): STT_FUNC at end of section"}
+		}
+		if sym.Has(SymEmbeddedInsn) || sym.Alias != sym {
+			continue
+		}
+		first := p.Find(s, sym.Offset)
+		if first == nil {
+			return &Problem{Plain: true, Fatal: true, Msg: sym.Name + "(): can't find starting instruction"}
+		}
+		for in := first; in != nil && in.Off < sym.Offset+sym.Len; in = p.Next(in) {
+			in.Sym = sym
+		}
+	}
+	return nil
+}
+
+// nextInFunc returns the next instruction of the same function, moving on
+// to the function's .cold child at its end (objtool's next_insn_same_func).
+func (p *Program) nextInFunc(in *Insn) *Insn {
+	fn := in.Func()
+	if fn == nil {
+		return nil
+	}
+	if next := p.Next(in); next != nil && next.Func() == fn {
+		return next
+	}
+	if fn == fn.Cfunc {
+		return nil
+	}
+	return p.Find(fn.Cfunc.Sec, fn.Cfunc.Offset)
+}
+
+// FuncInsns calls visit for each instruction of fn, its .cold child's too,
+// until visit returns false.
+func (p *Program) FuncInsns(fn *Symbol, visit func(*Insn) bool) {
+	for in := p.Find(fn.Sec, fn.Offset); in != nil; in = p.nextInFunc(in) {
+		if !visit(in) {
+			return
+		}
+	}
+}
+
+// prevInSym returns the previous instruction if it has the same function.
+func (p *Program) prevInSym(in *Insn) *Insn {
+	if prev := p.Prev(in); prev != nil && prev.Func() == in.Func() {
+		return prev
+	}
+	return nil
+}
+
+// Reloc returns the first relocation inside the instruction's bytes.
+func (p *Program) Reloc(in *Insn) *Rel {
+	if in.Has(noReloc) || in.Sec == nil {
+		return nil
+	}
+	r := in.Sec.RelocInRange(in.Off, uint64(in.Len))
+	if r == nil {
+		in.Flags |= noReloc
+		return nil
+	}
+	return &Rel{Reloc: r, Sym: p.Syms[r.Sym.Index]}
+}

@@ -1,0 +1,184 @@
+package cfg
+
+import (
+	"debug/elf"
+	"sort"
+
+	"github.com/objcheck/objcheck/decode"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// cJumpTableSection holds C jump tables (the BPF interpreter's), which
+// carry symbols unlike compiler switch tables.
+const cJumpTableSection = ".data.rel.ro.c_jump_table"
+
+// relocSize is the size of one x86 switch table entry.
+const tableEntrySize = 8
+
+// addJumpTableAlts finds each function's switch tables and makes their
+// entries alternatives of the dynamic jump (objtool's add_jump_table_alts).
+func (p *Program) addJumpTableAlts() *Problem {
+	if !p.Rodata {
+		return nil
+	}
+	for _, fn := range p.Syms {
+		if !fn.IsFunc() || fn.Sec == nil {
+			continue
+		}
+		p.markJumpTables(fn)
+		if prob := p.addFuncJumpTables(fn); prob != nil {
+			return prob
+		}
+	}
+	return nil
+}
+
+// markJumpTables records back-links of forward jumps and finds the table
+// of each dynamic jump in fn.
+func (p *Program) markJumpTables(fn *Symbol) {
+	p.FuncInsns(fn, func(in *Insn) bool {
+		if d := in.JumpDest; d != nil && d.Off > in.Off && d.FirstJumpSrc == nil {
+			d.FirstJumpSrc = in
+		}
+		if in.Kind == arch.JumpDynamic {
+			if t := p.findJumpTable(fn, in); t != nil {
+				in.JumpTable = t
+			}
+		}
+		return true
+	})
+}
+
+// findJumpTable walks back from a dynamic jump to the instruction that
+// loads its table's address (objtool's find_jump_table).
+func (p *Program) findJumpTable(fn *Symbol, jump *Insn) *Rel {
+	for in := jump; in != nil && in.Func() != nil && in.Func().Pfunc == fn; in = p.backStep(in) {
+		if in != jump && in.Kind == arch.JumpDynamic {
+			break
+		}
+		if in.Kind == arch.Jump && in.JumpDest != nil &&
+			(in.JumpDest.Off <= in.Off || in.JumpDest.Off > jump.Off) {
+			break
+		}
+		t := p.switchTable(in)
+		if t == nil {
+			continue
+		}
+		dest := p.Find(t.Sym.Sec, uint64(t.Addend))
+		if dest == nil || dest.Func() == nil || dest.Func().Pfunc != fn {
+			continue
+		}
+		return t
+	}
+	return nil
+}
+
+// backStep is the previous instruction for the table search: the first
+// forward jump here if there is one, else the previous in the symbol.
+func (p *Program) backStep(in *Insn) *Insn {
+	if in.FirstJumpSrc != nil {
+		return in.FirstJumpSrc
+	}
+	return p.prevInSym(in)
+}
+
+// switchTable returns the first entry's relocation of the table an
+// instruction refers to, if it refers to one (x86 arch_find_switch_table).
+func (p *Program) switchTable(in *Insn) *Rel {
+	text := p.Reloc(in)
+	if text == nil || text.Sym.Type != elf.STT_SECTION || text.Sym.Sec == nil || !text.Sym.Sec.Rodata {
+		return nil
+	}
+	sec := text.Sym.Sec
+	off := uint64(text.Addend)
+	pcrel := text.Type == uint32(elf.R_X86_64_PC32)
+	if pcrel {
+		off += 4
+	}
+	if sec.SymbolContaining(off) != nil && sec.Name != cJumpTableSection {
+		return nil
+	}
+	first := p.relocAt(sec, off)
+	if first == nil {
+		return nil
+	}
+	first.tableSec = sec.Index
+	if pcrel {
+		p.IgnoreUnreachables = true
+	}
+	return first
+}
+
+// addFuncJumpTables turns each table of fn into alternatives; a table
+// ends where the next one in the function starts.
+func (p *Program) addFuncJumpTables(fn *Symbol) *Problem {
+	var prev *Insn
+	var prob *Problem
+	p.FuncInsns(fn, func(in *Insn) bool {
+		t := JumpTableOf(in)
+		if t == nil {
+			return true
+		}
+		if prev != nil {
+			if prob = p.addJumpTable(prev, t); prob != nil {
+				return false
+			}
+		}
+		prev = in
+		return true
+	})
+	if prob == nil && prev != nil {
+		prob = p.addJumpTable(prev, nil)
+	}
+	return prob
+}
+
+// addJumpTable adds the entries of jump's table, up to the next table,
+// as alternatives of the jump (objtool's add_jump_table). As in objtool, a
+// previous offset of 0 counts as none.
+func (p *Program) addJumpTable(jump *Insn, next *Rel) *Problem {
+	pfunc := jump.Func().Pfunc
+	table := JumpTableOf(jump)
+	relocs := p.tableSection(table).Relocs
+	prevOff := uint64(0)
+	for i := relocIndex(relocs, table.Reloc); i >= 0 && i < len(relocs); i++ {
+		r := &relocs[i]
+		if r != table.Reloc && next != nil && r == next.Reloc {
+			break
+		}
+		if prevOff != 0 && r.Offset != prevOff+tableEntrySize {
+			break
+		}
+		sym := p.Syms[r.Sym.Index]
+		if sym.Sec == pfunc.Sec && uint64(r.Addend) == pfunc.Offset {
+			break
+		}
+		if !(sym.Sec == pfunc.Sec && uint64(r.Addend) == pfunc.Offset+pfunc.Len) {
+			dest := p.Find(sym.Sec, uint64(r.Addend))
+			if dest == nil || dest.Func() == nil || dest.Func().Pfunc != pfunc {
+				break
+			}
+			jump.Alts = append([]Alt{{Insn: dest}}, jump.Alts...)
+		}
+		prevOff = r.Offset
+	}
+	if prevOff == 0 {
+		return &Problem{At: jump, Fatal: true, Msg: "can't find switch jump table"}
+	}
+	return nil
+}
+
+// tableSection returns the section whose relocations hold the table.
+func (p *Program) tableSection(t *Rel) *Section { return p.Sections[t.tableSec] }
+
+// relocIndex returns the index of r in relocs, or -1.
+func relocIndex(relocs []decode.Reloc, r *decode.Reloc) int {
+	i := sort.Search(len(relocs), func(i int) bool { return relocs[i].Offset >= r.Offset })
+	for ; i < len(relocs) && relocs[i].Offset == r.Offset; i++ {
+		if &relocs[i] == r {
+			return i
+		}
+	}
+	return -1
+}

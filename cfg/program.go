@@ -1,0 +1,250 @@
+// Package cfg turns a parsed object into the instruction graph the checker
+// walks: every instruction of every executable section, with its jump and
+// call destinations, the alternative paths of special sections and switch
+// tables, the annotations, and the function symbols around them.
+//
+// The graph is per instruction rather than per basic block because the
+// checker replays objtool's depth-first walk, whose order decides which
+// warning is printed; blocks can be derived from it.
+package cfg
+
+import (
+	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/decode"
+)
+
+// A Program is the instruction graph of one object.
+type Program struct {
+	File *decode.File
+	Arch *arch.Arch
+	// Sections parallels File.Sections.
+	Sections []*Section
+	// Insns holds the instructions of every executable section, section
+	// after section in section order; Insns[i].Index == i.
+	Insns []Insn
+	// Extra holds instructions made up for alternatives (the nop that pads
+	// a short replacement); their Index continues after Insns.
+	Extra []*Insn
+	// Ops holds the stack operations of all instructions.
+	Ops []arch.StackOp
+	// Syms parallels File.Symbols.
+	Syms []*Symbol
+	// Problems are the diagnostics found while building, in objtool's order.
+	Problems []Problem
+	// Hints is set when the object has unwind hints.
+	Hints bool
+	// HintList holds the unwind hints that set a stack state, in order.
+	HintList []*Hint
+	// Rodata is set when the object has sections that may hold jump tables.
+	Rodata bool
+	// IgnoreUnreachables is set when a RIP-relative switch table was found
+	// (GCC's table-copy quirk leaves dead code behind).
+	IgnoreUnreachables bool
+	// Opts are the options the graph was built for.
+	Opts Options
+	// numAlts counts the alternatives read, to number them.
+	numAlts int
+}
+
+// Options are the parts of the command line that change the graph.
+type Options struct {
+	Module      bool // --module: .init.text is ordinary text
+	Uaccess     bool // --uaccess
+	Specials    bool // read the special sections (stackval, orc, uaccess, noinstr, hacks=jump_label)
+	JumpLabel   bool // --hacks=jump_label
+	HackNoinstr bool // --hacks=noinstr
+	Mcount      bool // --mcount
+	Mnop        bool // --mnop
+	IBT         bool // --ibt
+	Link        bool // --link
+}
+
+// A Section is an object section with what the checker needs to know of it.
+type Section struct {
+	*decode.Section
+	// First and End bound the section's instructions in Program.Insns.
+	First, End int
+	Text       bool // executable and not alternative replacement code
+	Noinstr    bool // .noinstr.text, .entry.text, .cpuidle.text, .text..__x86.*
+	Init       bool // .init.text outside modules
+	Rodata     bool // may hold jump tables
+	// funcs are the section's sized symbols in (offset, index) order;
+	// all are every symbol of the section in the order objtool lists them.
+	sized []*Symbol
+	all   []*Symbol
+	// maxLen is the longest sized symbol, to bound containment searches.
+	maxLen uint64
+}
+
+// A Symbol is an object symbol with the links and marks the checker needs.
+type Symbol struct {
+	*decode.Symbol
+	// Name is the symbol's name; a section symbol takes its section's.
+	Name string
+	Sec  *Section
+	// Offset and Len are st_value and st_size, except that a parent whose
+	// .cold child sits at its end loses the child's length.
+	Offset, Len uint64
+	Pfunc       *Symbol // parent of a .cold child; itself otherwise
+	Cfunc       *Symbol // .cold child; itself otherwise
+	Alias       *Symbol // the last symbol with the same offset, type and size
+	Flags       SymFlags
+	// Warned is set once a warning names an instruction of this symbol.
+	Warned bool
+	// aliasChain links earlier symbols with the same offset, type and size.
+	aliasChain *Symbol
+}
+
+// SymFlags are marks on a symbol.
+type SymFlags uint16
+
+// The symbol marks.
+const (
+	SymLocalLabel SymFlags = 1 << iota
+	SymStaticCallTramp
+	SymRetpolineThunk
+	SymReturnThunk
+	SymEmbeddedInsn
+	SymFentry
+	SymProfilingFunc
+	SymUaccessSafe
+)
+
+// Has reports whether all of f are set.
+func (s *Symbol) Has(f SymFlags) bool { return s.Flags&f == f }
+
+// IsFunc reports whether the symbol is an STT_FUNC.
+func (s *Symbol) IsFunc() bool { return s.Type == 2 }
+
+// An Insn is one instruction in the graph.
+type Insn struct {
+	Index int
+	Sec   *Section
+	Off   uint64
+	Len   uint8
+	Kind  arch.Kind
+	Flags InsnFlags
+	Instr int8 // instrumentation begin/end balance (noinstr)
+	// Target is the decoder's direct destination, valid with HasTarget.
+	Target    int64
+	HasTarget bool
+	// ops bounds the instruction's stack operations in Program.Ops.
+	opsStart, opsEnd int32
+
+	Sym          *Symbol // the function or code symbol the instruction is in
+	JumpDest     *Insn
+	FirstJumpSrc *Insn
+	CallDest     *Symbol
+	JumpTable    *Rel
+	Alts         []Alt
+	Group        *AltGroup
+}
+
+// InsnFlags are marks on an instruction.
+type InsnFlags uint16
+
+// The instruction marks.
+const (
+	DeadEnd InsnFlags = 1 << iota
+	Ignore
+	IgnoreAlts
+	HasHint
+	Save
+	Restore
+	RetpolineSafe
+	Noendbr
+	Unret
+	noReloc
+	relocChecked
+)
+
+// Has reports whether all of f are set.
+func (in *Insn) Has(f InsnFlags) bool { return in.Flags&f == f }
+
+// Func returns the STT_FUNC symbol the instruction belongs to, or nil.
+func (in *Insn) Func() *Symbol {
+	if in.Sym != nil && in.Sym.IsFunc() {
+		return in.Sym
+	}
+	return nil
+}
+
+// An Alt is an alternative successor of an instruction.
+type Alt struct {
+	Insn     *Insn
+	SkipOrig bool
+}
+
+// An AltGroup is the original or one replacement range of an alternative.
+type AltGroup struct {
+	Orig        *AltGroup // the original group, nil for the original itself
+	First, Last *Insn
+	Nop         *Insn // padding after a shorter replacement
+	// Shared is the same for all groups of one alternative: the checker
+	// keeps one stack state per byte of the original range under its ID,
+	// to detect layout conflicts.
+	Shared *AltShared
+}
+
+// AltShared identifies one alternative (the original group and all its
+// replacements).
+type AltShared struct {
+	ID  int // 0, 1, ... in the order alternatives are read
+	Len int // bytes in the original range
+}
+
+// The unwind hint types (include/linux/objtool_types.h).
+const (
+	HintUndefined   = 0
+	HintEndOfStack  = 1
+	HintCall        = 2
+	HintRegs        = 3
+	HintRegsPartial = 4
+	HintFunc        = 5
+	HintSave        = 6
+	HintRestore     = 7
+)
+
+// A Problem is a diagnostic found while building the graph. At is the
+// instruction it names (nil for a plain message); Sec and Off locate a
+// message about a place without an instruction.
+type Problem struct {
+	At    *Insn
+	Sec   *Section
+	Off   uint64
+	Plain bool // printed without a location
+	Msg   string
+	// Counted problems count as warnings (they suppress the unreachable
+	// pass); Fatal ones stop the checking of the object.
+	Counted bool
+	Fatal   bool
+}
+
+// StackOps returns the instruction's stack operations.
+func (p *Program) StackOps(in *Insn) []arch.StackOp { return p.Ops[in.opsStart:in.opsEnd] }
+
+// ClearOps removes an instruction's stack operations (a call whose
+// destination is known: the callee's return undoes its push).
+func (in *Insn) ClearOps() { in.opsEnd = in.opsStart }
+
+// NumInsns is the number of instruction indexes in use, extras included.
+func (p *Program) NumInsns() int { return len(p.Insns) + len(p.Extra) }
+
+// Next returns the instruction after in within its section, or nil.
+func (p *Program) Next(in *Insn) *Insn {
+	if in.Index < len(p.Insns) && in.Index+1 < in.Sec.End {
+		return &p.Insns[in.Index+1]
+	}
+	return nil
+}
+
+// Prev returns the instruction before in within its section, or nil.
+func (p *Program) Prev(in *Insn) *Insn {
+	if in.Index < len(p.Insns) && in.Index > in.Sec.First {
+		return &p.Insns[in.Index-1]
+	}
+	return nil
+}
+
+// SecInsns returns the instructions of a section.
+func (p *Program) SecInsns(s *Section) []Insn { return p.Insns[s.First:s.End] }

@@ -1,0 +1,224 @@
+package cfg
+
+import (
+	"debug/elf"
+	"sort"
+	"strings"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// buildSymbols wraps the object's symbols, orders each section's symbols as
+// objtool lists them, and links aliases and .cold children to parents.
+func (p *Program) buildSymbols() *Problem {
+	f := p.File
+	p.Syms = make([]*Symbol, len(f.Symbols))
+	for i, ds := range f.Symbols {
+		s := &Symbol{Symbol: ds, Name: ds.Name, Offset: ds.Value, Len: ds.Size}
+		if ds.Section != nil {
+			s.Sec = p.Sections[ds.Section.Index]
+			if ds.Type == elf.STT_SECTION {
+				s.Name = ds.Section.Name
+			}
+		}
+		s.Alias = s
+		p.Syms[i] = s
+	}
+	for _, s := range p.Syms {
+		if s.Sec != nil {
+			s.Sec.all = append(s.Sec.all, s)
+		}
+	}
+	for _, sec := range p.Sections {
+		p.orderSection(sec)
+	}
+	p.classifySymbols()
+	return p.linkCold()
+}
+
+// orderSection sorts a section's symbols by offset then index (objtool's
+// interval tree and list order), keeps the sized ones for containment
+// searches, and marks aliases: the last earlier symbol with the same
+// offset, type and size points at the newer one, as objtool's does.
+func (p *Program) orderSection(sec *Section) {
+	sort.SliceStable(sec.all, func(i, j int) bool { return sec.all[i].Offset < sec.all[j].Offset })
+	byKey := map[[3]uint64]*Symbol{}
+	for _, s := range p.Syms {
+		if s.Sec != sec {
+			continue
+		}
+		key := [3]uint64{s.Offset, uint64(s.Type), s.Len}
+		if prev, ok := byKey[key]; ok {
+			for q := prev; q != nil; q = q.aliasChain {
+				q.Alias = s
+			}
+			s.aliasChain = prev
+		}
+		byKey[key] = s
+	}
+	for _, s := range sec.all {
+		if s.Len == 0 {
+			continue
+		}
+		sec.sized = append(sec.sized, s)
+		if s.Len > sec.maxLen {
+			sec.maxLen = s.Len
+		}
+	}
+}
+
+// classifySymbols marks local labels and, among global symbols, the
+// static-call trampolines, thunks, fentry and profiling functions.
+func (p *Program) classifySymbols() {
+	names := p.Arch.Syms
+	for _, s := range p.Syms {
+		if s.Type == elf.STT_NOTYPE && strings.HasPrefix(s.Name, ".L") {
+			s.Flags |= SymLocalLabel
+		}
+		if s.Bind != elf.STB_GLOBAL {
+			continue
+		}
+		s.Flags |= classifyName(s.Name, &names)
+	}
+}
+
+// classifyName returns the marks a global symbol's name earns.
+func classifyName(name string, names *arch.Symbols) SymFlags {
+	var f SymFlags
+	if strings.HasPrefix(name, "__SCT__") {
+		f |= SymStaticCallTramp
+	}
+	if names.RetpolinePrefix != "" && strings.HasPrefix(name, names.RetpolinePrefix) {
+		f |= SymRetpolineThunk
+	}
+	if names.ReturnThunk != "" && name == names.ReturnThunk {
+		f |= SymReturnThunk
+	}
+	for _, e := range names.Embedded {
+		if name == e {
+			f |= SymEmbeddedInsn
+		}
+	}
+	if names.Fentry != "" && name == names.Fentry {
+		f |= SymFentry
+	}
+	if isProfilingFunc(name) {
+		f |= SymProfilingFunc
+	}
+	return f
+}
+
+// isProfilingFunc reports instrumentation functions whose calls may be
+// removed from noinstr code.
+func isProfilingFunc(name string) bool {
+	return strings.HasPrefix(name, "__sanitizer_cov_") ||
+		strings.HasPrefix(name, "__tsan_func_") ||
+		name == "__tsan_atomic_signal_fence"
+}
+
+// linkCold links each function to its .cold child by name, trimming the
+// parent when the child sits at its end.
+func (p *Program) linkCold() *Problem {
+	byName := p.nameIndex()
+	for _, sec := range p.Sections {
+		for _, s := range sec.all {
+			if !s.IsFunc() {
+				continue
+			}
+			if s.Pfunc == nil {
+				s.Pfunc = s
+			}
+			if s.Cfunc == nil {
+				s.Cfunc = s
+			}
+			i := strings.Index(s.Name, ".cold")
+			if i < 0 {
+				continue
+			}
+			parent := byName[s.Name[:i]]
+			if parent == nil {
+				return &Problem{Plain: true, Fatal: true, Msg: s.Name + "(): can't find parent function"}
+			}
+			s.Pfunc, parent.Cfunc = parent, s
+			if s.Sec == parent.Sec && s.Offset >= parent.Offset && s.Offset+s.Len == parent.Offset+parent.Len {
+				parent.Len -= s.Len
+			}
+		}
+	}
+	return nil
+}
+
+// nameIndex maps names to symbols; where names repeat, the one objtool's
+// hash lookup finds first (the last in symbol order) wins.
+func (p *Program) nameIndex() map[string]*Symbol {
+	m := make(map[string]*Symbol, len(p.Syms))
+	for _, s := range p.Syms {
+		m[s.Name] = s
+	}
+	return m
+}
+
+// SymbolByName returns the symbol of that name, or nil.
+func (p *Program) SymbolByName(name string) *Symbol {
+	var found *Symbol
+	for _, s := range p.Syms {
+		if s.Name == name {
+			found = s
+		}
+	}
+	return found
+}
+
+// containing returns the first symbol in section order whose range holds
+// off and that want accepts.
+func (sec *Section) containing(off uint64, want func(*Symbol) bool) *Symbol {
+	syms := sec.sized
+	i := sort.Search(len(syms), func(i int) bool { return syms[i].Offset > off })
+	var found *Symbol
+	for j := i - 1; j >= 0; j-- {
+		s := syms[j]
+		if off-s.Offset >= sec.maxLen {
+			break
+		}
+		if off < s.Offset+s.Len && want(s) {
+			found = s
+		}
+	}
+	return found
+}
+
+// FuncContaining returns the STT_FUNC symbol holding off (objtool's
+// find_func_containing).
+func (sec *Section) FuncContaining(off uint64) *Symbol {
+	return sec.containing(off, (*Symbol).IsFunc)
+}
+
+// SymbolContaining returns the non-section symbol holding off (objtool's
+// find_symbol_containing).
+func (sec *Section) SymbolContaining(off uint64) *Symbol {
+	return sec.containing(off, func(s *Symbol) bool { return s.Type != elf.STT_SECTION })
+}
+
+// atOffset returns the first symbol starting at off that want accepts,
+// among sized symbols (objtool searches its interval tree).
+func (sec *Section) atOffset(off uint64, want func(*Symbol) bool) *Symbol {
+	syms := sec.sized
+	i := sort.Search(len(syms), func(i int) bool { return syms[i].Offset >= off })
+	for ; i < len(syms) && syms[i].Offset == off; i++ {
+		if want(syms[i]) {
+			return syms[i]
+		}
+	}
+	return nil
+}
+
+// FuncAt returns the STT_FUNC symbol starting at off.
+func (sec *Section) FuncAt(off uint64) *Symbol { return sec.atOffset(off, (*Symbol).IsFunc) }
+
+// SymbolAt returns the non-section symbol starting at off.
+func (sec *Section) SymbolAt(off uint64) *Symbol {
+	return sec.atOffset(off, func(s *Symbol) bool { return s.Type != elf.STT_SECTION })
+}
+
+// Symbols returns the section's symbols in objtool's list order.
+func (sec *Section) Symbols() []*Symbol { return sec.all }

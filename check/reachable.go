@@ -1,0 +1,140 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/cfg"
+)
+
+// validateReachable warns about instructions no walk reached (objtool's
+// validate_reachable_instructions), naming a missing noreturn annotation
+// when the instruction follows a dead-end call.
+func (c *checker) validateReachable() {
+	if c.prog.IgnoreUnreachables || c.opts.NoUnreachable {
+		return
+	}
+	for i := range c.prog.Insns {
+		in := &c.prog.Insns[i]
+		if c.visited[in.Index] != 0 || c.ignoreUnreachable(in) {
+			continue
+		}
+		if prev := c.prog.Prev(in); prev != nil && prev.Has(cfg.DeadEnd) {
+			if d := cfg.CallDestOf(prev); d != nil {
+				c.rep.warnInsn(in, d.Name+"() is missing a __noreturn annotation")
+				continue
+			}
+		}
+		c.rep.warnInsn(in, "unreachable instruction")
+	}
+}
+
+// ignoreUnreachable reports unreached instructions that are expected:
+// nops, traps, ignored and replacement code, weak-symbol holes in linked
+// objects, static-call trampolines, compiler traps after dead ends, and
+// code around sanitizer calls (objtool's ignore_unreachable_insn).
+func (c *checker) ignoreUnreachable(in *cfg.Insn) bool {
+	if in.Has(cfg.Ignore) || in.Kind == arch.Nop || in.Kind == arch.Trap {
+		return true
+	}
+	if n := in.Sec.Name; n == ".altinstr_replacement" || n == ".altinstr_aux" {
+		return true
+	}
+	if c.opts.Link && in.Func() == nil {
+		return c.inWeakHole(in)
+	}
+	fn := in.Func()
+	if fn == nil {
+		return false
+	}
+	if fn.Has(cfg.SymStaticCallTramp) {
+		return true
+	}
+	if prev := c.prog.Prev(in); prev != nil && prev.Has(cfg.DeadEnd) &&
+		(in.Kind == arch.Bug || in.Kind == arch.Jump && in.JumpDest != nil && in.JumpDest.Kind == arch.Bug) {
+		return true
+	}
+	return c.nearSanitizerCall(in)
+}
+
+// nearSanitizerCall looks up to five instructions ahead (following jumps
+// within the function) for a KASAN or UBSAN noreturn call.
+func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
+	fn := in.Func()
+	for i := 0; i < 5 && in != nil; i++ {
+		if in.Kind == arch.Call {
+			if d := cfg.CallDestOf(in); d != nil &&
+				(d.Name == "__asan_handle_no_return" || d.Name == "__ubsan_handle_builtin_unreachable") {
+				return true
+			}
+		}
+		if in.Kind == arch.Jump {
+			if in.JumpDest != nil && in.JumpDest.Func() == in.Func() {
+				in = in.JumpDest
+				continue
+			}
+			return false
+		}
+		if in.Off+uint64(in.Len) >= fn.Offset+fn.Len {
+			return false
+		}
+		in = c.prog.Next(in)
+	}
+	return false
+}
+
+// inWeakHole reports code outside any symbol in a linked object: a weak
+// function the linker replaced. Jumps from it to .cold code make that
+// code ignored too.
+func (c *checker) inWeakHole(in *cfg.Insn) bool {
+	size, ok := c.holeSize(in)
+	if !ok {
+		return false
+	}
+	if size < 0 {
+		return true
+	}
+	end := in.Off + uint64(size)
+	for n := c.prog.Next(in); n != nil; n = c.prog.Next(n) {
+		if c.visited[n.Index] != 0 {
+			return true
+		}
+		if n.Off >= end {
+			break
+		}
+		if d := n.JumpDest; d != nil && d.Func() != nil && strings.Contains(d.Func().Name, ".cold") {
+			c.prog.FuncInsns(d.Func(), func(x *cfg.Insn) bool { x.Flags |= cfg.Ignore; return true })
+		}
+	}
+	return false
+}
+
+// holeSize returns the size of the symbol hole at in (-1: to the end),
+// and false when in is not in a hole.
+func (c *checker) holeSize(in *cfg.Insn) (int64, bool) {
+	var before *cfg.Symbol
+	for _, s := range in.Sec.Symbols() {
+		if s.Len == 0 {
+			continue
+		}
+		if in.Off >= s.Offset && in.Off < s.Offset+s.Len {
+			return 0, false
+		}
+		if in.Off >= s.Offset+s.Len && (before == nil || s.Offset >= before.Offset) {
+			before = s
+		}
+	}
+	if before == nil {
+		return 0, false
+	}
+	var after *cfg.Symbol
+	for _, s := range in.Sec.Symbols() {
+		if s.Len != 0 && s.Offset > before.Offset && (after == nil || s.Offset < after.Offset) {
+			after = s
+		}
+	}
+	if after == nil {
+		return -1, true
+	}
+	return int64(after.Offset) - int64(in.Off), true
+}

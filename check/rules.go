@@ -1,0 +1,283 @@
+package check
+
+import (
+	"fmt"
+
+	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/cfg"
+)
+
+// step applies the control-flow rules of one instruction. done says the
+// path ends here, with r its result.
+func (c *checker) step(fn *cfg.Symbol, in, next *cfg.Insn, st *insnState) (r int, done bool) {
+	switch in.Kind {
+	case arch.Return:
+		return c.validateReturn(fn, in, st), true
+	case arch.Call, arch.CallDynamic:
+		if r := c.validateCall(in, st); r != 0 {
+			return r, true
+		}
+		if c.opts.Stackval && fn != nil && !isSpecialCall(in) && !c.validFrame(&st.cfi) {
+			c.rep.warnInsn(in, "call without frame pointer save/setup")
+			return 1, true
+		}
+		return 0, in.Has(cfg.DeadEnd)
+	case arch.JumpCond, arch.Jump:
+		if cfg.IsSiblingCall(in) {
+			if r := c.validateSibling(in, st); r != 0 {
+				return r, true
+			}
+		} else if in.JumpDest != nil {
+			if r := c.walk(fn, in.JumpDest, *st); r != 0 {
+				c.rep.bt(in, "(branch)")
+				return r, true
+			}
+		}
+		return 0, in.Kind == arch.Jump
+	case arch.JumpDynamic, arch.JumpDynamicCond:
+		if cfg.IsSiblingCall(in) {
+			if r := c.validateSibling(in, st); r != 0 {
+				return r, true
+			}
+		}
+		return 0, in.Kind == arch.JumpDynamic
+	case arch.ContextSwitch:
+		if fn == nil {
+			return 0, true
+		}
+		if next == nil || !next.Has(cfg.HasHint) {
+			c.rep.warnInsn(in, "unsupported instruction in callable function")
+			return 1, true
+		}
+	default:
+		return c.flagRules(fn, in, st)
+	}
+	return 0, false
+}
+
+// flagRules applies the user-access and direction-flag rules.
+func (c *checker) flagRules(fn *cfg.Symbol, in *cfg.Insn, st *insnState) (int, bool) {
+	msg := ""
+	switch in.Kind {
+	case arch.Stac:
+		if !c.opts.Uaccess {
+			break
+		}
+		if st.uaccess {
+			msg = "recursive UACCESS enable"
+		}
+		st.uaccess = true
+	case arch.Clac:
+		if !c.opts.Uaccess {
+			break
+		}
+		switch {
+		case !st.uaccess && fn != nil:
+			msg = "redundant UACCESS disable"
+		case uaccessSafe(fn) && st.uaccessStack == 0:
+			msg = "UACCESS-safe disables UACCESS"
+		}
+		st.uaccess = false
+	case arch.Std:
+		if st.df {
+			msg = "recursive STD"
+		}
+		st.df = true
+	case arch.Cld:
+		if !st.df && fn != nil {
+			msg = "redundant CLD"
+		}
+		st.df = false
+	}
+	if msg != "" {
+		c.rep.warnInsn(in, msg)
+		return 1, true
+	}
+	return 0, false
+}
+
+// uaccessSafe reports whether fn may run with user access enabled.
+func uaccessSafe(fn *cfg.Symbol) bool { return fn != nil && fn.Has(cfg.SymUaccessSafe) }
+
+// isSpecialCall reports calls exempt from the frame rule: to fentry and
+// to embedded instructions.
+func isSpecialCall(in *cfg.Insn) bool {
+	if in.Kind != arch.Call {
+		return false
+	}
+	d := cfg.CallDestOf(in)
+	return d != nil && (d.Has(cfg.SymFentry) || d.Has(cfg.SymEmbeddedInsn))
+}
+
+// validateCall checks a call against the noinstr, user-access and
+// direction-flag rules.
+func (c *checker) validateCall(in *cfg.Insn, st *insnState) int {
+	msg := ""
+	switch {
+	case st.noinstr && st.instr <= 0 && !c.noinstrCallDest(in):
+		msg = "call to %s() leaves .noinstr.text section"
+	case st.uaccess && !uaccessSafe(cfg.CallDestOf(in)):
+		msg = "call to %s() with UACCESS enabled"
+	case st.df:
+		msg = "call to %s() with DF set"
+	default:
+		return 0
+	}
+	c.rep.warnInsn(in, fmt.Sprintf(msg, c.callDestName(in)))
+	return 1
+}
+
+// noinstrCallDest reports whether a call from noinstr code is allowed.
+func (c *checker) noinstrCallDest(in *cfg.Insn) bool {
+	d := cfg.CallDestOf(in)
+	if d == nil {
+		return false
+	}
+	if d.Sec != nil && d.Sec.Noinstr || d.Has(cfg.SymStaticCallTramp) {
+		return true
+	}
+	return len(d.Name) >= 15 && d.Name[:15] == "__ubsan_handle_"
+}
+
+// callDestName names a call's destination for messages.
+func (c *checker) callDestName(in *cfg.Insn) string {
+	if d := cfg.CallDestOf(in); d != nil {
+		return d.Name
+	}
+	if r := c.prog.Reloc(in); r != nil && r.Sym.Name == "pv_ops" {
+		return fmt.Sprintf("pv_ops[%d]", r.Addend/8)
+	}
+	return "{dynamic}"
+}
+
+// validateSibling checks a tail call: the frame must be the entry frame.
+func (c *checker) validateSibling(in *cfg.Insn, st *insnState) int {
+	if in.Func() != nil && c.modifiedFrame(&st.cfi) {
+		c.rep.warnInsn(in, "sibling call from callable instruction with modified stack frame")
+		return 1
+	}
+	return c.validateCall(in, st)
+}
+
+// validateReturn checks a return.
+func (c *checker) validateReturn(fn *cfg.Symbol, in *cfg.Insn, st *insnState) int {
+	msg := ""
+	switch {
+	case st.noinstr && st.instr > 0:
+		msg = "return with instrumentation enabled"
+	case st.uaccess && !uaccessSafe(fn):
+		msg = "return with UACCESS enabled"
+	case !st.uaccess && uaccessSafe(fn):
+		msg = "return with UACCESS disabled from a UACCESS-safe function"
+	case st.df:
+		msg = "return with DF set"
+	case fn != nil && c.modifiedFrame(&st.cfi):
+		msg = "return with modified stack frame"
+	case st.cfi.bpScratch:
+		msg = "BP used as a scratch register"
+	default:
+		return 0
+	}
+	c.rep.warnInsn(in, msg)
+	return 1
+}
+
+// modifiedFrame reports whether the frame differs from the entry frame.
+func (c *checker) modifiedFrame(s *cfiState) bool {
+	init := c.frame.initial
+	if s.cfa.base != init.cfa.base || s.drap || s.cfa.off != init.cfa.off ||
+		s.stackSize != init.cfa.off {
+		return true
+	}
+	return s.regs != init.regs
+}
+
+// validFrame reports whether a frame pointer frame is set up.
+func (c *checker) validFrame(s *cfiState) bool {
+	bp, ra := c.frame.bp, int32(c.prog.Arch.RA)
+	if s.cfa.base == bp && s.regs[bp] == (loc{baseCFA, -s.cfa.off}) &&
+		s.regs[ra] == (loc{baseCFA, -s.cfa.off + 8}) {
+		return true
+	}
+	return s.drap && s.regs[bp].base == bp
+}
+
+// cfiMatch compares the state recorded at in with the arriving one and
+// warns about the first difference (objtool's insn_cfi_match).
+func (c *checker) cfiMatch(in *cfg.Insn, s2 *cfiState) bool {
+	s1 := c.cfi[in.Index]
+	if s1 == nil {
+		c.rep.warn("CFI missing")
+		return false
+	}
+	msg := ""
+	switch {
+	case s1.cfa != s2.cfa:
+		msg = fmt.Sprintf("stack state mismatch: cfa1=%d%+d cfa2=%d%+d", s1.cfa.base, s1.cfa.off, s2.cfa.base, s2.cfa.off)
+	case s1.regs != s2.regs:
+		msg = regMismatch(s1, s2)
+	case s1.typ != s2.typ:
+		msg = fmt.Sprintf("stack state mismatch: type1=%d type2=%d", s1.typ, s2.typ)
+	case s1.drap != s2.drap || s1.drap && (s1.drapReg != s2.drapReg || s1.drapOff != s2.drapOff):
+		msg = fmt.Sprintf("stack state mismatch: drap1=%d(%d,%d) drap2=%d(%d,%d)",
+			b2u(s1.drap), s1.drapReg, s1.drapOff, b2u(s2.drap), s2.drapReg, s2.drapOff)
+	default:
+		return true
+	}
+	c.rep.warnInsn(in, msg)
+	return false
+}
+
+// regMismatch describes the first register whose saved place differs.
+func regMismatch(s1, s2 *cfiState) string {
+	for i := range s1.regs {
+		if s1.regs[i] != s2.regs[i] {
+			return fmt.Sprintf("stack state mismatch: reg1[%d]=%d%+d reg2[%d]=%d%+d",
+				i, s1.regs[i].base, s1.regs[i].off, i, s2.regs[i].base, s2.regs[i].off)
+		}
+	}
+	return ""
+}
+
+// propagateAltCFI records in's state in the per-byte states shared by an
+// alternative's groups, warning when two groups disagree at one byte.
+func (c *checker) propagateAltCFI(in *cfg.Insn) bool {
+	g := in.Group
+	if g == nil {
+		return false
+	}
+	cur := c.cfi[in.Index]
+	if cur == nil {
+		c.rep.warn("CFI missing")
+		return true
+	}
+	slots := c.altSlots(g.Shared)
+	off := int(in.Off - g.First.Off)
+	if off < 0 || off >= len(slots) {
+		return false
+	}
+	if slots[off] == nil {
+		slots[off] = cur
+		return false
+	}
+	if *slots[off] != *cur {
+		orig := g
+		if g.Orig != nil {
+			orig = g.Orig
+		}
+		c.rep.warnInsn(orig.First, "stack layout conflict in alternatives: "+c.rep.offstr(in.Sec, in.Off))
+		return true
+	}
+	return false
+}
+
+// altSlots returns the per-byte state slots of an alternative.
+func (c *checker) altSlots(sh *cfg.AltShared) []*cfiState {
+	for len(c.alts) <= sh.ID {
+		c.alts = append(c.alts, nil)
+	}
+	if c.alts[sh.ID] == nil {
+		c.alts[sh.ID] = make([]*cfiState, sh.Len)
+	}
+	return c.alts[sh.ID]
+}

@@ -1,0 +1,279 @@
+package check
+
+import (
+	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/cfg"
+)
+
+// The pseudo bases, as int32 for loc.
+const (
+	baseUndef  = arch.BaseUndefined
+	baseCFA    = arch.BaseCFA
+	baseSPInd  = arch.BaseSPIndirect
+	baseBPInd  = arch.BaseBPIndirect
+	pushSize   = 8
+	hintRegs   = 3
+	hintRegsPt = 4
+)
+
+// A frame applies stack operations to a state for one architecture
+// (objtool's update_cfi_state). Its methods return a warning text, or ""
+// when the operation was understood.
+type frame struct {
+	a        *arch.Arch
+	sp, bp   int32
+	initial  *cfiState
+	stackval bool
+}
+
+// saveReg records where a callee-saved register was saved, once.
+func (f *frame) saveReg(c *cfiState, reg uint8, base, off int32) {
+	if f.a.IsCalleeSaved(arch.Reg(reg)) && c.regs[reg].base == baseUndef {
+		c.regs[reg] = loc{base, off}
+	}
+}
+
+// restoreReg marks a register as back in place.
+func (f *frame) restoreReg(c *cfiState, reg uint8) { c.regs[reg] = f.initial.regs[reg] }
+
+// update applies one stack operation of in (whose successor is next).
+func (f *frame) update(in *cfg.Insn, next *cfg.Insn, c *cfiState, op *arch.StackOp) string {
+	if c.forceUndef {
+		return ""
+	}
+	if c.cfa.base == baseUndef {
+		if in.Func() != nil {
+			return "undefined stack state"
+		}
+		return ""
+	}
+	if c.typ == hintRegs || c.typ == hintRegsPt {
+		f.updateRegsHint(c, op)
+		return ""
+	}
+	switch op.Dst.Type {
+	case arch.DstReg:
+		return f.toReg(in, next, c, op)
+	case arch.DstPush, arch.DstPushF:
+		f.push(in, c, op)
+	case arch.DstRegIndirect:
+		f.toMem(c, op)
+	case arch.DstMem:
+		if op.Src.Type != arch.SrcPop && op.Src.Type != arch.SrcPopF {
+			return "unknown stack-related memory operation"
+		}
+		c.stackSize -= pushSize
+		if c.cfa.base == f.sp {
+			c.cfa.off -= pushSize
+		}
+	default:
+		return "unknown stack-related instruction"
+	}
+	return ""
+}
+
+// updateRegsHint tracks only the CFA offset inside a pt_regs frame.
+func (f *frame) updateRegsHint(c *cfiState, op *arch.StackOp) {
+	if c.cfa.base != f.sp && c.cfa.base != baseSPInd {
+		return
+	}
+	if op.Dst.Type == arch.DstPush || op.Dst.Type == arch.DstPushF {
+		c.cfa.off += pushSize
+	}
+	if op.Src.Type == arch.SrcPop || op.Src.Type == arch.SrcPopF {
+		c.cfa.off -= pushSize
+	}
+	if op.Dst.Type == arch.DstReg && op.Src.Type == arch.SrcAdd &&
+		int32(op.Dst.Reg) == f.sp && int32(op.Src.Reg) == f.sp {
+		c.cfa.off -= int32(op.Src.Off)
+	}
+}
+
+// toReg applies an operation whose destination is a register.
+func (f *frame) toReg(in, next *cfg.Insn, c *cfiState, op *arch.StackOp) string {
+	switch op.Src.Type {
+	case arch.SrcReg:
+		f.regToReg(c, int32(op.Src.Reg), int32(op.Dst.Reg))
+	case arch.SrcAdd:
+		return f.addToReg(next, c, op)
+	case arch.SrcAnd:
+		return f.andToReg(c, op)
+	case arch.SrcPop, arch.SrcPopF:
+		f.pop(c, int32(op.Dst.Reg))
+	case arch.SrcRegIndirect:
+		f.loadReg(c, op)
+	default:
+		return "unknown stack-related instruction"
+	}
+	return ""
+}
+
+// regToReg applies mov %src,%dst.
+func (f *frame) regToReg(c *cfiState, src, dst int32) {
+	cfa := &c.cfa
+	switch {
+	case src == f.sp && dst == f.bp && cfa.base == f.sp && c.regs[f.bp] == (loc{baseCFA, -cfa.off}):
+		cfa.base = dst // mov %rsp, %rbp: the frame is set up
+		c.bpScratch = false
+	case src == f.sp && dst == f.bp && c.drap:
+		c.regs[f.bp] = loc{f.bp, -c.stackSize}
+		c.bpScratch = false
+	case src == f.sp && cfa.base == f.sp:
+		c.vals[dst] = loc{baseCFA, -c.stackSize}
+	case src == f.bp && dst == f.sp && (cfa.base == f.bp || cfa.base == c.drapReg):
+		c.stackSize = -c.regs[f.bp].off // mov %rbp, %rsp (Clang)
+	case dst == cfa.base:
+		f.movToCFABase(c, src)
+	case dst == f.sp && c.vals[src].base == baseSPInd && c.vals[src].off == cfa.off:
+		c.stackSize += pushSize // stack swizzle seen from a non-SP CFA
+	case c.vals[src].base == baseCFA:
+		c.vals[dst] = loc{baseCFA, c.vals[src].off}
+	}
+}
+
+// movToCFABase applies mov %src,%reg where reg is the CFA base.
+func (f *frame) movToCFABase(c *cfiState, src int32) {
+	cfa := &c.cfa
+	switch {
+	case cfa.base == f.sp && c.vals[src].base == baseCFA:
+		cfa.off = -c.vals[src].off
+		c.stackSize = cfa.off
+	case cfa.base == f.sp && c.vals[src].base == baseSPInd && c.vals[src].off == cfa.off:
+		cfa.base = baseSPInd // stack swizzle
+	default:
+		*cfa = loc{baseUndef, 0}
+	}
+}
+
+// addToReg applies add/lea forms: %dst = %src + off.
+func (f *frame) addToReg(next *cfg.Insn, c *cfiState, op *arch.StackOp) string {
+	src, dst, off := int32(op.Src.Reg), int32(op.Dst.Reg), int32(op.Src.Off)
+	cfa := &c.cfa
+	switch {
+	case dst == f.sp && src == f.sp:
+		c.stackSize -= off
+		if cfa.base == f.sp {
+			cfa.off -= off
+		}
+	case dst == f.sp && src == f.bp:
+		if !(cfa.base == f.bp && cfa.off == 0) {
+			c.stackSize = -(off + c.regs[f.bp].off) // lea disp(%rbp), %rsp
+		}
+	case src == f.sp && cfa.base == f.sp:
+		c.drapReg = dst
+		c.vals[dst] = loc{baseCFA, -c.stackSize + off}
+	case c.drap && dst == f.sp && src == c.drapReg:
+		cfa.base = f.sp
+		c.stackSize = -off
+		cfa.off = c.stackSize
+		c.drapReg = baseUndef
+		c.drap = false
+	case dst == cfa.base && (next == nil || !next.Has(cfg.HasHint)):
+		return "unsupported stack register modification"
+	}
+	return ""
+}
+
+// andToReg applies and $imm,%rsp (stack realignment).
+func (f *frame) andToReg(c *cfiState, op *arch.StackOp) string {
+	if int32(op.Dst.Reg) != f.sp ||
+		(c.drapReg != baseUndef && c.cfa.base != f.sp) ||
+		(c.drapReg == baseUndef && c.cfa.base != f.bp) {
+		return "unsupported stack pointer realignment"
+	}
+	if c.drapReg != baseUndef {
+		c.cfa = loc{c.drapReg, 0}
+		c.stackSize = 0
+		c.drap = true
+	}
+	return ""
+}
+
+// pop applies pop %dst.
+func (f *frame) pop(c *cfiState, dst int32) {
+	cfa := &c.cfa
+	if dst == f.sp && cfa.base == baseSPInd {
+		cfa.base = f.sp // pop %rsp: back from a stack swizzle
+		return
+	}
+	if !c.drap && dst == cfa.base {
+		cfa.base = f.sp // pop %rbp
+	}
+	if c.drap && cfa.base == baseBPInd && dst == c.drapReg && c.drapOff == -c.stackSize {
+		*cfa = loc{c.drapReg, 0}
+		c.drapOff = -1
+	} else if c.stackSize == -c.regs[dst].off {
+		f.restoreReg(c, uint8(dst))
+	}
+	c.stackSize -= pushSize
+	if cfa.base == f.sp {
+		cfa.off -= pushSize
+	}
+}
+
+// loadReg applies mov disp(%base),%dst.
+func (f *frame) loadReg(c *cfiState, op *arch.StackOp) {
+	src, dst, off := int32(op.Src.Reg), int32(op.Dst.Reg), int32(op.Src.Off)
+	cfa := &c.cfa
+	if !c.drap && dst == cfa.base && dst == f.bp {
+		*cfa = loc{f.sp, c.stackSize}
+	}
+	if c.drap && src == f.bp && off == c.drapOff {
+		*cfa = loc{c.drapReg, 0}
+		c.drapOff = -1
+	}
+	switch {
+	case c.drap && src == f.bp && off == c.regs[dst].off:
+		f.restoreReg(c, uint8(dst))
+	case src == cfa.base && off == c.regs[dst].off+cfa.off:
+		f.restoreReg(c, uint8(dst))
+	case src == f.sp && off == c.regs[dst].off+c.stackSize:
+		f.restoreReg(c, uint8(dst))
+	}
+}
+
+// push applies push %src (or pushf, push imm).
+func (f *frame) push(in *cfg.Insn, c *cfiState, op *arch.StackOp) {
+	cfa := &c.cfa
+	c.stackSize += pushSize
+	if cfa.base == f.sp {
+		cfa.off += pushSize
+	}
+	if op.Src.Type != arch.SrcReg {
+		return
+	}
+	src := int32(op.Src.Reg)
+	switch {
+	case c.drap && src == cfa.base && src == c.drapReg:
+		*cfa = loc{baseBPInd, -c.stackSize}
+		c.drapOff = -c.stackSize
+	case c.drap && src == f.bp && cfa.base == c.drapReg:
+		c.stackSize = 0
+	case c.drap:
+		f.saveReg(c, uint8(src), f.bp, -c.stackSize)
+	default:
+		f.saveReg(c, uint8(src), baseCFA, -c.stackSize)
+	}
+	if f.stackval && in.Func() != nil && src == f.bp && cfa.base != f.bp {
+		c.bpScratch = true
+	}
+}
+
+// toMem applies mov %src,disp(%base).
+func (f *frame) toMem(c *cfiState, op *arch.StackOp) {
+	src, dst, off := int32(op.Src.Reg), int32(op.Dst.Reg), int32(op.Dst.Off)
+	cfa := &c.cfa
+	switch {
+	case c.drap && src == cfa.base && src == c.drapReg:
+		*cfa = loc{baseBPInd, off}
+		c.drapOff = off
+	case c.drap:
+		f.saveReg(c, uint8(src), f.bp, off)
+	case dst == cfa.base:
+		f.saveReg(c, uint8(src), baseCFA, off-cfa.off)
+	case dst == f.sp:
+		f.saveReg(c, uint8(src), baseCFA, off-c.stackSize)
+	case src == f.sp && off == 0:
+		c.vals[dst] = loc{baseSPInd, cfa.off}
+	}
+}
