@@ -204,6 +204,9 @@ const (
 	// FlagLinkRegCall marks a branch-and-link that reads the PC (bl .+4 on
 	// arm64, bcl 20,31,.+4 on ppc64) rather than calling a function.
 	FlagLinkRegCall
+	// FlagIret marks x86 iret: a context switch, except inside a function,
+	// where it is sync_core()'s iret-to-self and pops 40 bytes.
+	FlagIret
 )
 
 // A Loc is where a register's saved value or the CFA lives: a base and an
