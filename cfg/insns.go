@@ -77,6 +77,9 @@ func (p *Program) decodeSection(s *Section) *Problem {
 		if ai.Kind == arch.Bug {
 			in.Flags |= DeadEnd
 		}
+		if ai.Flags&arch.FlagIret != 0 {
+			in.Flags |= iretFlag
+		}
 		p.Insns = append(p.Insns, in)
 	}
 	s.End = len(p.Insns)
@@ -120,7 +123,28 @@ func (p *Program) attachSymbols(s *Section) *Problem {
 			in.Sym = sym
 		}
 	}
+	p.resolveIrets(s)
 	return nil
+}
+
+// resolveIrets turns an iret inside a function (sync_core's iret to self)
+// into the 40-byte pop it is there; elsewhere it stays a context switch.
+func (p *Program) resolveIrets(s *Section) {
+	for i := s.First; i < s.End; i++ {
+		in := &p.Insns[i]
+		if in.Flags&iretFlag == 0 {
+			continue
+		}
+		if sym := s.SymbolContaining(in.Off); sym != nil && sym.IsFunc() {
+			in.Kind = arch.Other
+			in.opsStart = int32(len(p.Ops))
+			p.Ops = append(p.Ops, arch.StackOp{
+				Dst: arch.Dst{Type: arch.DstReg, Reg: p.Arch.SP},
+				Src: arch.Src{Type: arch.SrcAdd, Reg: p.Arch.SP, Off: 40},
+			})
+			in.opsEnd = int32(len(p.Ops))
+		}
+	}
 }
 
 // nextInFunc returns the next instruction of the same function, moving on

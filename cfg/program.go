@@ -155,7 +155,7 @@ const (
 	Noendbr
 	Unret
 	noReloc
-	relocChecked
+	iretFlag
 )
 
 // Has reports whether all of f are set.
