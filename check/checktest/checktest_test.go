@@ -1,0 +1,169 @@
+package checktest
+
+import (
+	"bytes"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const dir = "../../testdata/x86"
+
+func loadAll(t *testing.T) []*Fixture {
+	t.Helper()
+	fs, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+// TestWantsMatchRef keeps the fixtures honest: the want comments of each
+// fixture must give exactly the lines the real objtool printed for it
+// (X.o.ref), and the recorded exit status must be objtool 6.12's 0.
+func TestWantsMatchRef(t *testing.T) {
+	for _, f := range loadAll(t) {
+		t.Run(f.Name, func(t *testing.T) {
+			if f.RefName != "testdata/x86/"+f.Name+".o" {
+				t.Errorf("RefName = %q", f.RefName)
+			}
+			ref := strings.Join(f.Ref, "\n")
+			for _, p := range f.Diff(f.RefName, ref, f.RC, Options{}) {
+				t.Error(p)
+			}
+			if f.RC != 0 {
+				t.Errorf("%s.o.rc is %d; objtool 6.12 exits 0 after warnings", f.Name, f.RC)
+			}
+			if len(f.Args) == 0 {
+				t.Errorf("%s: no objtool arguments", f.Src)
+			}
+		})
+	}
+}
+
+// TestListings checks that each X.lst was made from the X.S beside it and
+// the X.o beside it: the listing echoes the source lines, and the bytes it
+// shows for each want line are the object's bytes there.
+func TestListings(t *testing.T) {
+	for _, f := range loadAll(t) {
+		t.Run(f.Name, func(t *testing.T) {
+			src, err := os.ReadFile(f.Src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(src), "\n")
+			base := strings.TrimSuffix(f.Src, ".S")
+			lst, err := readListing(base + ".lst")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n, text := range lst.text {
+				if n > len(lines) || lines[n-1] != text {
+					t.Errorf("%s.lst line %d is %q, not the source's: rerun build.sh", base, n, text)
+				}
+			}
+			obj, err := readObject(f.Obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			secs := sectionsByLine(lines)
+			for _, w := range f.Wants {
+				if w.Loc == "" {
+					continue
+				}
+				want := lst.bytes[w.Line]
+				got, err := obj.bytesAt(secs[w.Line-1], lst.addr[w.Line], len(want))
+				if err != nil {
+					t.Errorf("%s:%d: %v", f.Src, w.Line, err)
+					continue
+				}
+				if len(want) == 0 || !bytes.Equal(got, want) {
+					t.Errorf("%s:%d: listing bytes % x, object bytes % x: rerun build.sh", f.Src, w.Line, want, got)
+				}
+			}
+		})
+	}
+}
+
+// TestObjtool runs the real objtool, where installed, through the harness:
+// it must still print exactly the recorded lines, in the recorded order,
+// with the recorded exit status, for an object path other than the one in
+// the .ref files.
+func TestObjtool(t *testing.T) {
+	bin := FindObjtool()
+	if bin == "" {
+		t.Skip("no objtool 6.12 (set OBJTOOL)")
+	}
+	Run(t, dir, Objtool(bin))
+}
+
+func TestDiff(t *testing.T) {
+	var f *Fixture
+	for _, g := range loadAll(t) {
+		if g.Name == "stack" {
+			f = g
+		}
+	}
+	if f == nil {
+		t.Fatal("no stack fixture")
+	}
+	const obj = "x/stack.o"
+	good := f.RefOrder(obj)
+	if p := f.Diff(obj, strings.Join(good, "\n")+"\n", 0, Options{}); len(p) != 0 {
+		t.Fatalf("objtool's own output: %q", p)
+	}
+
+	// One line missing, one extra, and the wrong status.
+	bad := slices.Clone(good[1:])
+	bad = append(bad, obj+": warning: objtool: fp_ok+0x0: bogus")
+	p := f.Diff(obj, strings.Join(bad, "\n"), 1, Options{})
+	if len(p) != 3 ||
+		!strings.Contains(p[0], "stack.S:26: missing: x/stack.o: warning: objtool: ret_modified+0x1: return with modified stack frame") ||
+		!strings.Contains(p[1], "unexpected: x/stack.o: warning: objtool: fp_ok+0x0: bogus") ||
+		!strings.Contains(p[2], "exit status 1, objtool's is 0") {
+		t.Errorf("problems:\n%s", strings.Join(p, "\n"))
+	}
+
+	// The right lines in the wrong order.
+	swapped := slices.Clone(good)
+	swapped[0], swapped[1] = swapped[1], swapped[0]
+	if p := f.Diff(obj, strings.Join(swapped, "\n"), 0, Options{}); len(p) != 1 || !strings.Contains(p[0], "another order") {
+		t.Errorf("swapped: %q", p)
+	}
+	if p := f.Diff(obj, strings.Join(swapped, "\n"), 0, Options{IgnoreOrder: true}); len(p) != 0 {
+		t.Errorf("swapped, order ignored: %q", p)
+	}
+}
+
+func TestSectionsByLine(t *testing.T) {
+	src := []string{
+		"\tnop",
+		".macro M",
+		"\t.section .bogus",
+		".endm",
+		"\t.section .text.a, \"ax\", @progbits",
+		"1:\t.pushsection \"__ex_table\",\"a\"",
+		"\t.popsection # .section .x",
+		"\t.data",
+		"\t.previous",
+		"\t.previous",
+	}
+	want := []string{".text", ".text", ".text", ".text", ".text.a", "__ex_table", ".text.a", ".data", ".text.a", ".data"}
+	if got := sectionsByLine(src); !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestParseWant(t *testing.T) {
+	got, err := parseWant("\tret\t# want \"a \\\"b\\\"\" `c`")
+	if err != nil || !slices.Equal(got, []string{`a "b"`, "c"}) {
+		t.Errorf("got %q, %v", got, err)
+	}
+	if _, err := parseWant("\tret # want oops"); err == nil {
+		t.Error("unquoted want accepted")
+	}
+	if got, _ := parseWant("\tret # wanted"); got != nil {
+		t.Errorf("got %q", got)
+	}
+}
