@@ -33,7 +33,8 @@ func archFor(m elf.Machine, order binary.ByteOrder) (*arch.Arch, error) {
 		}
 		return &arch.Arch{Name: "ppc64le", ByteOrder: order}, nil
 	}
-	if name := m.String(); strings.HasPrefix(name, "EM_") {
+	// String gives "EM_ALPHA+2419" for a number it does not know.
+	if name := m.String(); strings.HasPrefix(name, "EM_") && !strings.Contains(name, "+") {
 		return nil, errorf("unsupported machine %s (%d)", name, uint16(m))
 	}
 	return nil, errorf("unsupported machine %d", uint16(m))

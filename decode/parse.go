@@ -216,6 +216,7 @@ func (p *parser) sectionNames() error {
 		return nil
 	}
 	tab := newStrtab(t, p.data[t.Offset:t.Offset+t.Size])
+	t.Name, _ = tab.lookup(p.nameOff[p.shstr]) // first, for the messages below
 	var first error
 	for i, s := range p.f.Sections {
 		name, ok := tab.lookup(p.nameOff[i])
