@@ -1,0 +1,159 @@
+package x86
+
+import (
+	"debug/elf"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/objcheck/objcheck/arch"
+	"golang.org/x/arch/x86/x86asm"
+)
+
+// The x86 archives of the shared corpus.
+var corpusArchives = []string{"x86-orc", "x86-fp"}
+
+// sharedDir returns the shared material's folder: $OBJCHECK_SHARED, or
+// "shared" beside the repository.
+func sharedDir(t testing.TB) string {
+	if d := os.Getenv("OBJCHECK_SHARED"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's folder")
+		}
+		dir = parent
+	}
+}
+
+// corpusObjects unpacks the named corpus archive into a temporary folder
+// and returns the paths of its objects, sorted. It skips the test when the
+// archive is not there.
+func corpusObjects(t *testing.T, name string) []string {
+	t.Helper()
+	tarball := filepath.Join(sharedDir(t), "corpus", "linux-6.12", name+".tar.xz")
+	if _, err := os.Stat(tarball); err != nil {
+		t.Skipf("corpus archive not found (%v); set OBJCHECK_SHARED to the shared folder", err)
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("tar", "-xJf", tarball, "-C", dir).CombinedOutput(); err != nil {
+		t.Fatalf("unpacking %s: %v\n%s", tarball, err, out)
+	}
+	var objs []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Ext(path) == ".o" {
+			objs = append(objs, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) == 0 {
+		t.Fatalf("no objects in %s", tarball)
+	}
+	sort.Strings(objs)
+	return objs
+}
+
+// A textSection is an executable section's name and bytes.
+type textSection struct {
+	name string
+	data []byte
+}
+
+// execSections returns the object's SHF_EXECINSTR sections that have bytes.
+func execSections(path string) ([]textSection, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var secs []textSection
+	for _, s := range f.Sections {
+		if s.Flags&elf.SHF_EXECINSTR == 0 || s.Type == elf.SHT_NOBITS {
+			continue
+		}
+		data, err := s.Data()
+		if err != nil {
+			return nil, err
+		}
+		secs = append(secs, textSection{s.Name, data})
+	}
+	return secs, nil
+}
+
+// decodeLinear decodes a section from offset 0 as objtool does, calling fn
+// for each instruction; it stops at the first error.
+func decodeLinear(data []byte, fn func(off int, in *arch.Insn)) error {
+	var in arch.Insn
+	for off := 0; off < len(data); off += int(in.Len) {
+		if err := Decode(data[off:], uint64(off), &in); err != nil {
+			return &offsetError{off, err}
+		}
+		fn(off, &in)
+	}
+	return nil
+}
+
+// An offsetError is a decode error with its section offset.
+type offsetError struct {
+	off int
+	err error
+}
+
+func (e *offsetError) Error() string { return fmt.Sprintf("offset %#x: %v", e.off, e.err) }
+func (e *offsetError) Unwrap() error { return e.err }
+
+// x86asmDecodes reports whether x86asm decodes code to an instruction of
+// n bytes.
+func x86asmDecodes(code []byte, n int) bool {
+	inst, err := x86asm.Decode(code, 64)
+	return err == nil && inst.Len == n
+}
+
+// TestCorpusDecodes decodes every executable section of every corpus
+// object linearly, as objtool does; objtool decoded them all, so must we.
+// x86asm, for comparison, fails on some of them: the count is logged.
+func TestCorpusDecodes(t *testing.T) {
+	for _, name := range corpusArchives {
+		t.Run(name, func(t *testing.T) {
+			var insns, sections, x86asmFails int
+			kinds := map[arch.Kind]int{}
+			for _, obj := range corpusObjects(t, name) {
+				secs, err := execSections(obj)
+				if err != nil {
+					t.Fatalf("%s: %v", obj, err)
+				}
+				for _, s := range secs {
+					sections++
+					err := decodeLinear(s.data, func(off int, in *arch.Insn) {
+						insns++
+						kinds[in.Kind]++
+						if !x86asmDecodes(s.data[off:], int(in.Len)) {
+							x86asmFails++
+						}
+					})
+					if err != nil {
+						t.Errorf("%s: %s: %v", filepath.Base(obj), s.name, err)
+					}
+				}
+			}
+			t.Logf("%d instructions in %d sections; x86asm fails on or disagrees with %d of them", insns, sections, x86asmFails)
+			t.Logf("kinds: %v", kinds)
+		})
+	}
+}
