@@ -1,0 +1,64 @@
+package ppc64
+
+import (
+	"encoding/binary"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// Register numbers in stack state (objtool's powerpc CFI numbering).
+const (
+	regSP   arch.Reg = 1  // r1, the stack pointer
+	regFP   arch.Reg = 31 // r31, GCC's frame pointer when a function needs one
+	regLR   arch.Reg = 32 // the link register, objtool's CFI_RA
+	numRegs          = 33
+)
+
+// calleeSaved holds r14-r31, the ELFv2 non-volatile general registers, and
+// LR. LR is not preserved by a call, but it holds the return address at entry
+// and a function that calls out saves it (mflr r0; std r0,16(r1)), so the
+// checker must track where it is saved the way it tracks r14-r31. r2 (the TOC
+// pointer) and r13 (the paca) are left out: a callee does not save them on
+// its stack, the TOC is restored by the caller from its own frame.
+const calleeSaved uint64 = (1<<32-1)&^(1<<14-1) | 1<<regLR
+
+// New returns the description of 64-bit Power with the given byte order:
+// "ppc64le" for little-endian, "ppc64" for big-endian. Each call returns a
+// new Arch that the caller may keep or modify.
+//
+// At entry the CFA is r1+0 (the caller's stack pointer: the ELFv2 ABI has no
+// return address on the stack) and the return address is in LR, so no saved
+// register location is known. Branch relocations (R_PPC64_REL24, REL14)
+// have their addend already pointing at the destination, so the bias is 0.
+func New(order binary.ByteOrder) *arch.Arch {
+	name := "ppc64"
+	if isLittleEndian(order) {
+		name = "ppc64le"
+	}
+	return &arch.Arch{
+		Name:             name,
+		ByteOrder:        order,
+		PtrSize:          8,
+		InsnAlign:        4,
+		NumRegs:          numRegs,
+		SP:               regSP,
+		FP:               regFP,
+		RA:               regLR,
+		LR:               regLR,
+		HasLR:            true,
+		CalleeSaved:      calleeSaved,
+		EntryCFA:         arch.Loc{Base: int(regSP), Off: 0},
+		EntryStackSize:   0,
+		BranchRelocBias:  0,
+		ConcurrentDecode: false,
+		Decode: func(code []byte, off uint64, in *arch.Insn) error {
+			return decode(order, code, off, in)
+		},
+	}
+}
+
+// isLittleEndian reports whether order puts the low byte first. It asks the
+// order itself, so binary.NativeEndian works too.
+func isLittleEndian(order binary.ByteOrder) bool {
+	return order.Uint16([]byte{1, 0}) == 1
+}
