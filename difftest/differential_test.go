@@ -1,0 +1,177 @@
+package difftest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestDifferentialX86 runs the real objtool and objcheck on mutants of the
+// x86-64 corpus objects (see Mutants: one stack operation, jump or return
+// replaced by NOPs) and wants the same stderr, byte for byte, and the same
+// exit status. Each mutant sits in its own folder under the object's kbuild
+// path, and both tools run from there with that path and the object's
+// recorded arguments plus --dry-run; one process per mutant and tool, two
+// per core at a time.
+//
+// OBJCHECK_MUTANTS sets how many (default 600, about a minute on two
+// cores), OBJCHECK_MUTANT_SEED the seed, and OBJCHECK_KEEP_MUTANTS=dir
+// keeps them: dir/NNNN holds the mutant laid out like a corpus folder, with
+// objtool's output as <obj>.ref and <obj>.rc and objcheck's as
+// <obj>.objcheck.err and <obj>.objcheck.rc.
+func TestDifferentialX86(t *testing.T) {
+	objtool := objtoolBin(t)
+	var objs []Object
+	for _, set := range []string{"x86-orc", "x86-fp"} {
+		dir := corpusDir(t, set)
+		entries, err := ReadManifest(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			rec, err := ReadRecord(dir, e.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			objs = append(objs, Object{Set: set, Dir: dir, Path: e.Path, Args: rec.Args})
+		}
+	}
+	bin := objcheckBin(t)
+	n := envInt(t, "OBJCHECK_MUTANTS", 600)
+	seed := envInt(t, "OBJCHECK_MUTANT_SEED", 1)
+	mutants, err := Mutants(objs, n, uint64(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := os.Getenv("OBJCHECK_KEEP_MUTANTS")
+	if root == "" {
+		root = t.TempDir()
+	} else {
+		t.Logf("keeping the mutants in %s", root)
+	}
+
+	type outcome struct {
+		objtool, objcheck Output
+		err               error
+	}
+	outcomes := make([]outcome, len(mutants))
+	ctx := t.Context()
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range 2 * runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range work {
+				m, o := mutants[i], &outcomes[i]
+				if o.err = m.Write(root); o.err != nil {
+					continue
+				}
+				dir := m.Dir(root)
+				args := append(slices.Clip(m.Args), "--dry-run", m.Path)
+				if o.objtool, o.err = Run(ctx, objtool, dir, args); o.err != nil {
+					continue
+				}
+				if o.objcheck, o.err = Run(ctx, bin, dir, args); o.err != nil {
+					continue
+				}
+				if os.Getenv("OBJCHECK_KEEP_MUTANTS") != "" {
+					o.err = keepOutputs(filepath.Join(dir, m.Path), o.objtool, o.objcheck)
+				} else {
+					o.err = os.RemoveAll(dir)
+				}
+			}
+		})
+	}
+	for i := range mutants {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+
+	var warned, matched, crashed int
+	var kinds [numSiteKinds]struct{ total, warned, matched int }
+	var mismatches []string
+	for i, m := range mutants {
+		o := &outcomes[i]
+		if o.err != nil {
+			t.Errorf("%v: %v", m, o.err)
+			continue
+		}
+		if o.objtool.Signal != "" {
+			// objtool itself crashed: nothing to compare against.
+			crashed++
+			t.Logf("excluded, objtool died of %s: %v", o.objtool.Signal, m)
+			continue
+		}
+		k := &kinds[m.Kind]
+		k.total++
+		if len(o.objtool.Stderr) > 0 {
+			warned++
+			k.warned++
+		}
+		if o.objcheck.Equal(o.objtool) {
+			matched++
+			k.matched++
+			continue
+		}
+		mismatches = append(mismatches, fmt.Sprintf("%v\n  objtool (exit %s):\n%s  objcheck (exit %s):\n%s",
+			m, status(o.objtool), indent(o.objtool.Stderr, 12), status(o.objcheck), indent(o.objcheck.Stderr, 12)))
+	}
+	for i, s := range mismatches {
+		if i == maxReported {
+			t.Logf("... and %d more mismatches", len(mismatches)-maxReported)
+			break
+		}
+		t.Log(s)
+	}
+	total := len(mutants) - crashed
+	t.Logf("%d mutants (seed %d) of %d objects; %d excluded (objtool crashed)", len(mutants), seed, len(objs), crashed)
+	for k := range numSiteKinds {
+		c := kinds[k]
+		t.Logf("  %-6s %4d mutants, %4d with warnings, %4d match", k, c.total, c.warned, c.matched)
+	}
+	t.Logf("differential x86: %d/%d mutants match; %d of them make objtool warn", matched, total, warned)
+	if len(mismatches) > 0 {
+		t.Errorf("%d of %d mutants give other output than objtool (first %d above)", len(mismatches), total, min(len(mismatches), maxReported))
+	}
+}
+
+// indent returns at most n lines of out, indented, each ending in a
+// newline.
+func indent(out []byte, n int) string {
+	l := lines(out)
+	if len(l) == 0 {
+		return "    (nothing)\n"
+	}
+	var b strings.Builder
+	for i, s := range l {
+		if i == n {
+			fmt.Fprintf(&b, "    ... %d more lines\n", len(l)-n)
+			break
+		}
+		b.WriteString("    " + s + "\n")
+	}
+	return b.String()
+}
+
+// keepOutputs writes both tools' output beside a kept mutant.
+func keepOutputs(obj string, objtool, objcheck Output) error {
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{obj + ".ref", objtool.Stderr},
+		{obj + ".rc", []byte(status(objtool) + "\n")},
+		{obj + ".objcheck.err", objcheck.Stderr},
+		{obj + ".objcheck.rc", []byte(status(objcheck) + "\n")},
+	} {
+		if err := os.WriteFile(f.name, f.data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
