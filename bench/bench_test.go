@@ -1,0 +1,105 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/objcheck/objcheck/check"
+	"github.com/objcheck/objcheck/decode"
+	"github.com/objcheck/objcheck/difftest"
+)
+
+// BenchmarkCorpusX86 checks every object of each x86-64 corpus in-process,
+// one after another, with kbuild's recorded arguments (and --dry-run): one
+// iteration is the whole corpus. It reports the time per object too.
+func BenchmarkCorpusX86(b *testing.B) {
+	root, err := difftest.RepoRoot(".")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tmp := b.TempDir()
+	for _, set := range []string{"x86-orc", "x86-fp"} {
+		b.Run(set, func(b *testing.B) {
+			archive := difftest.Archive(difftest.SharedDir(root), set)
+			if _, err := os.Stat(archive); err != nil {
+				b.Skipf("SKIP: corpus absent: %v", err)
+			}
+			dir, err := difftest.Extract(archive, tmp)
+			if err != nil {
+				b.Fatal(err)
+			}
+			entries, err := difftest.ReadManifest(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			type object struct {
+				path string
+				opts *check.Options
+			}
+			objs := make([]object, 0, len(entries))
+			var size int64
+			for _, e := range entries {
+				rec, err := difftest.ReadRecord(dir, e.Path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				opts, err := options(rec.Args)
+				if err != nil {
+					b.Fatalf("%s: %v", e.Path, err)
+				}
+				fi, err := os.Stat(filepath.Join(dir, e.Path))
+				if err != nil {
+					b.Fatal(err)
+				}
+				size += fi.Size()
+				objs = append(objs, object{filepath.Join(dir, e.Path), opts})
+			}
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, o := range objs {
+					f, err := decode.Open(o.path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					check.Run(f, o.opts)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(objs)), "ns/object")
+		})
+	}
+}
+
+// options turns the objtool arguments the corpus records into Options,
+// with DryRun set. It knows the arguments kbuild passes for x86-64.
+func options(args []string) (*check.Options, error) {
+	o := &check.Options{DryRun: true}
+	flags := map[string]*bool{
+		"--hacks=jump_label": &o.HacksJumpLabel, "--hacks=noinstr": &o.HacksNoinstr,
+		"--hacks=skylake": &o.HacksSkylake, "--ibt": &o.IBT, "--sls": &o.SLS,
+		"--mcount": &o.Mcount, "--noinstr": &o.Noinstr, "--orc": &o.ORC,
+		"--retpoline": &o.Retpoline, "--stackval": &o.Stackval, "--static-call": &o.StaticCall,
+		"--uaccess": &o.Uaccess, "--cfi": &o.CFI, "--rethunk": &o.Rethunk, "--unret": &o.Unret,
+		"--mnop": &o.Mnop, "--module": &o.Module, "--link": &o.Link, "--dry-run": &o.DryRun,
+	}
+	for _, a := range args {
+		if p, ok := flags[a]; ok {
+			*p = true
+			continue
+		}
+		if n, ok := strings.CutPrefix(a, "--prefix="); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil {
+				return nil, err
+			}
+			o.Prefix = v
+			continue
+		}
+		return nil, fmt.Errorf("unknown objtool argument %q", a)
+	}
+	return o, nil
+}
