@@ -8,14 +8,15 @@ import (
 	"testing"
 )
 
-// FuzzParse feeds Parse arbitrary bytes, seeded with the valid objects and
-// the malformed ones of testdata/bad. It calls parse, which has no recover,
+// FuzzParse feeds Parse arbitrary bytes, seeded with the small objects of
+// testdata and the malformed ones of ../testdata/bad. It calls parse, which has no recover,
 // so that a panic fails the test even though Parse would turn it into an
 // error. Parse must return exactly one of a File and an error, and a File
 // must keep its promises (checkFile).
 func FuzzParse(f *testing.F) {
 	objs, _ := filepath.Glob(filepath.Join(badDir, "*.o"))
-	for _, obj := range objs {
+	small, _ := filepath.Glob("testdata/*.o")
+	for _, obj := range append(objs, small...) {
 		data, err := os.ReadFile(obj)
 		if err != nil {
 			f.Fatal(err)
