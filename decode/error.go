@@ -25,3 +25,20 @@ func (e *Error) Unwrap() error { return e.Err }
 func errorf(format string, args ...any) *Error {
 	return &Error{Msg: fmt.Sprintf(format, args...)}
 }
+
+// secLabel names a section in messages: "section 5 (.rela.text)", or
+// "section 5" while its name is unknown or empty.
+func secLabel(s *Section) string {
+	if s.Name == "" {
+		return fmt.Sprintf("section %d", s.Index)
+	}
+	return fmt.Sprintf("section %d (%s)", s.Index, s.Name)
+}
+
+// symLabel names a symbol in messages: "symbol 7 (foo)", or "symbol 7".
+func symLabel(s *Symbol) string {
+	if s.Name == "" {
+		return fmt.Sprintf("symbol %d", s.Index)
+	}
+	return fmt.Sprintf("symbol %d (%s)", s.Index, s.Name)
+}

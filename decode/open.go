@@ -21,8 +21,8 @@ func Open(path string) (*File, error) {
 	return Parse(path, data)
 }
 
-// Parse parses an ELF64 relocatable object held in memory; name is used in
-// messages only. Every offset, size, link and index in data is checked
+// Parse parses an ELF64 relocatable object held in memory; name becomes
+// File.Name, for messages. Every offset, size, link and index in data is checked
 // before use, so malformed input gives an *Error, never a panic. The File's
 // section contents alias data, which the caller must not change afterwards.
 func Parse(name string, data []byte) (f *File, err error) {

@@ -1,9 +1,6 @@
 package decode
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // A strtab is a string table section whose contents lie in the file.
 type strtab struct {
@@ -36,21 +33,4 @@ func (t strtab) badName(who string, off uint32) error {
 		return errorf("%s: name offset %#x out of range of %s (%#x bytes)", who, off, secLabel(t.sec), len(t.s))
 	}
 	return errorf("%s: name at offset %#x of %s is not NUL-terminated", who, off, secLabel(t.sec))
-}
-
-// secLabel names a section in messages: "section 5 (.rela.text)", or
-// "section 5" while its name is unknown or empty.
-func secLabel(s *Section) string {
-	if s.Name == "" {
-		return fmt.Sprintf("section %d", s.Index)
-	}
-	return fmt.Sprintf("section %d (%s)", s.Index, s.Name)
-}
-
-// symLabel names a symbol in messages: "symbol 7 (foo)", or "symbol 7".
-func symLabel(s *Symbol) string {
-	if s.Name == "" {
-		return fmt.Sprintf("symbol %d", s.Index)
-	}
-	return fmt.Sprintf("symbol %d (%s)", s.Index, s.Name)
 }
