@@ -136,15 +136,25 @@ func Extract(archive, dest string) (string, error) {
 }
 
 // Objtool returns the real objtool for x86: $OBJTOOL, or the one the
-// linux-kbuild-6.12 Debian package installs (the newest, if several are).
-// It returns "" when there is none.
+// linux-kbuild-6.12.117+deb12 Debian package installs (the corpus was
+// recorded with it), or else another linux-kbuild-6.12's. It returns ""
+// when there is none.
 func Objtool() string {
 	if p := os.Getenv("OBJTOOL"); p != "" {
 		return p
 	}
-	m, _ := filepath.Glob("/usr/lib/linux-kbuild-6.12*/tools/objtool/objtool.real-x86")
+	const tool = "tools/objtool/objtool.real-x86"
+	if p := "/usr/lib/linux-kbuild-6.12.117+deb12/" + tool; fileExists(p) {
+		return p
+	}
+	m, _ := filepath.Glob("/usr/lib/linux-kbuild-6.12*/" + tool)
 	if len(m) == 0 {
 		return ""
 	}
 	return m[len(m)-1]
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
