@@ -70,6 +70,7 @@ type classifier struct {
 	index, base arch.Reg // SIB
 }
 
+// newClassifier prepares to classify the instruction f into in.
 func newClassifier(f *fields, in *arch.Insn) classifier {
 	c := classifier{f: f, in: in}
 	var rex byte

@@ -133,10 +133,12 @@ func (f *fields) decode(code []byte) decodeError {
 
 // prefixes reads the emulation, legacy, REX/REX2 and VEX/EVEX prefixes.
 func (f *fields) prefixes(r *reader) decodeError {
-	for _, p := range emulatePrefixes {
-		if len(r.code) >= len(p) && [5]byte(r.code[:5]) == p {
-			r.pos = len(p)
-			break
+	if len(r.code) >= 5 && r.code[0] == 0x0f && r.code[1] == 0x0b {
+		for _, p := range &emulatePrefixes {
+			if [5]byte(r.code) == p {
+				r.pos = len(p)
+				break
+			}
 		}
 	}
 	if err := f.legacyPrefixes(r); err != errNone {

@@ -135,6 +135,13 @@ func oracleOrSkip(t *testing.T) {
 // random encodings and on every instruction of the corpus.
 func TestOracle(t *testing.T) {
 	oracleOrSkip(t)
+	t.Run("cases", func(t *testing.T) {
+		inputs := make([][]byte, len(decodeTests))
+		for i, tt := range decodeTests {
+			inputs[i], _ = hex.DecodeString(tt.hex)
+		}
+		compareOracle(t, inputs, func(i int) string { return decodeTests[i].name + ": " })
+	})
 	t.Run("systematic", func(t *testing.T) {
 		inputs := systematicInputs()
 		compareOracle(t, inputs, func(int) string { return "" })
