@@ -1,6 +1,8 @@
 package check
 
 import (
+	"fmt"
+
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/cfg"
 	"github.com/objcheck/objcheck/decode"
@@ -33,6 +35,10 @@ type checker struct {
 
 // Run checks one parsed object with the given options.
 func Run(f *decode.File, opts *Options) *Result {
+	if f.Arch.Decode == nil {
+		msg := fmt.Sprintf("%s: error: objtool: %s objects are not supported yet\n", f.Name, f.Arch.Name)
+		return &Result{Stderr: []byte(msg), Status: 1}
+	}
 	c := newChecker(f, opts)
 	c.run()
 	return &Result{Stderr: c.rep.out.Bytes(), Warnings: c.rep.printed}
@@ -95,6 +101,9 @@ func (c *checker) run() {
 				c.validateHints(sec)
 			}
 		}
+	}
+	if c.opts.IBT {
+		c.validateIBT()
 	}
 	if c.opts.SLS {
 		c.validateSLS()

@@ -6,14 +6,14 @@ import (
 	"strings"
 
 	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/arch/x86"
 )
 
 // archFor returns the architecture that decodes code for machine m in byte
 // order order. It is the one table of supported machines.
 //
-// TODO: return x86.New(), arm64.New() and ppc64.New(order) once the arch
-// packages export them; until then the Arch carries only its name and byte
-// order.
+// arm64 and ppc64 carry only their name and byte order (no Decode) until
+// their checkers land; the checker refuses an Arch without Decode.
 func archFor(m elf.Machine, order binary.ByteOrder) (*arch.Arch, error) {
 	big := order == binary.BigEndian
 	switch m {
@@ -21,7 +21,7 @@ func archFor(m elf.Machine, order binary.ByteOrder) (*arch.Arch, error) {
 		if big {
 			return nil, errorf("big-endian EM_X86_64 objects are not supported")
 		}
-		return &arch.Arch{Name: "x86_64", ByteOrder: order}, nil
+		return x86.New(), nil
 	case elf.EM_AARCH64:
 		if big {
 			return nil, errorf("big-endian EM_AARCH64 objects are not supported")
