@@ -3,6 +3,7 @@ package decode
 import (
 	"bufio"
 	"bytes"
+	stdcmp "cmp"
 	"debug/elf"
 	"encoding/binary"
 	"os"
@@ -219,18 +220,8 @@ func debugELFRelocs(t *testing.T, ef *elf.File, es *elf.Section) []relocView {
 	for _, r := range rels {
 		v = append(v, relocView{r.Off, elf.R_TYPE64(r.Info), elf.R_SYM64(r.Info), r.Addend})
 	}
-	slices.SortStableFunc(v, func(a, b relocView) int { return cmpUint64(a.Offset, b.Offset) })
+	slices.SortStableFunc(v, func(a, b relocView) int { return stdcmp.Compare(a.Offset, b.Offset) })
 	return v
-}
-
-func cmpUint64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func sectionIndex(ef *elf.File, s *elf.Section) int {
