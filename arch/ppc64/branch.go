@@ -36,46 +36,46 @@ const boAlways = 0x14
 const toAlways = 31
 
 // jumpImm decodes b, ba, bc and bca.
-func jumpImm(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func jumpImm(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.Jump
-	if !branchesAlways(x) {
+	if !branchesAlways(&x) {
 		in.Kind = arch.JumpCond
 	}
-	in.Target, in.HasTarget = branchTarget(x, off)
+	in.Target, in.HasTarget = branchTarget(&x, off)
 }
 
 // callImm decodes bl, bla, bcl and bcla.
-func callImm(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func callImm(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.Call
-	in.Target, in.HasTarget = branchTarget(x, off)
-	if readsPC(x) {
+	in.Target, in.HasTarget = branchTarget(&x, off)
+	if readsPC(&x) {
 		in.Flags |= arch.FlagLinkRegCall
 	}
 }
 
 // returnLR decodes bclr: blr and the conditional returns.
-func returnLR(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func returnLR(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.Return
-	if !branchesAlways(x) {
+	if !branchesAlways(&x) {
 		in.Kind = arch.ReturnCond
 	}
 }
 
 // jumpReg decodes bcctr and bctar.
-func jumpReg(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func jumpReg(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.JumpDynamic
-	if !branchesAlways(x) {
+	if !branchesAlways(&x) {
 		in.Kind = arch.JumpDynamicCond
 	}
 }
 
 // callReg decodes bclrl, bcctrl and bctarl.
-func callReg(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func callReg(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.CallDynamic
 }
 
 // trap decodes tw, td, twi and tdi; Imm is their TO field.
-func trap(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func trap(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	to, _ := x.Args[0].(ppc64asm.Imm)
 	in.Imm = int64(to)
 	in.Kind = arch.TrapCond
@@ -87,20 +87,20 @@ func trap(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 // systemCall decodes sc. Only sc 0 enters the operating system; in the
 // kernel sc 1 (hypervisor call, plpar_hcall) and sc 2 (ultravisor call)
 // come back to the next instruction like x86's vmcall, so they are Other.
-func systemCall(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func systemCall(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	if lev, _ := x.Args[0].(ppc64asm.Imm); lev == 0 {
 		in.Kind = arch.ContextSwitch
 	}
 }
 
 // contextSwitch decodes scv and the returns from interrupt.
-func contextSwitch(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func contextSwitch(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.ContextSwitch
 }
 
 // nop decodes the canonical nop, ori 0,0,0. Other no-op forms (ori 2,2,0,
 // xori 0,0,0, or 1,1,1 and the other priority hints) stay Other.
-func nop(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func nop(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.Nop
 }
 

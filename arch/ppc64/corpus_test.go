@@ -115,6 +115,7 @@ type corpusCounts struct {
 	kinds                           [32]int
 	ops                             int
 	unknownWords                    map[uint32]int
+	text                            [][]byte // every section decoded
 }
 
 func TestCorpus(t *testing.T) {
@@ -127,6 +128,16 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	c.log(t)
+	allocs := testing.AllocsPerRun(1, func() {
+		var in arch.Insn
+		for _, code := range c.text {
+			for off := 0; off < len(code); off += int(in.Len) {
+				_ = a.Decode(code[off:], uint64(off), &in)
+			}
+		}
+	})
+	t.Logf("corpus: %.0f allocations decoding it (%.3f a word; errors and x/arch's boxed operands)",
+		allocs, allocs/float64(c.words))
 	if c.truncated != 0 {
 		t.Errorf("%d sections end in the middle of an instruction", c.truncated)
 	}
@@ -161,6 +172,7 @@ func (c *corpusCounts) object(a *arch.Arch, path string) error {
 			return fmt.Errorf("%s: %v", s.Name, err)
 		}
 		c.sections++
+		c.text = append(c.text, code)
 		if err := c.section(a, code); err != nil {
 			return fmt.Errorf("%s: %v", s.Name, err)
 		}

@@ -41,7 +41,7 @@ func decode(order binary.ByteOrder, code []byte, off uint64, in *arch.Insn) erro
 	}
 	in.Len = uint8(x.Len)
 	if h := handlerOf(x.Op); h != nil {
-		h(&x, off, in)
+		h(x, off, in)
 	} else if writesFirstReg(&x, ppc64asm.R1) {
 		clobberSP(in)
 	}
@@ -51,7 +51,7 @@ func decode(order binary.ByteOrder, code []byte, off uint64, in *arch.Insn) erro
 // A handler fills in the kind, target and stack operations of one
 // instruction x at section offset off. in arrives with Len set and the rest
 // zero.
-type handler func(x *ppc64asm.Inst, off uint64, in *arch.Insn)
+type handler func(x ppc64asm.Inst, off uint64, in *arch.Insn)
 
 // handlers holds the operations that matter for control flow or the stack
 // state, indexed by x/arch's Op. An operation without a handler is Other

@@ -55,7 +55,7 @@ import (
 const sprLR = 8
 
 // moveFromSPR decodes mfspr, and so mflr.
-func moveFromSPR(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func moveFromSPR(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	rt, _ := gpr(x.Args[0])
 	if spr, _ := x.Args[1].(ppc64asm.SpReg); spr == sprLR {
 		addOp(in, arch.Src{Type: arch.SrcReg, Reg: regLR}, rt)
@@ -65,7 +65,7 @@ func moveFromSPR(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 }
 
 // moveToSPR decodes mtspr, and so mtlr.
-func moveToSPR(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func moveToSPR(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	if spr, _ := x.Args[0].(ppc64asm.SpReg); spr == sprLR {
 		rs, _ := gpr(x.Args[1])
 		addOp(in, arch.Src{Type: arch.SrcReg, Reg: rs}, regLR)
@@ -73,7 +73,7 @@ func moveToSPR(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 }
 
 // or decodes or and or., and so mr and mr.
-func or(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func or(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	ra, _ := gpr(x.Args[0])
 	rs, _ := gpr(x.Args[1])
 	rb, _ := gpr(x.Args[2])
@@ -90,15 +90,15 @@ func or(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 }
 
 // addImm decodes addi and paddi.
-func addImm(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func addImm(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	n, _ := x.Args[2].(ppc64asm.Imm)
-	addConst(x, in, int64(n))
+	addConst(&x, in, int64(n))
 }
 
 // addImmShifted decodes addis.
-func addImmShifted(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func addImmShifted(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	n, _ := x.Args[2].(ppc64asm.Imm)
-	addConst(x, in, int64(n)<<16)
+	addConst(&x, in, int64(n)<<16)
 }
 
 // addConst reports "A = S + n" for addi, addis and paddi, whose operands
@@ -120,15 +120,15 @@ func addConst(x *ppc64asm.Inst, in *arch.Insn, n int64) {
 }
 
 // loadImm decodes li.
-func loadImm(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func loadImm(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	n, _ := x.Args[1].(ppc64asm.Imm)
-	loadConst(x, in, int64(n))
+	loadConst(&x, in, int64(n))
 }
 
 // loadImmShifted decodes lis.
-func loadImmShifted(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func loadImmShifted(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	n, _ := x.Args[1].(ppc64asm.Imm)
-	loadConst(x, in, int64(n)<<16)
+	loadConst(&x, in, int64(n)<<16)
 }
 
 // loadConst reports "A = n" when A is r1.
@@ -140,7 +140,7 @@ func loadConst(x *ppc64asm.Inst, in *arch.Insn, n int64) {
 
 // addReg decodes add and add. when they write r1: r1 = A + B. If one of A
 // and B is r1 it becomes the base, as in x86's add %reg,%rsp.
-func addReg(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func addReg(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	rt, _ := gpr(x.Args[0])
 	if rt != regSP {
 		return
@@ -157,7 +157,7 @@ func addReg(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 // write r1. With no rotation they are an and with a mask of high bits
 // (clrrdi, the stack realignment) or of low bits (clrldi); anything else
 // is a value the checker cannot follow.
-func rotateMask(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func rotateMask(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	ra, _ := gpr(x.Args[0])
 	if ra != regSP {
 		return
@@ -177,12 +177,12 @@ func rotateMask(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 }
 
 // loadDouble decodes ld, ldu and pld: D = mem[A+d], then A += d for ldu.
-func loadDouble(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func loadDouble(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	rt, _ := gpr(x.Args[0])
 	d, _ := x.Args[1].(ppc64asm.Offset)
 	ra, _ := gpr(x.Args[2])
 	switch {
-	case ra == 0 || isPCRelative(x):
+	case ra == 0 || isPCRelative(&x):
 		if rt == regSP {
 			clobberSP(in)
 		}
@@ -196,11 +196,11 @@ func loadDouble(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 
 // storeDouble decodes std, stdu and pstd: mem[A+d] = S, then A += d for
 // stdu.
-func storeDouble(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func storeDouble(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	rs, _ := gpr(x.Args[0])
 	d, _ := x.Args[1].(ppc64asm.Offset)
 	ra, _ := gpr(x.Args[2])
-	if ra != 0 && !isPCRelative(x) && (isFrameReg(ra) || rs == regSP) {
+	if ra != 0 && !isPCRelative(&x) && (isFrameReg(ra) || rs == regSP) {
 		in.AddOp(arch.StackOp{
 			Src: arch.Src{Type: arch.SrcReg, Reg: rs},
 			Dst: arch.Dst{Type: arch.DstRegIndirect, Reg: ra, Off: int64(d)},
@@ -213,8 +213,8 @@ func storeDouble(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 
 // updateDisp decodes the A += d of a D-form or DS-form load or store with
 // update, whose operands are T, d, A. A load into r1 is not followed.
-func updateDisp(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
-	if x.Op != ppc64asm.LDU && writesFirstReg(x, ppc64asm.R1) {
+func updateDisp(x ppc64asm.Inst, off uint64, in *arch.Insn) {
+	if x.Op != ppc64asm.LDU && writesFirstReg(&x, ppc64asm.R1) {
 		clobberSP(in)
 	}
 	d, _ := x.Args[1].(ppc64asm.Offset)
@@ -225,8 +225,8 @@ func updateDisp(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 
 // updateIndex decodes the A += B of an X-form load or store with update,
 // whose operands are T, A, B. A load into r1 is not followed.
-func updateIndex(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
-	if writesFirstReg(x, ppc64asm.R1) {
+func updateIndex(x ppc64asm.Inst, off uint64, in *arch.Insn) {
+	if writesFirstReg(&x, ppc64asm.R1) {
 		clobberSP(in)
 	}
 	ra, _ := gpr(x.Args[1])
@@ -238,7 +238,7 @@ func updateIndex(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
 
 // loadMultiple decodes lmw (which loads T..r31) and lq, plq (which load
 // T and T+1): r1 is written when T is r0 or r1.
-func loadMultiple(x *ppc64asm.Inst, off uint64, in *arch.Insn) {
+func loadMultiple(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	if rt, ok := gpr(x.Args[0]); ok && rt <= regSP {
 		clobberSP(in)
 	}
