@@ -39,8 +39,8 @@ func corpusJobs(t *testing.T, dir string) []job {
 // With probe set, it first skips the test if objcheck cannot check the
 // corpus's architecture yet.
 func compareCorpus(t *testing.T, name string, probe bool) {
-	dir := corpusDir(t, name)
 	bin := objcheckBin(t)
+	dir := corpusDir(t, name)
 	jobs := corpusJobs(t, dir)
 	if probe {
 		skipUnsupported(t, bin, dir, jobs[0])
@@ -58,7 +58,7 @@ func compareCorpus(t *testing.T, name string, probe bool) {
 			continue
 		}
 		if reported++; reported <= maxReported {
-			t.Error(describe(r))
+			t.Error(strings.TrimSuffix(describe(r), "\n"))
 		}
 	}
 	if reported > maxReported {
@@ -106,8 +106,8 @@ func firstLine(b []byte) string {
 // the frame rules; warnings on hand-written assembly (kind S) are only
 // summed up in the log, since nothing has ever checked those.
 func stackvalCorpus(t *testing.T, name string, expected map[string]string) {
-	dir := corpusDir(t, name)
 	bin := objcheckBin(t)
+	dir := corpusDir(t, name)
 	entries, err := ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +145,7 @@ func stackvalCorpus(t *testing.T, name string, expected map[string]string) {
 		if r.match() {
 			cClean++
 		} else {
-			t.Errorf("compiled object with warnings (a false positive until shown otherwise): %s", describe(r))
+			t.Errorf("compiled object with warnings (a false positive until shown otherwise): %s", strings.TrimSuffix(describe(r), "\n"))
 		}
 	}
 	t.Logf("hand-written assembly: %d objects with output, %d lines:\n%s", asmObjs, asmWarnings, summary.String())

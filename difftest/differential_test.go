@@ -26,6 +26,7 @@ import (
 // <obj>.objcheck.err and <obj>.objcheck.rc.
 func TestDifferentialX86(t *testing.T) {
 	objtool := objtoolBin(t)
+	bin := objcheckBin(t)
 	var objs []Object
 	for _, set := range []string{"x86-orc", "x86-fp"} {
 		dir := corpusDir(t, set)
@@ -41,7 +42,6 @@ func TestDifferentialX86(t *testing.T) {
 			objs = append(objs, Object{Set: set, Dir: dir, Path: e.Path, Args: rec.Args})
 		}
 	}
-	bin := objcheckBin(t)
 	n := envInt(t, "OBJCHECK_MUTANTS", 600)
 	seed := envInt(t, "OBJCHECK_MUTANT_SEED", 1)
 	mutants, err := Mutants(objs, n, uint64(seed))
@@ -126,7 +126,7 @@ func TestDifferentialX86(t *testing.T) {
 			t.Logf("... and %d more mismatches", len(mismatches)-maxReported)
 			break
 		}
-		t.Log(s)
+		t.Log(strings.TrimSuffix(s, "\n"))
 	}
 	total := len(mutants) - crashed
 	t.Logf("%d mutants (seed %d) of %d objects; %d excluded (objtool crashed)", len(mutants), seed, len(objs), crashed)

@@ -239,7 +239,7 @@ func runJobs(t *testing.T, bin, dir string, jobs []job) []result {
 		}
 		if !bytes.Equal(split, got.Stderr) {
 			fail("batched call (%d objects from %s) printed other than the same objects one by one:\n%s",
-				len(b.index), jobs[b.index[0]].Path, firstDiff(split, got.Stderr, 6))
+				len(b.index), jobs[b.index[0]].Path, strings.TrimSuffix(firstDiff(split, got.Stderr, 6), "\n"))
 		}
 	}
 

@@ -233,7 +233,8 @@ func (m *Mutant) String() string {
 // the object has (so returns and stack operations are not drowned by
 // jumps), then a site of that kind; no site is mutated twice. It reads only
 // the objects it draws. Fewer than n come back only when the objects run
-// out of sites.
+// out of sites. The draws do not depend on n, so a smaller n gives a prefix
+// of a larger one: mutant 17 is the same mutant whatever n is.
 func Mutants(objs []Object, n int, seed uint64) ([]*Mutant, error) {
 	type parsed struct {
 		data   []byte
