@@ -26,6 +26,11 @@ import (
 // branches it comes back to the next instruction, unless the callee does
 // not return. Every bcl sets LR, taken or not, so a bcl to .+4 reads the
 // program counter whatever its condition.
+//
+// Only BO and TO decide: `bcctr 2,0` (BO=2, an invalid form that the
+// count-cache flush in switch.S's flush_branch_caches repeats 278 times) is
+// JumpDynamicCond, and `twi 0,rX,0` (TO=0 never traps; it orders MMIO
+// loads) is TrapCond.
 
 // boAlways is the part of a BO field that, when both bits are set, makes a
 // conditional branch unconditional: BO0 (ignore the condition) and BO2 (do
