@@ -27,8 +27,8 @@ import (
 // not return. Every bcl sets LR, taken or not, so a bcl to .+4 reads the
 // program counter whatever its condition.
 //
-// Only BO and TO decide: `bcctr 2,0` (BO=2, an invalid form that the
-// count-cache flush in switch.S's flush_branch_caches repeats 278 times) is
+// Only BO and TO decide: `bcctr 2,0` (BO=2, an invalid form used by the
+// branch-cache flush in switch.S, 279 times in the corpus's switch.o) is
 // JumpDynamicCond, and `twi 0,rX,0` (TO=0 never traps; it orders MMIO
 // loads) is TrapCond.
 
