@@ -2,11 +2,15 @@ package x86
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math/rand/v2"
+	"iter"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,35 +29,43 @@ var objtoolType = [...]int{
 	arch.Cld: 13, arch.Trap: 14, arch.Endbr: 15, arch.Other: 16,
 }
 
-// oracleLine formats Decode's result as the oracle prints objtool's. The
-// immediate is printed for direct branches only, the one place objtool
-// reads it.
-func oracleLine(code []byte) string {
+// appendOracleLine appends Decode's result for code, formatted as the
+// oracle prints objtool's, and a newline. The immediate is printed for
+// direct branches only, the one place objtool reads it.
+func appendOracleLine(b, code []byte) []byte {
 	var in arch.Insn
 	if err := Decode(code, 0, &in); err != nil {
-		return "0 ERR"
+		return append(b, "0 ERR\n"...)
 	}
 	var imm int64
 	if in.HasTarget {
 		imm = in.Target - int64(in.Len)
 	}
-	warn := "-"
+	warn := byte('-')
 	switch {
 	case in.Flags&FlagInvalidLEA != 0:
-		warn = "i"
+		warn = 'i'
 	case in.Flags&FlagENQCMD != 0:
-		warn = "E"
+		warn = 'E'
 	case in.Flags&arch.FlagNotrack != 0:
-		warn = "n"
+		warn = 'n'
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "0 %d %d %d %s %d", in.Len, objtoolType[in.Kind], imm, warn, in.NOps)
+	b = append(b, "0 "...)
+	for _, v := range [...]int64{int64(in.Len), int64(objtoolType[in.Kind]), imm} {
+		b = append(strconv.AppendInt(b, v, 10), ' ')
+	}
+	b = append(b, warn, ' ')
+	b = strconv.AppendInt(b, int64(in.NOps), 10)
 	for _, op := range in.StackOps() {
 		// objtool holds registers in unsigned char and offsets in int.
-		fmt.Fprintf(&b, " %d,%d,%d,%d,%d,%d", op.Dst.Type, op.Dst.Reg, int32(op.Dst.Off),
-			op.Src.Type, op.Src.Reg, int32(op.Src.Off))
+		sep := byte(' ')
+		for _, v := range [...]int64{int64(op.Dst.Type), int64(op.Dst.Reg), int64(int32(op.Dst.Off)),
+			int64(op.Src.Type), int64(op.Src.Reg), int64(int32(op.Src.Off))} {
+			b = strconv.AppendInt(append(b, sep), v, 10)
+			sep = ','
+		}
 	}
-	return b.String()
+	return append(b, '\n')
 }
 
 // normalizeOracle drops the immediate the oracle prints for instructions
@@ -71,9 +83,73 @@ func normalizeOracle(line string) string {
 	return strings.Join(f, " ")
 }
 
-// runOracle runs the oracle on the inputs (at most 15 bytes each) and
-// returns its lines.
-func runOracle(t *testing.T, inputs [][]byte) []string {
+// An inputSet yields instruction bytes, the same ones each time it is
+// ranged over; a yielded slice is valid until the next one.
+type inputSet struct {
+	name string
+	gen  iter.Seq[[]byte]
+}
+
+// oracleInputs are the sets TestOracle compares and TestOracleDigest
+// checks against the recorded digests of objtool's answers.
+var oracleInputs = []inputSet{
+	{"cases", caseInputs},
+	{"systematic", systematicInputs},
+	{"random", randomInputs},
+}
+
+// oracleDigest is what the digest file says of each input set: the
+// number of inputs and the SHA-256 of objtool's answers.
+type oracleDigest struct {
+	n   int
+	sum string
+}
+
+const digestFile = "testdata/oracle.digest"
+
+// readDigests reads testdata/oracle.digest: lines of "name count sha256".
+func readDigests(t *testing.T) map[string]oracleDigest {
+	data, err := os.ReadFile(digestFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]oracleDigest{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || strings.HasPrefix(line, "#") {
+			continue
+		}
+		n, _ := strconv.Atoi(f[1])
+		m[f[0]] = oracleDigest{n, f[2]}
+	}
+	return m
+}
+
+// TestOracleDigest checks Decode against objtool's recorded answers for
+// the oracle's input sets, so that the tables cannot drift where the
+// oracle itself is not at hand.
+func TestOracleDigest(t *testing.T) {
+	digests := readDigests(t)
+	for _, set := range oracleInputs {
+		h := sha256.New()
+		n := 0
+		var line []byte
+		for code := range set.gen {
+			line = appendOracleLine(line[:0], code)
+			h.Write(line)
+			n++
+		}
+		got := oracleDigest{n, hex.EncodeToString(h.Sum(nil))}
+		if want := digests[set.name]; got != want {
+			t.Errorf("%s: Decode's answers to %d inputs hash to %s; objtool's to %d inputs hash to %s (TestOracle shows the differences)",
+				set.name, got.n, got.sum, want.n, want.sum)
+		}
+	}
+}
+
+// compareOracle decodes every input and compares with the oracle's
+// answers, checking the recorded digest of those answers on the way.
+func compareOracle(t *testing.T, set inputSet, where func(i int) string, digest *oracleDigest) {
 	t.Helper()
 	cmd := exec.Command(os.Getenv("OBJCHECK_X86_ORACLE"))
 	stdin, err := cmd.StdinPipe()
@@ -89,40 +165,41 @@ func runOracle(t *testing.T, inputs [][]byte) []string {
 	}
 	go func() {
 		w := bufio.NewWriter(stdin)
-		for _, in := range inputs {
-			w.WriteString(hex.EncodeToString(in[:min(len(in), maxInsnLen)]))
-			w.WriteByte('\n')
+		buf := make([]byte, 2*maxInsnLen+1)
+		for code := range set.gen {
+			n := hex.Encode(buf, code[:min(len(code), maxInsnLen)])
+			buf[n] = '\n'
+			w.Write(buf[:n+1])
 		}
 		w.Flush()
 		stdin.Close()
 	}()
-	out := make([]string, 0, len(inputs))
 	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		out = append(out, normalizeOracle(sc.Text()))
+	h := sha256.New()
+	n, bad := 0, 0
+	var line []byte
+	for code := range set.gen {
+		if !sc.Scan() {
+			t.Fatalf("the oracle stopped answering after %d inputs", n)
+		}
+		want := normalizeOracle(sc.Text()) + "\n"
+		h.Write([]byte(want))
+		line = appendOracleLine(line[:0], code)
+		if got := string(line); got != want && bad < 20 {
+			t.Errorf("%s% x:\n got %s want %s", where(n), code[:min(len(code), maxInsnLen)], got, want)
+		}
+		if string(line) != want {
+			bad++
+		}
+		n++
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if len(out) != len(inputs) {
-		t.Fatalf("oracle answered %d of %d inputs", len(out), len(inputs))
+	t.Logf("%d inputs, %d differ", n, bad)
+	if got := (oracleDigest{n, hex.EncodeToString(h.Sum(nil))}); digest != nil && got != *digest {
+		t.Errorf("objtool's answers to %d inputs hash to %s, not %s as %s says: update it", got.n, got.sum, digest.sum, digestFile)
 	}
-	return out
-}
-
-// compareOracle decodes every input and compares with the oracle.
-func compareOracle(t *testing.T, inputs [][]byte, where func(i int) string) {
-	t.Helper()
-	want := runOracle(t, inputs)
-	bad := 0
-	for i, in := range inputs {
-		if got := oracleLine(in); got != want[i] {
-			if bad++; bad <= 20 {
-				t.Errorf("%s% x:\n got %s\nwant %s", where(i), in[:min(len(in), maxInsnLen)], got, want[i])
-			}
-		}
-	}
-	t.Logf("%d inputs, %d differ", len(inputs), bad)
 }
 
 func oracleOrSkip(t *testing.T) {
@@ -131,32 +208,24 @@ func oracleOrSkip(t *testing.T) {
 	}
 }
 
-// TestOracle compares Decode with objtool's decoder on systematic and
-// random encodings and on every instruction of the corpus.
+// TestOracle compares Decode with objtool's decoder on the oracle input
+// sets and on every instruction of the corpus.
 func TestOracle(t *testing.T) {
 	oracleOrSkip(t)
-	t.Run("cases", func(t *testing.T) {
-		inputs := make([][]byte, len(decodeTests))
-		for i, tt := range decodeTests {
-			inputs[i], _ = hex.DecodeString(tt.hex)
-		}
-		compareOracle(t, inputs, func(i int) string { return decodeTests[i].name + ": " })
-	})
-	t.Run("systematic", func(t *testing.T) {
-		inputs := systematicInputs()
-		compareOracle(t, inputs, func(int) string { return "" })
-	})
-	t.Run("random", func(t *testing.T) {
-		r := rand.New(rand.NewPCG(1, 2))
-		inputs := make([][]byte, 1_000_000)
-		for i := range inputs {
-			inputs[i] = randomInsn(r)
-		}
-		compareOracle(t, inputs, func(int) string { return "" })
-	})
+	digests := readDigests(t)
+	for _, set := range oracleInputs {
+		t.Run(set.name, func(t *testing.T) {
+			where := func(int) string { return "" }
+			if set.name == "cases" {
+				where = func(i int) string { return decodeTests[i].name + ": " }
+			}
+			d := digests[set.name]
+			compareOracle(t, set, where, &d)
+		})
+	}
 	for _, name := range corpusArchives {
 		t.Run(name, func(t *testing.T) {
-			var inputs [][]byte
+			var insns [][]byte
 			var where []string
 			for _, obj := range corpusObjects(t, name) {
 				secs, err := execSections(obj)
@@ -165,118 +234,162 @@ func TestOracle(t *testing.T) {
 				}
 				for _, s := range secs {
 					err := decodeLinear(s.data, func(off int, in *arch.Insn) {
-						inputs = append(inputs, s.data[off:min(len(s.data), off+maxInsnLen)])
-						where = append(where, fmt.Sprintf("%s:%s+%#x: ", obj[strings.LastIndex(obj, "/")+1:], s.name, off))
+						insns = append(insns, s.data[off:min(len(s.data), off+maxInsnLen)])
+						where = append(where, fmt.Sprintf("%s:%s+%#x: ", filepath.Base(obj), s.name, off))
 					})
 					if err != nil {
 						t.Errorf("%s: %s: %v", obj, s.name, err)
 					}
 				}
 			}
-			compareOracle(t, inputs, func(i int) string { return where[i] })
+			compareOracle(t, inputSet{name, slices.Values(insns)}, func(i int) string { return where[i] }, nil)
 		})
 	}
 }
 
-// Bytes that may precede an opcode, for the systematic inputs.
+// caseInputs yields the bytes of decodeTests.
+func caseInputs(yield func([]byte) bool) {
+	for _, tt := range decodeTests {
+		code, _ := hex.DecodeString(tt.hex)
+		if !yield(code) {
+			return
+		}
+	}
+}
+
+// Bytes that may precede an opcode or follow a ModRM byte, for the
+// systematic inputs.
 var (
-	sysPrefixes = []string{"", "66", "f2", "f3", "3e", "67", "f0", "2e3e", "66f3", "f366",
-		"f2f3", "3e3e", "f3f3", "263664653e", "6667", "3e2e3e"}
-	sysREX    = []string{"", "41", "42", "44", "48", "4c", "4f"}
-	sysModRM  = []byte{0x00, 0x04, 0x05, 0x0c, 0x14, 0x1c, 0x24, 0x2c, 0x34, 0x44, 0x64, 0x84, 0xa4, 0xc0, 0xc4, 0xca, 0xcb, 0xe5, 0xfa, 0xfb}
-	sysFiller = []string{"2511223344556677889900aabbcc", "24f8ffffff80000000ffeedd"}
+	sysPrefixes = [][]byte{{}, {0x66}, {0xf2}, {0xf3}, {0x3e}, {0x67}, {0xf0}, {0x2e, 0x3e},
+		{0x66, 0xf3}, {0xf3, 0x66}, {0xf2, 0xf3}, {0x3e, 0x3e}, {0xf3, 0xf3},
+		{0x26, 0x36, 0x64, 0x65, 0x3e}, {0x66, 0x67}, {0x3e, 0x2e, 0x3e}}
+	sysREX   = []byte{0, 0x41, 0x42, 0x44, 0x48, 0x4c, 0x4f}
+	sysModRM = []byte{0x00, 0x04, 0x05, 0x0c, 0x14, 0x1c, 0x24, 0x2c, 0x34, 0x44, 0x64,
+		0x84, 0xa4, 0xc0, 0xc4, 0xca, 0xcb, 0xe5, 0xfa, 0xfb}
+	sysFiller = [][]byte{
+		{0x25, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0x00, 0xaa, 0xbb, 0xcc},
+		{0x24, 0xf8, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0xff, 0xee, 0xdd},
+	}
+	sysMaps = [][]byte{{}, {0x0f}, {0x0f, 0x38}, {0x0f, 0x3a}}
 )
 
-// systematicInputs lists encodings that together reach every table entry:
-// each opcode of every legacy map under several prefixes and REX bytes,
-// every ModRM byte without prefixes, and every VEX and EVEX map.
-func systematicInputs() [][]byte {
-	var inputs [][]byte
-	add := func(parts ...string) {
-		b, err := hex.DecodeString(strings.Join(parts, ""))
-		if err != nil {
-			panic(err)
+// systematicInputs yields encodings that together reach every table
+// entry: each opcode of every legacy map under several prefixes and REX
+// bytes, every ModRM byte under the prefixes that select variants, REX2,
+// and every VEX and EVEX map.
+func systematicInputs(yield func([]byte) bool) {
+	buf := make([]byte, 0, 64)
+	emit := func(parts ...[]byte) bool {
+		buf = buf[:0]
+		for _, p := range parts {
+			buf = append(buf, p...)
 		}
-		inputs = append(inputs, b)
-	}
-	var opcodes []string
-	for _, m := range []string{"", "0f", "0f38", "0f3a"} {
-		for op := range 256 {
-			opcodes = append(opcodes, fmt.Sprintf("%s%02x", m, op))
-		}
+		return yield(buf)
 	}
 	for _, p := range sysPrefixes {
 		for _, rex := range sysREX {
-			for _, op := range opcodes {
-				for _, m := range sysModRM {
-					add(p, rex, op, fmt.Sprintf("%02x", m), sysFiller[0])
+			r := []byte{rex}[:min(int(rex), 1)]
+			for _, m := range sysMaps {
+				for op := range 256 {
+					for _, modrm := range sysModRM {
+						if !emit(p, r, m, []byte{byte(op), modrm}, sysFiller[0]) {
+							return
+						}
+					}
 				}
 			}
 		}
 	}
-	for _, pre := range []string{"", "48", "f3", "66", "f2"} {
-		for _, op := range opcodes {
-			for m := range 256 {
-				for _, fill := range sysFiller {
-					add(pre, op, fmt.Sprintf("%02x", m), fill)
+	for _, pre := range [][]byte{{}, {0x48}, {0xf3}, {0x66}, {0xf2}} {
+		for _, m := range sysMaps {
+			for op := range 256 {
+				for modrm := range 256 {
+					for _, fill := range sysFiller {
+						if !emit(pre, m, []byte{byte(op), byte(modrm)}, fill) {
+							return
+						}
+					}
 				}
 			}
 		}
 	}
-	for _, rex2 := range []string{"d500", "d580", "d5ff", "d508", "d588"} {
+	for _, rex2 := range []byte{0x00, 0x80, 0xff, 0x08, 0x88} {
 		for op := range 256 {
-			for _, m := range sysModRM {
-				add(rex2, fmt.Sprintf("%02x%02x", op, m), sysFiller[0])
+			for _, modrm := range sysModRM {
+				if !emit([]byte{0xd5, rex2, byte(op), modrm}, sysFiller[0]) {
+					return
+				}
 			}
 		}
 	}
 	for _, v := range vexPrefixes() {
 		for op := range 256 {
-			for _, m := range sysModRM {
-				add(v, fmt.Sprintf("%02x%02x", op, m), sysFiller[1])
+			for _, modrm := range sysModRM {
+				if !emit(v, []byte{byte(op), modrm}, sysFiller[1]) {
+					return
+				}
 			}
 		}
 	}
-	return inputs
 }
 
 // vexPrefixes lists VEX2, VEX3 and EVEX prefixes for every map, pp and W.
-func vexPrefixes() []string {
-	var vs []string
-	for pp := range 4 {
-		vs = append(vs, fmt.Sprintf("c5%02x", 0xf8|pp), fmt.Sprintf("48c5%02x", 0x78|pp))
-		for m := range 9 {
-			for _, w := range []int{0, 0x80} {
-				vs = append(vs, fmt.Sprintf("c4%02x%02x", 0xe0|m, 0x78|w|pp))
-				vs = append(vs, fmt.Sprintf("62%02x%02x48", 0xf0|m, 0x7c|w|pp))
+func vexPrefixes() [][]byte {
+	var vs [][]byte
+	for pp := range byte(4) {
+		vs = append(vs, []byte{0xc5, 0xf8 | pp}, []byte{0x48, 0xc5, 0x78 | pp})
+		for m := range byte(9) {
+			for _, w := range []byte{0, 0x80} {
+				vs = append(vs, []byte{0xc4, 0xe0 | m, 0x78 | w | pp})
+				vs = append(vs, []byte{0x62, 0xf0 | m, 0x7c | w | pp, 0x48})
 			}
 		}
 	}
 	return vs
 }
 
-// randomInsn returns random bytes shaped like an instruction: some
-// prefixes, perhaps a REX, an opcode in a random map, then noise.
-func randomInsn(r *rand.Rand) []byte {
-	var b []byte
+// randomInputs yields a million pseudo-random byte strings shaped like
+// instructions: some prefixes, perhaps a REX, VEX or REX2 byte, an opcode
+// in a random map, then noise, cut at a random length. The generator is
+// this file's own, so the inputs never change.
+func randomInputs(yield func([]byte) bool) {
+	r := xorshift(0x9e3779b97f4a7c15)
 	prefixes := []byte{0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3}
-	for r.IntN(3) == 0 {
-		b = append(b, prefixes[r.IntN(len(prefixes))])
+	buf := make([]byte, 0, 64)
+	for range 1_000_000 {
+		b := buf[:0]
+		for r.intn(3) == 0 {
+			b = append(b, prefixes[r.intn(len(prefixes))])
+		}
+		switch r.intn(6) {
+		case 0:
+			b = append(b, byte(0x40+r.intn(16)))
+		case 1:
+			b = append(b, []byte{0xc4, 0xc5, 0x62, 0xd5}[r.intn(4)])
+		}
+		switch r.intn(4) {
+		case 0:
+			b = append(b, 0x0f)
+		case 1:
+			b = append(b, 0x0f, []byte{0x38, 0x3a}[r.intn(2)])
+		}
+		for len(b) < maxInsnLen+2 {
+			b = append(b, byte(r.next()))
+		}
+		if !yield(b[:r.intn(len(b))+1]) {
+			return
+		}
 	}
-	switch r.IntN(6) {
-	case 0:
-		b = append(b, byte(0x40+r.IntN(16)))
-	case 1:
-		b = append(b, []byte{0xc4, 0xc5, 0x62, 0xd5}[r.IntN(4)])
-	}
-	switch r.IntN(4) {
-	case 0:
-		b = append(b, 0x0f)
-	case 1:
-		b = append(b, 0x0f, []byte{0x38, 0x3a}[r.IntN(2)])
-	}
-	for len(b) < maxInsnLen+2 {
-		b = append(b, byte(r.Uint32()))
-	}
-	return b[:r.IntN(len(b))+1]
 }
+
+// xorshift is a xorshift64* generator.
+type xorshift uint64
+
+func (x *xorshift) next() uint64 {
+	*x ^= *x >> 12
+	*x ^= *x << 25
+	*x ^= *x >> 27
+	return uint64(*x) * 0x2545f4914f6cdd1d
+}
+
+func (x *xorshift) intn(n int) int { return int(x.next() >> 33 % uint64(n)) }
