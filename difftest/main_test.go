@@ -186,9 +186,11 @@ func runJobs(t *testing.T, bin, dir string, jobs []job) []result {
 		b.index = append(b.index, i)
 	}
 
+	// A job whose run fails (and so fails the test) must not count as a
+	// match: until its run succeeds, it holds an output no checker gives.
 	results := make([]result, len(jobs))
 	for i, j := range jobs {
-		results[i].job = j
+		results[i] = result{job: j, Got: Output{RC: -1, Signal: notRun}}
 	}
 	ctx := t.Context()
 	single := func(i int) error {
@@ -314,7 +316,13 @@ func describe(r *result) string {
 	return b.String()
 }
 
+// notRun stands in the Signal of an output that no run produced.
+const notRun = "(not run)"
+
 func status(o Output) string {
+	if o.Signal == notRun {
+		return "not run"
+	}
 	if o.Signal != "" {
 		return "signal " + o.Signal
 	}
