@@ -273,6 +273,10 @@ type Arch struct {
 	// base it names; values not in the map are unsupported.
 	HintBase map[uint8]int
 
+	// Notes are messages printed while decoding an instruction that carries
+	// a flag, each formatted with the section name and the offset.
+	Notes []Note
+
 	// Decode decodes the instruction at the start of code, which sits at
 	// offset off of its section, into in (which it overwrites whole). It never
 	// panics; on failure it returns an error wrapping ErrTruncated or
@@ -333,4 +337,11 @@ type Alternatives struct {
 	UaccessFeature int
 	// SkipOrigFeature's original path is never followed.
 	SkipOrigFeature int
+}
+
+// A Note is a message a decoder flag earns (objtool's informational
+// warnings while decoding). Format takes the section name and offset.
+type Note struct {
+	Flag   InsnFlags
+	Format string
 }

@@ -47,11 +47,6 @@ func (p *Program) decodeInsns() *Problem {
 		if prob := p.decodeSection(s); prob != nil {
 			return prob
 		}
-	}
-	for _, s := range p.Sections {
-		if !s.IsExec() {
-			continue
-		}
 		if prob := p.attachSymbols(s); prob != nil {
 			return prob
 		}
@@ -80,6 +75,7 @@ func (p *Program) decodeSection(s *Section) *Problem {
 		if ai.Flags&arch.FlagIret != 0 {
 			in.Flags |= iretFlag
 		}
+		p.decodeNotes(s, off, ai.Flags)
 		p.Insns = append(p.Insns, in)
 	}
 	s.End = len(p.Insns)
@@ -192,4 +188,14 @@ func (p *Program) Reloc(in *Insn) *Rel {
 		return nil
 	}
 	return &Rel{Reloc: r, Sym: p.Syms[r.Sym.Index]}
+}
+
+// decodeNotes records the informational messages objtool prints while
+// decoding (an x86 notrack prefix, say); they are not counted as warnings.
+func (p *Program) decodeNotes(s *Section, off uint64, flags arch.InsnFlags) {
+	for _, n := range p.Arch.Notes {
+		if flags&n.Flag != 0 {
+			p.Problems = append(p.Problems, Problem{Plain: true, Msg: fmt.Sprintf(n.Format, s.Name, off)})
+		}
+	}
 }
