@@ -13,7 +13,7 @@ const (
 	// FlagIret marks iret (cf, with any prefixes). objtool decodes it as
 	// ContextSwitch, as Decode does, unless the symbol containing it is an
 	// STT_FUNC: there (sync_core's IRET to self) it is Kind Other with the
-	// stack op IretInFuncOp.
+	// stack op IretInFuncOp().
 	FlagIret arch.InsnFlags = 1 << (7 - iota)
 	// FlagInvalidLEA marks lea with a register operand (8d, ModRM mod 3),
 	// on which objtool warns "invalid LEA encoding at %s:0x%lx".
@@ -23,20 +23,22 @@ const (
 	FlagENQCMD
 )
 
-// IretInFuncOp is the stack operation objtool gives an iret inside an
-// STT_FUNC: add $40,%rsp, the frame the IRET pops.
-var IretInFuncOp = arch.StackOp{
-	Dst: arch.Dst{Type: arch.DstReg, Reg: SP},
-	Src: arch.Src{Type: arch.SrcAdd, Reg: SP, Off: 5 * 8},
+// IretInFuncOp returns the stack operation objtool gives an iret inside
+// an STT_FUNC: add $40,%rsp, the frame the IRET pops.
+func IretInFuncOp() arch.StackOp {
+	return arch.StackOp{
+		Dst: arch.Dst{Type: arch.DstReg, Reg: SP},
+		Src: arch.Src{Type: arch.SrcAdd, Reg: SP, Off: 5 * 8},
+	}
 }
 
 // Decode decodes the x86-64 instruction at the start of code, which sits at
 // offset off of its section, into in. It reports what objtool 6.12's x86
 // decoder reports: the kernel decoder's length, objtool's instruction type
 // and stack operations, and for direct jumps and calls the target
-// off+len+immediate (objtool's arch_jump_destination). in.Target is set
-// whenever objtool has an immediate for such a branch, so Target ==
-// off+Len says its immediate is 0.
+// off+len+immediate (objtool's arch_jump_destination). Target == off+Len
+// says the immediate is 0, which objtool also reads: it leaves such a
+// jump in an alternative where it is.
 //
 // On failure, where objtool would stop with "can't decode instruction",
 // in.Len is 1.
@@ -45,7 +47,7 @@ func Decode(code []byte, off uint64, in *arch.Insn) error {
 	var f fields
 	if e := f.decode(code); e != errNone {
 		in.Len = 1
-		return decodeError(e).wrap(code)
+		return e.wrap(code)
 	}
 	in.Len = uint8(f.length)
 	if f.isVEX() {

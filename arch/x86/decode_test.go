@@ -269,7 +269,7 @@ func TestDecode(t *testing.T) {
 
 func TestIretInFuncOp(t *testing.T) {
 	want := addReg(SP, SP, 40)
-	if diff := cmp.Diff(want, IretInFuncOp); diff != "" {
+	if diff := cmp.Diff(want, IretInFuncOp()); diff != "" {
 		t.Errorf("IretInFuncOp mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -400,7 +400,6 @@ func (f *fields) immediate(r *reader) decodeError {
 	}
 	f.imm, f.hasImm = v, true
 	if r.pos+rest > len(r.code) {
-		r.pos = len(r.code)
 		return r.fail()
 	}
 	r.pos += rest
