@@ -25,7 +25,7 @@ var oneByteKinds = kindTable(
 	kindRange{0xc2, 0xc3, arch.Return},        // ret $imm16, ret
 	kindRange{0xca, 0xcb, arch.ContextSwitch}, // lret $imm16, lret
 	kindRange{0xcc, 0xcc, arch.Trap},          // int3
-	kindRange{0xcf, 0xcf, arch.ContextSwitch}, // iret (see FlagIret)
+	kindRange{0xcf, 0xcf, arch.ContextSwitch}, // iret (see arch.FlagIret)
 	kindRange{0xe0, 0xe3, arch.JumpCond},      // loopne, loope, loop, jrcxz
 	kindRange{0xe8, 0xe8, arch.Call},          // call rel32
 	kindRange{0xe9, 0xe9, arch.Jump},          // jmp rel32
@@ -153,7 +153,7 @@ func (c *classifier) classify() {
 		c.add(regDst(SP), regSrc(BP))
 		c.add(regDst(BP), srcPop)
 	case op == 0xcf:
-		c.in.Flags |= FlagIret
+		c.in.Flags |= arch.FlagIret
 	case op == 0xe8: // a call pushes its return address
 		c.add(dstPush, srcConst)
 	case op == 0xff:

@@ -7,30 +7,14 @@ import (
 )
 
 // The x86-specific instruction flags, in bits package arch leaves free.
-// Each marks something objtool decides, or says, while decoding that
-// Decode cannot (it sees no symbols) or that is a message, not a Kind.
+// objtool prints a message on each while decoding; New's Notes hold the
+// texts.
 const (
-	// FlagIret marks iret (cf, with any prefixes). objtool decodes it as
-	// ContextSwitch, as Decode does, unless the symbol containing it is an
-	// STT_FUNC: there (sync_core's IRET to self) it is Kind Other with the
-	// stack op IretInFuncOp().
-	FlagIret arch.InsnFlags = 1 << (7 - iota)
-	// FlagInvalidLEA marks lea with a register operand (8d, ModRM mod 3),
-	// on which objtool warns "invalid LEA encoding at %s:0x%lx".
-	FlagInvalidLEA
-	// FlagENQCMD marks enqcmd (f2 0f 38 f8, f2 the only prefix byte), on
-	// which objtool warns "ENQCMD instruction at %s:%lx".
-	FlagENQCMD
+	// FlagInvalidLEA marks lea with a register operand (8d, ModRM mod 3).
+	FlagInvalidLEA arch.InsnFlags = 1 << (7 - iota)
+	// FlagENQCMD marks enqcmd (f2 0f 38 f8, f2 the only prefix byte).
+	FlagENQCMD arch.InsnFlags = 1 << 7
 )
-
-// IretInFuncOp returns the stack operation objtool gives an iret inside
-// an STT_FUNC: add $40,%rsp, the frame the IRET pops.
-func IretInFuncOp() arch.StackOp {
-	return arch.StackOp{
-		Dst: arch.Dst{Type: arch.DstReg, Reg: SP},
-		Src: arch.Src{Type: arch.SrcAdd, Reg: SP, Off: 5 * 8},
-	}
-}
 
 // Decode decodes the x86-64 instruction at the start of code, which sits at
 // offset off of its section, into in. It reports what objtool 6.12's x86

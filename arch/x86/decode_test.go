@@ -3,6 +3,7 @@ package x86
 import (
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -177,8 +178,8 @@ var decodeTests = []struct {
 	{"ret $8", "c20800", want(3, arch.Return)},
 	{"lret", "cb", want(1, arch.ContextSwitch)},
 	{"lret $8", "ca0800", want(3, arch.ContextSwitch)},
-	{"iret", "cf", flags(want(1, arch.ContextSwitch), FlagIret)},
-	{"iretq", "48cf", flags(want(2, arch.ContextSwitch), FlagIret)},
+	{"iret", "cf", flags(want(1, arch.ContextSwitch), arch.FlagIret)},
+	{"iretq", "48cf", flags(want(2, arch.ContextSwitch), arch.FlagIret)},
 	{"syscall", "0f05", want(2, arch.ContextSwitch)},
 	{"sysretq", "480f07", want(3, arch.ContextSwitch)},
 	{"sysenter", "0f34", want(2, arch.ContextSwitch)},
@@ -267,13 +268,6 @@ func TestDecode(t *testing.T) {
 	}
 }
 
-func TestIretInFuncOp(t *testing.T) {
-	want := addReg(SP, SP, 40)
-	if diff := cmp.Diff(want, IretInFuncOp()); diff != "" {
-		t.Errorf("IretInFuncOp mismatch (-want +got):\n%s", diff)
-	}
-}
-
 // TestDecodeErrors checks what Decode says about bytes that are not an
 // instruction objtool can decode.
 func TestDecodeErrors(t *testing.T) {
@@ -347,5 +341,20 @@ func TestNew(t *testing.T) {
 	}
 	if New().HintBase[orcRegSP] = 99; a.HintBase[orcRegSP] != int(SP) {
 		t.Error("New shares its HintBase map between calls")
+	}
+	notes := map[arch.InsnFlags]string{}
+	for _, n := range a.Notes {
+		notes[n.Flag] = fmt.Sprintf(n.Format, ".text", uint64(0x1a))
+	}
+	wantNotes := map[arch.InsnFlags]string{
+		arch.FlagNotrack: "notrack prefix found at .text:0x1a",
+		FlagInvalidLEA:   "invalid LEA encoding at .text:0x1a",
+		FlagENQCMD:       "ENQCMD instruction at .text:1a",
+	}
+	if diff := cmp.Diff(wantNotes, notes); diff != "" {
+		t.Errorf("notes mismatch (-want +got):\n%s", diff)
+	}
+	if (FlagInvalidLEA|FlagENQCMD)&(arch.FlagNotrack|arch.FlagLinkRegCall|arch.FlagIret) != 0 || FlagInvalidLEA == FlagENQCMD {
+		t.Error("the x86 flags overlap")
 	}
 }
