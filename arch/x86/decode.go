@@ -13,7 +13,7 @@ const (
 	// FlagInvalidLEA marks lea with a register operand (8d, ModRM mod 3).
 	FlagInvalidLEA arch.InsnFlags = 1 << (7 - iota)
 	// FlagENQCMD marks enqcmd (f2 0f 38 f8, f2 the only prefix byte).
-	FlagENQCMD arch.InsnFlags = 1 << 7
+	FlagENQCMD
 )
 
 // Decode decodes the x86-64 instruction at the start of code, which sits at

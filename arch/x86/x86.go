@@ -90,11 +90,6 @@ func New() *arch.Arch {
 			{Flag: FlagInvalidLEA, Format: "invalid LEA encoding at %s:0x%x"},
 			{Flag: FlagENQCMD, Format: "ENQCMD instruction at %s:%x"}, // sic: no 0x
 		},
-		Notes: []arch.Note{
-			{Flag: arch.FlagNotrack, Format: "notrack prefix found at %s:0x%x"},
-			{Flag: FlagInvalidLEA, Format: "invalid LEA encoding at %s:0x%x"},
-			{Flag: FlagENQCMD, Format: "ENQCMD instruction at %s:%x"},
-		},
 		Decode: Decode,
 	}
 }
