@@ -73,7 +73,6 @@ func Decode(code []byte, off uint64, in *arch.Insn) error {
 	}
 	w := binary.LittleEndian.Uint32(code)
 	if !decodeWord(w, off, in) {
-		*in = arch.Insn{Len: 4}
 		return unknownError(w)
 	}
 	return nil

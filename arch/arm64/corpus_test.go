@@ -160,9 +160,9 @@ func readObject(path string) ([]*textSection, error) {
 }
 
 // TestCorpus decodes every word of every executable section of the arm64
-// corpus and counts what arm64asm and Decode make of them. Decode must
-// take every word arm64asm takes, outside data and reserved encodings
-// that binutils rejects too (TestCorpusObjdump checks those).
+// corpus and counts what arm64asm and Decode make of them. Outside $d
+// data, Decode must take every word arm64asm takes (in the corpus,
+// arm64asm takes none of the reserved encodings it wrongly accepts).
 func TestCorpus(t *testing.T) {
 	var words, unknown, zero, inData, asmRejects, fallback, slow int
 	kinds := map[arch.Kind]int{}

@@ -56,7 +56,7 @@ func lookup(w uint32) *form {
 }
 
 // decodeWord decodes w into in, which holds a zero Insn with Len set. It
-// reports false when w is not an instruction.
+// reports false, leaving in as it is, when w is not an instruction.
 func decodeWord(w uint32, off uint64, in *arch.Insn) bool {
 	f := lookup(w)
 	if f == nil {
