@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"debug/elf"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/objcheck/objcheck/check"
+	"github.com/objcheck/objcheck/decode"
+)
+
+// exitPanic is the status of a file whose check panicked, as Go's own
+// status for an unrecovered panic.
+const exitPanic = 2
+
+// A fileResult is what checking one file printed, and its exit status.
+type fileResult struct {
+	stdout, stderr bytes.Buffer
+	status         int
+}
+
+// checkFiles checks cmd.files with up to cmd.extra.jobs workers and writes
+// each file's output as soon as it and every file before it are done, so
+// the output is what checking them one at a time would print. Each file's
+// stderr goes before its stdout, as with objtool, whose stdout is flushed at
+// exit. The status is the first non-zero one in argument order.
+func (c *cli) checkFiles(cmd *command, e *env) int {
+	n := len(cmd.files)
+	done := make([]chan *fileResult, n)
+	for i := range done {
+		done[i] = make(chan *fileResult, 1)
+	}
+	next := make(chan int)
+	go func() {
+		for i := range n {
+			next <- i
+		}
+		close(next)
+	}()
+	for range min(jobs(cmd.extra.jobs), n) {
+		go func() {
+			for i := range next {
+				done[i] <- c.checkFile(cmd.files[i], cmd)
+			}
+		}()
+	}
+	status := 0
+	for _, ch := range done {
+		r := <-ch
+		e.stderr.Write(r.stderr.Bytes())
+		e.stdout.Write(r.stdout.Bytes())
+		if status == 0 {
+			status = r.status
+		}
+	}
+	return status
+}
+
+// jobs is the number of workers for -j n.
+func jobs(n int) int {
+	if n <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return n
+}
+
+// checkFile does for one file what objtool does after validating its
+// options. A panic costs this file an error, not the whole run.
+func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
+	r = &fileResult{}
+	opts := cmd.opts // this file's own copy: --link may be forced on it
+	defer func() {
+		if x := recover(); x != nil {
+			fmt.Fprintf(&r.stderr, "%s: error: objcheck: internal error: %v\n%s", path, x, debug.Stack())
+			r.status = exitPanic
+		}
+	}()
+	f, err := c.open(path)
+	if err != nil {
+		r.status = openError(&r.stderr, path, err, opts.Dump)
+		return r
+	}
+	if !opts.Dump && !fileOptsValid(f, &opts, &r.stderr) {
+		r.status = 1
+		return r
+	}
+	if name := cmd.writeAction(); name != "" {
+		fmt.Fprintf(&r.stderr, "error: objtool: %s requires writing the object, which objcheck does not do yet; add --dry-run to validate only\n", name)
+		r.status = 1
+		return r
+	}
+	res := c.check(f, &opts)
+	r.stderr.Write(res.Stderr)
+	r.stdout.Write(res.Stdout)
+	r.status = res.Status
+	return r
+}
+
+// openError prints why path could not be read and returns the exit status.
+// A system error is reported in objtool's words: orc_dump's perror("open")
+// for --dump, elf_open_read's message otherwise.
+func openError(w *bytes.Buffer, path string, err error, dump bool) int {
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &errno) && dump:
+		fmt.Fprintf(w, "open: %s\n", strerror(errno))
+	case errors.As(err, &errno):
+		fmt.Fprintf(w, "objtool: Can't open '%s': %s\n", path, strerror(errno))
+	default:
+		fmt.Fprintf(w, "%s: error: objtool: %v\n", path, err)
+	}
+	if dump {
+		return 255 // orc_dump() returns -1
+	}
+	return 1
+}
+
+// strerror is C's strerror: Go's text for the error with a capital letter.
+func strerror(errno syscall.Errno) string {
+	s := errno.Error()
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// fileOptsValid makes objtool's checks of the options that depend on the
+// object (mnop_opts_valid, link_opts_valid). A linked object, one with more
+// than one STT_FILE symbol, forces --link in opts.
+func fileOptsValid(f *decode.File, opts *check.Options, w *bytes.Buffer) bool {
+	if opts.Mnop && !opts.Mcount {
+		fmt.Fprintln(w, "error: objtool: --mnop requires --mcount")
+		return false
+	}
+	if opts.Link {
+		return true
+	}
+	if fileSymbols(f) > 1 {
+		fmt.Fprintln(w, "error: objtool: Linked object detected, forcing --link")
+		opts.Link = true
+		return true
+	}
+	for _, o := range []struct {
+		set  bool
+		name string
+	}{{opts.Noinstr, "--noinstr"}, {opts.IBT, "--ibt"}, {opts.Unret, "--unret"}} {
+		if o.set {
+			fmt.Fprintf(w, "error: objtool: %s requires --link\n", o.name)
+			return false
+		}
+	}
+	return true
+}
+
+// fileSymbols counts the STT_FILE symbols of f.
+func fileSymbols(f *decode.File) int {
+	n := 0
+	for _, s := range f.Symbols {
+		if s != nil && s.Type == elf.STT_FILE {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,200 @@
+// Command objcheck validates Linux kernel object files for x86-64, arm64 and
+// ppc64 as objtool does. It is a drop-in for kbuild's
+//
+//	tools/objtool/objtool <actions> [<options>] file.o
+//
+// of Linux 6.12: same options, same usage and error texts, same exit
+// statuses. It also accepts several files, checked in parallel, and options
+// of its own (objcheck --objcheck-help).
+//
+// objcheck never writes the object. The actions that make objtool rewrite
+// it are accepted only together with --dry-run.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/objcheck/objcheck/check"
+	"github.com/objcheck/objcheck/decode"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run runs the command on args (without the program name) and returns its
+// exit status. getenv reads OBJTOOL_ARGS and OBJTOOL_VERBOSE.
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	c := &cli{open: decode.Open, check: check.Run}
+	return c.run(args, &env{getenv: getenv, stdout: stdout, stderr: stderr})
+}
+
+// A cli is the command with the two steps it runs on each file. Tests
+// replace them. With several files both are called from several goroutines
+// at once; the check package serializes what is not safe for that (the
+// arm64 and ppc64 instruction decoders).
+type cli struct {
+	open  func(path string) (*decode.File, error)
+	check func(f *decode.File, opts *check.Options) *check.Result
+}
+
+// An env is what the command runs in.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// A command is a parsed command line.
+type command struct {
+	opts  check.Options
+	extra extraOptions
+	files []string
+}
+
+// proceed is returned instead of an exit status when the command goes on.
+const proceed = -1
+
+// run parses the command line, validates the options as objtool does, and
+// checks the files.
+func (c *cli) run(args []string, e *env) int {
+	cmd, st := e.parseObjtool(args)
+	if st != proceed {
+		return st
+	}
+	if !optsValid(&cmd.opts, e.stderr) {
+		return 1
+	}
+	if cmd.opts.Verbose {
+		cmd.opts.Backtrace = true
+	}
+	return c.checkFiles(cmd, e)
+}
+
+// Usage lines of objtool 6.12.
+var (
+	objtoolUsage = []string{"objtool <actions> [<options>] file.o"}
+	envUsage     = []string{`OBJTOOL_ARGS="<options>"`}
+)
+
+// parseObjtool parses a 6.12 command line.
+func (e *env) parseObjtool(args []string) (*command, int) {
+	cmd := &command{}
+	opts := table(objtoolFlags(&cmd.opts))
+	argv := append([]string{"objtool"}, args...)
+	if st := e.parseOptions(cmd, opts, objtoolUsage, argv); st != proceed {
+		return nil, st
+	}
+	return cmd, proceed
+}
+
+// parseOptions is objtool's cmd_parse_options: it parses OBJTOOL_ARGS, then
+// argv (argv[0] is the program or subcommand name), with the option table
+// opts and objcheck's own options, and sets cmd.files. Unlike objtool it
+// accepts more than one file.
+func (e *env) parseOptions(cmd *command, opts []*option, usage, argv []string) int {
+	extra := table(objcheckFlags(&cmd.opts, &cmd.extra))
+	envParser := &parser{opts: opts, extra: extra, usage: envUsage, args: envArgv(e.getenv("OBJTOOL_ARGS")),
+		stdout: e.stdout, stderr: e.stderr}
+	if _, st := envParser.parse(); st != proceed {
+		return st
+	}
+	if e.getenv("OBJTOOL_VERBOSE") == "1" {
+		cmd.opts.Verbose = true
+	}
+	p := e.parser(opts, extra, usage, argv)
+	files, st := p.parse()
+	switch {
+	case st != proceed:
+		return st
+	case cmd.extra.help:
+		printObjcheckHelp(e.stdout, extra)
+		return 0
+	case len(files) == 0:
+		return p.usageWithOptions("")
+	}
+	cmd.files = files
+	return proceed
+}
+
+func (e *env) parser(opts, extra []*option, usage, argv []string) *parser {
+	return &parser{opts: opts, extra: extra, usage: usage, args: newArgv(argv), stdout: e.stdout, stderr: e.stderr}
+}
+
+// optsValid is objtool's opts_valid(): some action is required, and --dump
+// goes alone. --cfi, --prefix, --unret and --hacks=skylake are not actions
+// on their own.
+func optsValid(o *check.Options, stderr io.Writer) bool {
+	if o.HacksJumpLabel || o.HacksNoinstr || o.IBT || o.Mcount || o.Noinstr || o.ORC ||
+		o.Retpoline || o.Rethunk || o.SLS || o.Stackval || o.StaticCall || o.Uaccess {
+		if o.Dump {
+			fmt.Fprintln(stderr, "error: objtool: --dump can't be combined with other actions")
+			return false
+		}
+		return true
+	}
+	if o.Unret && !o.Rethunk {
+		fmt.Fprintln(stderr, "error: objtool: --unret requires --rethunk")
+		return false
+	}
+	if o.Dump {
+		return true
+	}
+	fmt.Fprintln(stderr, "error: objtool: At least one action required")
+	return false
+}
+
+// writeAction returns the first option, in objtool's table order, that would
+// make objtool rewrite the object, unless --dry-run is set or nothing is
+// written (--dump). objcheck refuses these where objtool would go on to
+// check and rewrite the object, after all of objtool's own checks.
+func (cmd *command) writeAction() string {
+	o := &cmd.opts
+	if o.DryRun || o.Dump {
+		return ""
+	}
+	for _, w := range []struct {
+		set  bool
+		name string
+	}{
+		{o.HacksJumpLabel || o.HacksNoinstr || o.HacksSkylake, "--hacks"},
+		{o.IBT, "--ibt"},
+		{o.Mcount, "--mcount"},
+		{o.ORC, "--orc"},
+		{o.Retpoline, "--retpoline"},
+		{o.Rethunk, "--rethunk"},
+		{o.Prefix != 0, "--prefix"},
+		{o.StaticCall, "--static-call"},
+		{o.CFI, "--cfi"},
+	} {
+		if w.set {
+			return w.name
+		}
+	}
+	return ""
+}
+
+// printObjcheckHelp prints the help for objcheck's own options and forms.
+func printObjcheckHelp(w io.Writer, extra []*option) {
+	var opts strings.Builder
+	for _, o := range extra {
+		optionHelp(&opts, o)
+	}
+	fmt.Fprintf(w, `Usage: objcheck <actions> [<options>] file.o...
+
+objcheck takes objtool 6.12's actions and options (objcheck --help lists
+them) and these of its own:
+
+%s
+Several files are checked in parallel. The output is what checking them one
+at a time, in argument order, would print, and the exit status is the first
+non-zero one.
+
+objcheck never writes the object, so the actions that make objtool rewrite it
+(--hacks, --ibt, --mcount, --orc, --retpoline, --rethunk, --prefix,
+--static-call, --cfi) are accepted only together with --dry-run.
+`, opts.String())
+}
