@@ -79,6 +79,18 @@ func TestOptions(t *testing.T) {
 		{[]string{"OBJTOOL_ARGS=--uaccess --link"}, []string{"--stackval", "x.o"},
 			check.Options{Stackval: true, Uaccess: true, Link: true}},
 		{nil, []string{"--stackval", "--dwarf", "-j", "3", "x.o"}, check.Options{Stackval: true, DWARF: true}},
+		// objtool before 5.19.
+		{nil, []string{"check", "x.o"}, check.Options{Stackval: true}},
+		{nil, []string{"check", "-f", "x.o"}, check.Options{ORC: true}},
+		{nil, []string{"check", "-urmbas", "--dry-run", "x.o"}, check.Options{Stackval: true, NoUnreachable: true, DryRun: true,
+			Retpoline: true, Module: true, Backtrace: true, Uaccess: true, Stats: true}},
+		{nil, []string{"check", "--lto", "-n", "-M", "-B", "-S", "--dry-run", "--ibt", "--rethunk", "--unret", "x.o"},
+			check.Options{Stackval: true, Link: true, Noinstr: true, Mcount: true, Backup: true,
+				SLS: true, DryRun: true, IBT: true, Rethunk: true, Unret: true}},
+		{nil, []string{"check", "-l", "x.o"}, check.Options{Stackval: true, Link: true}},
+		{nil, []string{"orc", "generate", "--dry-run", "x.o"}, check.Options{ORC: true, Stackval: true, DryRun: true}},
+		{nil, []string{"orc", "generate", "--no-fp", "--dry-run", "x.o"}, check.Options{ORC: true, DryRun: true}},
+		{nil, []string{"orc", "dump", "x.o"}, check.Options{Dump: true}},
 	} {
 		got := optionsSeen(t, tt.env, tt.args...)
 		if diff := cmp.Diff(tt.want, got); diff != "" {

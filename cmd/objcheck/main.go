@@ -4,8 +4,9 @@
 //	tools/objtool/objtool <actions> [<options>] file.o
 //
 // of Linux 6.12: same options, same usage and error texts, same exit
-// statuses. It also accepts several files, checked in parallel, and options
-// of its own (objcheck --objcheck-help).
+// statuses. It also accepts several files, checked in parallel, the
+// subcommand forms of objtool before 5.19 ("objtool check ...", "objtool
+// orc generate ..."), and options of its own (objcheck --objcheck-help).
 //
 // objcheck never writes the object. The actions that make objtool rewrite
 // it are accepted only together with --dry-run.
@@ -53,6 +54,9 @@ type command struct {
 	opts  check.Options
 	extra extraOptions
 	files []string
+	// orcValidateOnly is set for the old "check --no-fp", which sets ORC to
+	// validate the stack state but generates no ORC data.
+	orcValidateOnly bool
 }
 
 // proceed is returned instead of an exit status when the command goes on.
@@ -61,7 +65,13 @@ const proceed = -1
 // run parses the command line, validates the options as objtool does, and
 // checks the files.
 func (c *cli) run(args []string, e *env) int {
-	cmd, st := e.parseObjtool(args)
+	var cmd *command
+	st := proceed
+	if len(args) > 0 && (args[0] == "check" || args[0] == "orc") {
+		cmd, st = e.parseLegacy(args)
+	} else {
+		cmd, st = e.parseObjtool(args)
+	}
 	if st != proceed {
 		return st
 	}
@@ -163,7 +173,7 @@ func (cmd *command) writeAction() string {
 		{o.HacksJumpLabel || o.HacksNoinstr || o.HacksSkylake, "--hacks"},
 		{o.IBT, "--ibt"},
 		{o.Mcount, "--mcount"},
-		{o.ORC, "--orc"},
+		{o.ORC && !cmd.orcValidateOnly, "--orc"},
 		{o.Retpoline, "--retpoline"},
 		{o.Rethunk, "--rethunk"},
 		{o.Prefix != 0, "--prefix"},
@@ -184,11 +194,16 @@ func printObjcheckHelp(w io.Writer, extra []*option) {
 		optionHelp(&opts, o)
 	}
 	fmt.Fprintf(w, `Usage: objcheck <actions> [<options>] file.o...
+   or: objcheck check [<options>] file.o...
+   or: objcheck orc generate [<options>] file.o...
+   or: objcheck orc dump file.o...
 
 objcheck takes objtool 6.12's actions and options (objcheck --help lists
 them) and these of its own:
 
 %s
+The "check" and "orc" forms take the options of objtool before 5.19.
+
 Several files are checked in parallel. The output is what checking them one
 at a time, in argument order, would print, and the exit status is the first
 non-zero one.
