@@ -1,6 +1,7 @@
 package x86
 
 import (
+	"bufio"
 	"debug/elf"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/objcheck/objcheck/arch"
@@ -42,7 +44,7 @@ func sharedDir(t testing.TB) string {
 // corpusObjects unpacks the named corpus archive into a temporary folder
 // and returns the paths of its objects, sorted. It skips the test when the
 // archive is not there.
-func corpusObjects(t *testing.T, name string) []string {
+func corpusObjects(t testing.TB, name string) []string {
 	t.Helper()
 	tarball := filepath.Join(sharedDir(t), "corpus", "linux-6.12", name+".tar.xz")
 	if _, err := os.Stat(tarball); err != nil {
@@ -156,4 +158,92 @@ func TestCorpusDecodes(t *testing.T) {
 			t.Logf("kinds: %v", kinds)
 		})
 	}
+}
+
+// TestCorpusDump writes Decode's answer for every instruction of the
+// corpus, decoded linearly, to the file $OBJCHECK_X86_DUMP: one line per
+// instruction with its object, section, offset, bytes and everything
+// Decode reports. Dumps made before and after a change to the decoder
+// must be identical.
+func TestCorpusDump(t *testing.T) {
+	path := os.Getenv("OBJCHECK_X86_DUMP")
+	if path == "" {
+		t.Skip("OBJCHECK_X86_DUMP is not set")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	for _, name := range corpusArchives {
+		objs := corpusObjects(t, name)
+		root := filepath.Dir(objs[0])
+		for _, o := range objs {
+			for !strings.HasPrefix(o, root+string(filepath.Separator)) {
+				root = filepath.Dir(root)
+			}
+		}
+		for _, obj := range objs {
+			rel, _ := filepath.Rel(root, obj)
+			secs, err := execSections(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range secs {
+				err := decodeLinear(s.data, func(off int, in *arch.Insn) {
+					fmt.Fprintf(w, "%s/%s %s %#x % x: len %d %v flags %#x", name, rel, s.name, off,
+						s.data[off:off+int(in.Len)], in.Len, in.Kind, in.Flags)
+					if in.HasTarget {
+						fmt.Fprintf(w, " target %#x", in.Target)
+					}
+					for _, op := range in.StackOps() {
+						fmt.Fprintf(w, " %+v", op)
+					}
+					w.WriteString("\n")
+				})
+				if err != nil {
+					fmt.Fprintf(w, "%s/%s %s: %v\n", name, rel, s.name, err)
+				}
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkDecodeCorpus decodes every executable section of the x86-orc
+// corpus linearly and reports the time and allocations per instruction.
+func BenchmarkDecodeCorpus(b *testing.B) {
+	var secs []textSection
+	for _, obj := range corpusObjects(b, "x86-orc") {
+		s, err := execSections(obj)
+		if err != nil {
+			b.Fatal(err)
+		}
+		secs = append(secs, s...)
+	}
+	var in arch.Insn
+	count := func() (n int) {
+		for _, s := range secs {
+			for off := 0; off < len(s.data); off += int(in.Len) {
+				if err := Decode(s.data[off:], uint64(off), &in); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+		}
+		return n
+	}
+	n := count()
+	allocs := testing.AllocsPerRun(1, func() { count() })
+	b.ResetTimer()
+	for b.Loop() {
+		count()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/insn")
+	b.ReportMetric(allocs/float64(n), "allocs/insn")
 }
