@@ -1,9 +1,11 @@
 package arm64
 
 import (
+	"bufio"
 	"debug/elf"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -43,7 +45,7 @@ func sharedDir(t testing.TB) string {
 // corpusObjects unpacks the arm64 corpus into a temporary folder and
 // returns the paths of its objects, sorted. It skips the test when the
 // archive is not there.
-func corpusObjects(t *testing.T) []string {
+func corpusObjects(t testing.TB) []string {
 	t.Helper()
 	tarball := filepath.Join(sharedDir(t), "corpus", "linux-6.12", "arm64.tar.xz")
 	if _, err := os.Stat(tarball); err != nil {
@@ -499,4 +501,90 @@ func arithOps(sub bool, ops []string) ([]arch.StackOp, bool) {
 		return []arch.StackOp{copyOp(n, d)}, true
 	}
 	return []arch.StackOp{addOp(n, v, d)}, true
+}
+
+// TestCorpusDump writes Decode's answer for every word of every executable
+// section of the corpus to the file $OBJCHECK_ARM64_DUMP: one line per word
+// with its object, section, offset and word, and everything Decode reports
+// (or its error). Dumps made before and after a change to the decoder must
+// be identical.
+func TestCorpusDump(t *testing.T) {
+	path := os.Getenv("OBJCHECK_ARM64_DUMP")
+	if path == "" {
+		t.Skip("OBJCHECK_ARM64_DUMP is not set")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	objs := corpusObjects(t)
+	root := filepath.Dir(objs[0])
+	for _, o := range objs {
+		for !strings.HasPrefix(o, root+string(filepath.Separator)) {
+			root = filepath.Dir(root)
+		}
+	}
+	for _, obj := range objs {
+		rel, _ := filepath.Rel(root, obj)
+		secs, err := readObject(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range secs {
+			var in arch.Insn
+			for off := 0; off+4 <= len(s.data); off += 4 {
+				fmt.Fprintf(w, "%s %s %#x %08x:", rel, s.name, off, binary.LittleEndian.Uint32(s.data[off:]))
+				if err := Decode(s.data[off:], uint64(off), &in); err != nil {
+					fmt.Fprintf(w, " len %d error %v\n", in.Len, err)
+					continue
+				}
+				fmt.Fprintf(w, " len %d %v flags %#x imm %#x", in.Len, in.Kind, in.Flags, in.Imm)
+				if in.HasTarget {
+					fmt.Fprintf(w, " target %#x", in.Target)
+				}
+				for _, op := range in.StackOps() {
+					fmt.Fprintf(w, " %+v", op)
+				}
+				w.WriteString("\n")
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkDecodeCorpus decodes every word of every executable section of
+// the corpus and reports the time and allocations per word.
+func BenchmarkDecodeCorpus(b *testing.B) {
+	var secs []*textSection
+	for _, obj := range corpusObjects(b) {
+		s, err := readObject(obj)
+		if err != nil {
+			b.Fatal(err)
+		}
+		secs = append(secs, s...)
+	}
+	var in arch.Insn
+	count := func() (n int) {
+		for _, s := range secs {
+			for off := 0; off+4 <= len(s.data); off += 4 {
+				Decode(s.data[off:], uint64(off), &in)
+				n++
+			}
+		}
+		return n
+	}
+	n := count()
+	allocs := testing.AllocsPerRun(1, func() { count() })
+	b.ResetTimer()
+	for b.Loop() {
+		count()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/word")
+	b.ReportMetric(allocs/float64(n), "allocs/word")
 }
