@@ -273,6 +273,15 @@ type Arch struct {
 	// base it names; values not in the map are unsupported.
 	HintBase map[uint8]int
 
+	// BackChain is set where frames are linked by a back chain stored at
+	// the stack pointer (ppc64) rather than by a frame pointer: a valid
+	// frame is then the link register saved and a frame allocated.
+	BackChain bool
+	// WarnTable is set where a BUG trap is told from a WARN trap by the
+	// BUGFLAG_WARNING flag of its __bug_table entry (arm64, ppc64);
+	// objtool's x86 relies on annotations instead.
+	WarnTable bool
+
 	// Notes are messages printed while decoding an instruction that carries
 	// a flag, each formatted with the section name and the offset.
 	Notes []Note

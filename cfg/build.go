@@ -46,6 +46,7 @@ func (p *Program) steps() []func() *Problem {
 		p.readIntraFunctionCalls,
 		p.addCallDestinations,
 		p.addDeadEnds,
+		p.addWarnings,
 		p.addJumpTableAlts,
 		p.readUnwindHints,
 		p.readRetpolineHints,

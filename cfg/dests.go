@@ -239,6 +239,8 @@ func (p *Program) addCallDestinations() *Problem {
 func (p *Program) addCall(in *Insn) *Problem {
 	r := p.Reloc(in)
 	switch {
+	case r == nil && in.AFlags&arch.FlagLinkRegCall != 0:
+		return nil // reads the PC (bl .+4): no callee
 	case r == nil:
 		dest := callDestAt(in.Sec, uint64(in.Target))
 		p.addCallDest(in, dest, false)

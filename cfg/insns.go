@@ -54,32 +54,89 @@ func (p *Program) decodeInsns() *Problem {
 	return nil
 }
 
-// decodeSection decodes one section's instructions into p.Insns.
+// decodeSection decodes one section's instructions into p.Insns. On
+// fixed-width architectures, data ranges marked by mapping symbols ($d)
+// and words that are not instructions are skipped; on x86, as in objtool,
+// an undecodable instruction is fatal.
 func (p *Program) decodeSection(s *Section) *Problem {
 	s.First = len(p.Insns)
 	var ai arch.Insn
 	data := s.Data
+	fixed := p.Arch.InsnAlign > 1
+	ranges := dataRanges(s)
 	for off := uint64(0); off < uint64(len(data)); off += uint64(ai.Len) {
+		if fixed {
+			if end, ok := ranges.skip(off); ok {
+				off, ai.Len = end, 0
+				continue
+			}
+		}
 		if err := p.Arch.Decode(data[off:], off, &ai); err != nil {
+			if fixed {
+				continue
+			}
 			return &Problem{Plain: true, Fatal: true,
 				Msg: fmt.Sprintf("can't decode instruction at %s:0x%x", s.Name, off)}
 		}
-		in := Insn{Index: len(p.Insns), Sec: s, Off: off, Len: ai.Len, Kind: ai.Kind,
-			Target: ai.Target, HasTarget: ai.HasTarget}
-		in.opsStart = int32(len(p.Ops))
-		p.Ops = append(p.Ops, ai.StackOps()...)
-		in.opsEnd = int32(len(p.Ops))
-		if ai.Kind == arch.Bug {
-			in.Flags |= DeadEnd
-		}
-		if ai.Flags&arch.FlagIret != 0 {
-			in.Flags |= iretFlag
-		}
-		p.decodeNotes(s, off, ai.Flags)
-		p.Insns = append(p.Insns, in)
+		p.addInsn(s, off, &ai)
 	}
 	s.End = len(p.Insns)
 	return nil
+}
+
+// addInsn appends one decoded instruction.
+func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
+	in := Insn{Index: len(p.Insns), Sec: s, Off: off, Len: ai.Len, Kind: ai.Kind,
+		Target: ai.Target, HasTarget: ai.HasTarget, AFlags: ai.Flags, Imm: ai.Imm}
+	in.opsStart = int32(len(p.Ops))
+	p.Ops = append(p.Ops, ai.StackOps()...)
+	in.opsEnd = int32(len(p.Ops))
+	if ai.Kind == arch.Bug {
+		in.Flags |= DeadEnd
+	}
+	if ai.Flags&arch.FlagIret != 0 {
+		in.Flags |= iretFlag
+	}
+	p.Insns = append(p.Insns, in)
+	p.decodeNotes(s, off, ai.Flags)
+}
+
+// A dataMap holds a section's data ranges from its mapping symbols.
+type dataMap []struct{ start, end uint64 }
+
+// dataRanges reads the $d ... $x (or $d to the end) ranges of a section.
+func dataRanges(s *Section) dataMap {
+	var m dataMap
+	open := false
+	var start uint64
+	for _, sym := range s.all {
+		switch {
+		case isMapping(sym.Name, 'd') && !open:
+			open, start = true, sym.Offset
+		case isMapping(sym.Name, 'x') && open:
+			m = append(m, struct{ start, end uint64 }{start, sym.Offset})
+			open = false
+		}
+	}
+	if open {
+		m = append(m, struct{ start, end uint64 }{start, s.Size})
+	}
+	return m
+}
+
+// isMapping reports an ELF mapping symbol of kind c ("$d", "$d.42").
+func isMapping(name string, c byte) bool {
+	return len(name) >= 2 && name[0] == '$' && name[1] == c && (len(name) == 2 || name[2] == '.')
+}
+
+// skip reports whether off is in a data range, and where the range ends.
+func (m dataMap) skip(off uint64) (uint64, bool) {
+	for _, r := range m {
+		if off >= r.start && off < r.end {
+			return r.end, true
+		}
+	}
+	return 0, false
 }
 
 // Find returns the instruction at off in section s, or nil.

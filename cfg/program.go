@@ -124,7 +124,10 @@ type Insn struct {
 	Len   uint8
 	Kind  arch.Kind
 	Flags InsnFlags
-	Instr int8 // instrumentation begin/end balance (noinstr)
+	// AFlags are the decoder's flags; Imm its trap immediate.
+	AFlags arch.InsnFlags
+	Imm    int64
+	Instr  int8 // instrumentation begin/end balance (noinstr)
 	// Target is the decoder's direct destination, valid with HasTarget.
 	Target    int64
 	HasTarget bool

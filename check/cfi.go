@@ -28,6 +28,11 @@ type cfiState struct {
 	signal     bool
 	end        bool
 	forceUndef bool
+	// raSigned is set while the return address is signed (arm64 PAC).
+	raSigned bool
+	// chain is where a copy of the CFA (the caller's stack pointer) was
+	// stored: a ppc64 back chain, CFA-relative; base undefined if none.
+	chain loc
 }
 
 // newCFI returns objtool's init_cfi: everything undefined.
@@ -40,6 +45,7 @@ func newCFI() cfiState {
 	c.cfa = undefined
 	c.drapReg = arch.BaseUndefined
 	c.drapOff = -1
+	c.chain = undefined
 	return c
 }
 

@@ -40,6 +40,9 @@ func (c *checker) ignoreUnreachable(in *cfg.Insn) bool {
 	if n := in.Sec.Name; n == ".altinstr_replacement" || n == ".altinstr_aux" {
 		return true
 	}
+	if in.Group != nil && in.Group.Orig != nil {
+		return true // replacement code kept inside the text section (arm64)
+	}
 	if c.opts.Link && in.Func() == nil {
 		return c.inWeakHole(in)
 	}

@@ -13,6 +13,12 @@ func (c *checker) step(fn *cfg.Symbol, in, next *cfg.Insn, st *insnState) (r int
 	switch in.Kind {
 	case arch.Return:
 		return c.validateReturn(fn, in, st), true
+	case arch.ReturnCond:
+		if r := c.validateReturn(fn, in, st); r != 0 {
+			return r, true
+		}
+	case arch.SignRA, arch.AuthRA:
+		return c.pointerAuth(in, st)
 	case arch.Call, arch.CallDynamic:
 		if r := c.validateCall(in, st); r != 0 {
 			return r, true
@@ -156,6 +162,10 @@ func (c *checker) validateSibling(in *cfg.Insn, st *insnState) int {
 		c.rep.warnInsn(in, "sibling call from callable instruction with modified stack frame")
 		return 1
 	}
+	if st.cfi.raSigned {
+		c.rep.warnInsn(in, "sibling call with signed return address")
+		return 1
+	}
 	return c.validateCall(in, st)
 }
 
@@ -173,6 +183,8 @@ func (c *checker) validateReturn(fn *cfg.Symbol, in *cfg.Insn, st *insnState) in
 		msg = "return with DF set"
 	case fn != nil && c.modifiedFrame(&st.cfi):
 		msg = "return with modified stack frame"
+	case st.cfi.raSigned:
+		msg = "return with signed return address"
 	case st.cfi.bpScratch:
 		msg = "BP used as a scratch register"
 	default:
@@ -192,9 +204,15 @@ func (c *checker) modifiedFrame(s *cfiState) bool {
 	return s.regs != init.regs
 }
 
-// validFrame reports whether a frame pointer frame is set up.
+// validFrame reports whether a frame is set up for a call: a frame
+// pointer frame, or on back-chain machines the link register saved and a
+// frame allocated with its back chain.
 func (c *checker) validFrame(s *cfiState) bool {
 	bp, ra := c.frame.bp, int32(c.prog.Arch.RA)
+	if c.prog.Arch.BackChain {
+		return s.regs[ra].base == baseCFA && s.chain.base == baseCFA &&
+			s.stackSize > c.frame.initial.stackSize
+	}
 	if s.cfa.base == bp && s.regs[bp] == (loc{baseCFA, -s.cfa.off}) &&
 		s.regs[ra] == (loc{baseCFA, -s.cfa.off + 8}) {
 		return true
@@ -280,4 +298,23 @@ func (c *checker) altSlots(sh *cfg.AltShared) []*cfiState {
 		c.alts[sh.ID] = make([]*cfiState, sh.Len)
 	}
 	return c.alts[sh.ID]
+}
+
+// pointerAuth applies paciasp and autiasp: signing and authenticating the
+// return address must pair up on every path.
+func (c *checker) pointerAuth(in *cfg.Insn, st *insnState) (int, bool) {
+	signing := in.Kind == arch.SignRA
+	msg := ""
+	switch {
+	case signing && st.cfi.raSigned:
+		msg = "return address signed twice"
+	case !signing && !st.cfi.raSigned:
+		msg = "return address authenticated but not signed"
+	}
+	if msg != "" {
+		c.rep.warnInsn(in, msg)
+		return 1, true
+	}
+	st.cfi.raSigned = signing
+	return 0, false
 }

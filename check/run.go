@@ -63,9 +63,12 @@ func newChecker(f *decode.File, opts *Options) *checker {
 		prog: p,
 		opts: opts,
 		rep:  reporter{name: f.Name, secAddress: opts.SecAddress, backtrace: opts.Backtrace || opts.Verbose},
-		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), initial: &init,
+		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), lr: -1, initial: &init,
 			stackval: opts.Stackval},
 		pool: cfiPool{m: make(map[cfiState]*cfiState)},
+	}
+	if a.HasLR {
+		c.frame.lr = int32(a.LR)
 	}
 	n := p.NumInsns()
 	c.cfi = make([]*cfiState, n)

@@ -14,6 +14,9 @@ const (
 	pushSize   = 8
 	hintRegs   = 3
 	hintRegsPt = 4
+	// baseRA marks, in vals, a register holding the return address copied
+	// from the link register (ppc64 mflr r0).
+	baseRA = -5
 )
 
 // A frame applies stack operations to a state for one architecture
@@ -22,6 +25,7 @@ const (
 type frame struct {
 	a        *arch.Arch
 	sp, bp   int32
+	lr       int32 // the link register, or -1
 	initial  *cfiState
 	stackval bool
 }
@@ -110,6 +114,9 @@ func (f *frame) toReg(in, next *cfg.Insn, c *cfiState, op *arch.StackOp) string 
 
 // regToReg applies mov %src,%dst.
 func (f *frame) regToReg(c *cfiState, src, dst int32) {
+	if f.lr >= 0 && f.linkMove(c, src, dst) {
+		return
+	}
 	cfa := &c.cfa
 	switch {
 	case src == f.sp && dst == f.bp && cfa.base == f.sp && c.regs[f.bp] == (loc{baseCFA, -cfa.off}):
@@ -155,6 +162,7 @@ func (f *frame) addToReg(next *cfg.Insn, c *cfiState, op *arch.StackOp) string {
 		if cfa.base == f.sp {
 			cfa.off -= off
 		}
+	case dst == f.bp && src == f.sp && f.addFrameRecord(c, off):
 	case dst == f.sp && src == f.bp:
 		if !(cfa.base == f.bp && cfa.off == 0) {
 			c.stackSize = -(off + c.regs[f.bp].off) // lea disp(%rbp), %rsp
@@ -215,6 +223,9 @@ func (f *frame) pop(c *cfiState, dst int32) {
 func (f *frame) loadReg(c *cfiState, op *arch.StackOp) {
 	src, dst, off := int32(op.Src.Reg), int32(op.Dst.Reg), int32(op.Src.Off)
 	cfa := &c.cfa
+	if f.lr >= 0 && f.linkLoad(c, src, dst, off) {
+		return
+	}
 	if !c.drap && dst == cfa.base && dst == f.bp {
 		*cfa = loc{f.sp, c.stackSize}
 	}
@@ -263,6 +274,15 @@ func (f *frame) push(in *cfg.Insn, c *cfiState, op *arch.StackOp) {
 func (f *frame) toMem(c *cfiState, op *arch.StackOp) {
 	src, dst, off := int32(op.Src.Reg), int32(op.Dst.Reg), int32(op.Dst.Off)
 	cfa := &c.cfa
+	if f.lr >= 0 {
+		if c.vals[src].base == baseRA {
+			src = f.lr // the return address, saved through a register
+		}
+		if src == f.sp && dst == f.sp && cfa.base == f.sp && c.stackSize == f.initial.stackSize {
+			c.chain = loc{baseCFA, off - c.stackSize} // the back chain
+			return
+		}
+	}
 	switch {
 	case c.drap && src == cfa.base && src == c.drapReg:
 		*cfa = loc{baseBPInd, off}
@@ -276,4 +296,58 @@ func (f *frame) toMem(c *cfiState, op *arch.StackOp) {
 	case src == f.sp && off == 0:
 		c.vals[dst] = loc{baseSPInd, cfa.off}
 	}
+}
+
+// linkMove follows the return address between the link register and a
+// general register (ppc64 mflr/mtlr, arm64 mov x0, x30) and reports
+// whether the move was one of those.
+func (f *frame) linkMove(c *cfiState, src, dst int32) bool {
+	switch {
+	case src == f.lr && c.regs[f.lr] == f.initial.regs[f.lr]:
+		c.vals[dst] = loc{baseRA, 0}
+		return true
+	case dst == f.lr && c.vals[src].base == baseRA:
+		f.restoreReg(c, uint8(f.lr))
+		return true
+	case dst == f.lr:
+		return true
+	}
+	if c.vals[dst].base == baseRA {
+		c.vals[dst] = undefined
+	}
+	return false
+}
+
+// addFrameRecord applies add %fp, %sp, imm on a link-register machine
+// (arm64): the frame pointer now points at the frame record, so the CFA
+// is based on it.
+func (f *frame) addFrameRecord(c *cfiState, off int32) bool {
+	if f.lr < 0 || c.cfa.base != f.sp || c.regs[f.bp] != (loc{baseCFA, -(c.cfa.off - off)}) {
+		return false
+	}
+	c.cfa = loc{f.bp, c.cfa.off - off}
+	c.bpScratch = false
+	return true
+}
+
+// linkLoad follows loads on link-register machines: the stack pointer
+// from the back chain (ppc64 ld r1,0(r1)), and the saved return address
+// into a general register on its way back to the link register.
+func (f *frame) linkLoad(c *cfiState, src, dst, off int32) bool {
+	cfa := &c.cfa
+	if src != f.sp || cfa.base != f.sp {
+		return false
+	}
+	slot := off - c.stackSize
+	switch {
+	case dst == f.sp && c.chain.base == baseCFA && slot == c.chain.off:
+		*cfa = f.initial.cfa
+		c.stackSize = f.initial.stackSize
+		c.chain = undefined
+		return true
+	case dst != f.lr && c.regs[f.lr] == (loc{baseCFA, slot}):
+		c.vals[dst] = loc{baseRA, 0}
+		return true
+	}
+	return false
 }

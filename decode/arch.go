@@ -6,14 +6,14 @@ import (
 	"strings"
 
 	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/arch/arm64"
+	"github.com/objcheck/objcheck/arch/ppc64"
 	"github.com/objcheck/objcheck/arch/x86"
 )
 
 // archFor returns the architecture that decodes code for machine m in byte
 // order order. It is the one table of supported machines.
 //
-// arm64 and ppc64 carry only their name and byte order (no Decode) until
-// their checkers land; the checker refuses an Arch without Decode.
 func archFor(m elf.Machine, order binary.ByteOrder) (*arch.Arch, error) {
 	big := order == binary.BigEndian
 	switch m {
@@ -26,12 +26,9 @@ func archFor(m elf.Machine, order binary.ByteOrder) (*arch.Arch, error) {
 		if big {
 			return nil, errorf("big-endian EM_AARCH64 objects are not supported")
 		}
-		return &arch.Arch{Name: "arm64", ByteOrder: order}, nil
+		return arm64.New(), nil
 	case elf.EM_PPC64:
-		if big {
-			return &arch.Arch{Name: "ppc64", ByteOrder: order}, nil
-		}
-		return &arch.Arch{Name: "ppc64le", ByteOrder: order}, nil
+		return ppc64.New(order), nil
 	}
 	// String gives "EM_ALPHA+2419" for a number it does not know.
 	if name := m.String(); strings.HasPrefix(name, "EM_") && !strings.Contains(name, "+") {

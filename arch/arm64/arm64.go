@@ -44,6 +44,7 @@ func New() *arch.Arch {
 		RA:          LR,
 		LR:          LR,
 		HasLR:       true,
+		WarnTable:   true,
 		CalleeSaved: 1<<FP | 1<<LR,
 		// The caller's SP is the CFA, and the return address is in x30:
 		// nothing is on the stack at entry.

@@ -46,6 +46,8 @@ func New(order binary.ByteOrder) *arch.Arch {
 		RA:               regLR,
 		LR:               regLR,
 		HasLR:            true,
+		BackChain:        true,
+		WarnTable:        true,
 		CalleeSaved:      calleeSaved,
 		EntryCFA:         arch.Loc{Base: int(regSP), Off: 0},
 		EntryStackSize:   0,

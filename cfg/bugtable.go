@@ -1,0 +1,71 @@
+package cfg
+
+import "github.com/objcheck/objcheck/arch"
+
+// bugFlagWarning is BUGFLAG_WARNING: the trap is a WARN, which returns.
+const bugFlagWarning = 1
+
+// addWarnings reads __bug_table and clears the dead end of each trap
+// whose entry carries BUGFLAG_WARNING, on architectures that tell BUG from
+// WARN this way. The entry layout is worked out from the object: the
+// distance between entries' address relocations gives the entry size, and
+// the size says where the flags are (relative or absolute addresses, with
+// or without file and line).
+func (p *Program) addWarnings() *Problem {
+	if !p.Arch.WarnTable {
+		return nil
+	}
+	sec := p.sectionByName("__bug_table")
+	if sec == nil || len(sec.Relocs) == 0 || uint64(len(sec.Data)) < sec.Size {
+		return nil
+	}
+	size, flagsOff := bugLayout(p, sec)
+	if size == 0 {
+		return nil
+	}
+	for off := uint64(0); off+size <= sec.Size; off += size {
+		r := p.relocAt(sec, off)
+		if r == nil || r.Sym.Sec == nil || !r.Sym.Sec.IsExec() {
+			continue
+		}
+		in := p.Find(r.Sym.Sec, r.Sym.Value+uint64(r.Addend))
+		if in == nil || in.Kind != arch.Bug {
+			continue
+		}
+		if p.File.ByteOrder.Uint16(sec.Data[off+flagsOff:])&bugFlagWarning != 0 {
+			in.Flags &^= DeadEnd
+		}
+	}
+	return nil
+}
+
+// bugLayouts maps an entry size to the offset of its flags: relative
+// (4-byte) or absolute (8-byte) addresses, with or without file and line.
+var bugLayouts = map[uint64]uint64{8: 4, 12: 10, 16: 8, 24: 18}
+
+// bugLayout returns the entry size and flags offset of a __bug_table.
+func bugLayout(p *Program, sec *Section) (size, flagsOff uint64) {
+	var addrs []uint64
+	for i := range sec.Relocs {
+		r := &sec.Relocs[i]
+		if s := p.Syms[r.Sym.Index].Sec; s != nil && s.IsExec() {
+			addrs = append(addrs, r.Offset)
+		}
+	}
+	switch {
+	case len(addrs) == 0:
+		return 0, 0
+	case len(addrs) == 1:
+		size = sec.Size
+	default:
+		size = addrs[1] - addrs[0]
+	}
+	if sec.Size%size != 0 {
+		return 0, 0
+	}
+	flagsOff, ok := bugLayouts[size]
+	if !ok {
+		return 0, 0
+	}
+	return size, flagsOff
+}
