@@ -13,7 +13,6 @@ import (
 
 // archFor returns the architecture that decodes code for machine m in byte
 // order order. It is the one table of supported machines.
-//
 func archFor(m elf.Machine, order binary.ByteOrder) (*arch.Arch, error) {
 	big := order == binary.BigEndian
 	switch m {
