@@ -286,6 +286,13 @@ type Arch struct {
 	// a flag, each formatted with the section name and the offset.
 	Notes []Note
 
+	// FindSwitch recovers the switch table of a dynamic jump from the code
+	// before it, on machines whose tables carry no relocations (arm64,
+	// ppc64); nil elsewhere. It returns nil, nil when the jump does not use
+	// a table (a tail call), and ErrNoSwitchBound (wrapped) when it found a
+	// table it cannot bound.
+	FindSwitch func(q *SwitchQuery) (*SwitchTable, error)
+
 	// Decode decodes the instruction at the start of code, which sits at
 	// offset off of its section, into in (which it overwrites whole). It never
 	// panics; on failure it returns an error wrapping ErrTruncated or
@@ -354,3 +361,40 @@ type Note struct {
 	Flag   InsnFlags
 	Format string
 }
+
+// A Target is a relocated address: a section index and an offset in it
+// (the relocation symbol's value plus the addend).
+type Target struct {
+	Sec int
+	Off uint64
+}
+
+// A SwitchQuery is what a switch-table finder sees around one dynamic
+// jump: the code of the jump's section and the relocations around it.
+type SwitchQuery struct {
+	Code  []byte // the jump's section
+	Sec   int    // its index
+	Start uint64 // start of the jump's function: look no further back
+	Jump  uint64 // offset of the dynamic jump
+	// Reloc returns where the relocation applied at exactly off in section
+	// sec points.
+	Reloc func(sec int, off uint64) (Target, bool)
+	// Data returns the contents of section sec, nil if it has none.
+	Data func(sec int) []byte
+}
+
+// A SwitchTable is a switch table recovered from the code.
+type SwitchTable struct {
+	// Targets are the case destinations, as offsets in the jump's section.
+	Targets []uint64
+	// Data are ranges of the jump's section that hold the table itself
+	// (ppc64 places tables inline after the jump): they are not code.
+	Data []Range
+}
+
+// A Range is the half-open byte range [Start, End).
+type Range struct{ Start, End uint64 }
+
+// ErrNoSwitchBound is returned by a switch-table finder that recognised a
+// table but could not bound it: the jump is reported, not guessed.
+var ErrNoSwitchBound = errors.New("switch table without a bound")
