@@ -281,6 +281,10 @@ type Arch struct {
 	// BUGFLAG_WARNING flag of its __bug_table entry (arm64, ppc64);
 	// objtool's x86 relies on annotations instead.
 	WarnTable bool
+	// TrailingCallsEnd is set where a call that ends a function is taken as
+	// a call to a noreturn function: the compiler emits nothing after such
+	// a call, and objtool's list of noreturn functions is x86's.
+	TrailingCallsEnd bool
 
 	// Notes are messages printed while decoding an instruction that carries
 	// a flag, each formatted with the section name and the offset.

@@ -9,7 +9,7 @@ import (
 // Program.Problems; after a fatal one the graph is incomplete and must
 // not be walked.
 func Build(f *decode.File, opts Options) *Program {
-	p := &Program{File: f, Arch: f.Arch, Opts: opts}
+	p := &Program{File: f, Arch: f.Arch, Opts: opts, switches: map[int][]uint64{}}
 	p.wrapSections()
 	for _, step := range p.steps() {
 		if prob := step(); prob != nil {
@@ -45,9 +45,11 @@ func (p *Program) steps() []func() *Problem {
 		p.addJumpDestinations,
 		p.readIntraFunctionCalls,
 		p.addCallDestinations,
+		p.markTrailingCalls,
 		p.addDeadEnds,
 		p.addWarnings,
 		p.addJumpTableAlts,
+		p.addSwitchAlts,
 		p.readUnwindHints,
 		p.readRetpolineHints,
 		p.readInstrHints,

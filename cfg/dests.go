@@ -279,3 +279,23 @@ func callDestAt(sec *Section, off uint64) *Symbol {
 	}
 	return sec.SymbolAt(off)
 }
+
+// markTrailingCalls makes a call that ends its function a dead end, on
+// machines where that is how a noreturn callee shows (see
+// arch.Arch.TrailingCallsEnd).
+func (p *Program) markTrailingCalls() *Problem {
+	if !p.Arch.TrailingCallsEnd {
+		return nil
+	}
+	for i := range p.Insns {
+		in := &p.Insns[i]
+		if !in.Kind.IsCall() || in.Func() == nil {
+			continue
+		}
+		next := p.Next(in)
+		if next == nil || next.Off != in.Off+uint64(in.Len) || next.Func() != in.Func() {
+			in.Flags |= DeadEnd
+		}
+	}
+	return nil
+}

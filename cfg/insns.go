@@ -47,6 +47,8 @@ func (p *Program) decodeInsns() *Problem {
 		if prob := p.decodeSection(s); prob != nil {
 			return prob
 		}
+		p.findSwitches(s)
+		s.End = len(p.Insns)
 		if prob := p.attachSymbols(s); prob != nil {
 			return prob
 		}

@@ -129,7 +129,7 @@ func (p *Program) siblingsDeadEnd(fn *Symbol, depth int) bool {
 // IsJumpTableJump reports whether a dynamic jump goes through a known
 // switch table, directly or as the retpoline replacement of one.
 func IsJumpTableJump(in *Insn) bool {
-	if JumpTableOf(in) != nil {
+	if JumpTableOf(in) != nil || in.Has(SwitchJump) {
 		return true
 	}
 	g := in.Group

@@ -44,6 +44,9 @@ type Program struct {
 	Opts Options
 	// numAlts counts the alternatives read, to number them.
 	numAlts int
+	// switches maps switch jumps found by the arch to their targets (nil
+	// for a table that could not be bounded).
+	switches map[int][]uint64
 }
 
 // Options are the parts of the command line that change the graph.
@@ -159,6 +162,8 @@ const (
 	Unret
 	noReloc
 	iretFlag
+	// SwitchJump marks a dynamic jump through a table the arch recovered.
+	SwitchJump
 )
 
 // Has reports whether all of f are set.

@@ -79,14 +79,17 @@ func newChecker(f *decode.File, opts *Options) *checker {
 // run runs objtool's passes in its order.
 func (c *checker) run() {
 	p := c.prog
+	warnings := 0
 	for i := range p.Problems {
 		c.rep.problem(&p.Problems[i])
+		if p.Problems[i].Counted {
+			warnings++
+		}
 	}
 	if p.Fatal() || len(p.Insns) == 0 {
 		return
 	}
 	c.setHintStates()
-	warnings := 0
 	if c.opts.Retpoline {
 		warnings += c.validateRetpoline()
 	}

@@ -106,9 +106,23 @@ func (f *frame) toReg(in, next *cfg.Insn, c *cfiState, op *arch.StackOp) string 
 		f.pop(c, int32(op.Dst.Reg))
 	case arch.SrcRegIndirect:
 		f.loadReg(c, op)
+	case arch.SrcConst:
+		return f.clobber(c, int32(op.Dst.Reg))
 	default:
 		return "unknown stack-related instruction"
 	}
+	return ""
+}
+
+// clobber applies a write of a value the checker cannot follow (the
+// link-register machines' decoders report these; objtool's x86 decoder
+// never does). Losing the CFA base is an error; any other register just
+// stops holding a stack-derived value.
+func (f *frame) clobber(c *cfiState, dst int32) string {
+	if dst == c.cfa.base {
+		return "unsupported stack register modification"
+	}
+	c.vals[dst] = undefined
 	return ""
 }
 
@@ -184,6 +198,9 @@ func (f *frame) addToReg(next *cfg.Insn, c *cfiState, op *arch.StackOp) string {
 
 // andToReg applies and $imm,%rsp (stack realignment).
 func (f *frame) andToReg(c *cfiState, op *arch.StackOp) string {
+	if dst := int32(op.Dst.Reg); f.lr >= 0 && dst != f.sp && dst != c.cfa.base {
+		return f.clobber(c, dst)
+	}
 	if int32(op.Dst.Reg) != f.sp ||
 		(c.drapReg != baseUndef && c.cfa.base != f.sp) ||
 		(c.drapReg == baseUndef && c.cfa.base != f.bp) {

@@ -34,18 +34,19 @@ const (
 // is what unwinding depends on.
 func New() *arch.Arch {
 	return &arch.Arch{
-		Name:        "arm64",
-		ByteOrder:   binary.LittleEndian,
-		PtrSize:     8,
-		InsnAlign:   4,
-		NumRegs:     NumRegs,
-		SP:          SP,
-		FP:          FP,
-		RA:          LR,
-		LR:          LR,
-		HasLR:       true,
-		WarnTable:   true,
-		CalleeSaved: 1<<FP | 1<<LR,
+		Name:             "arm64",
+		ByteOrder:        binary.LittleEndian,
+		PtrSize:          8,
+		InsnAlign:        4,
+		NumRegs:          NumRegs,
+		SP:               SP,
+		FP:               FP,
+		RA:               LR,
+		LR:               LR,
+		HasLR:            true,
+		TrailingCallsEnd: true,
+		WarnTable:        true,
+		CalleeSaved:      1<<FP | 1<<LR,
 		// The caller's SP is the CFA, and the return address is in x30:
 		// nothing is on the stack at entry.
 		EntryCFA:       arch.Loc{Base: int(SP), Off: 0},

@@ -1,0 +1,132 @@
+package cfg
+
+import (
+	"errors"
+	"sort"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// findSwitches asks the arch to recover the switch table of each dynamic
+// jump of section s (machines whose tables carry no relocations), drops
+// the instructions decoded from inline table data, and remembers each
+// table's targets for addJumpTableAlts.
+func (p *Program) findSwitches(s *Section) {
+	if p.Arch.FindSwitch == nil {
+		return
+	}
+	var data []arch.Range
+	tables := map[uint64][]uint64{}
+	for i := s.First; i < len(p.Insns); i++ {
+		in := &p.Insns[i]
+		if in.Kind != arch.JumpDynamic {
+			continue
+		}
+		fn := s.FuncContaining(in.Off)
+		if fn == nil {
+			continue
+		}
+		t, err := p.Arch.FindSwitch(p.switchQuery(s, fn.Offset, in.Off))
+		switch {
+		case errors.Is(err, arch.ErrNoSwitchBound) || err == nil && t != nil && len(t.Targets) == 0:
+			tables[in.Off] = nil
+		case err != nil || t == nil:
+			continue
+		default:
+			tables[in.Off] = t.Targets
+			data = append(data, t.Data...)
+		}
+	}
+	p.dropData(s, data)
+	for i := s.First; i < len(p.Insns); i++ {
+		in := &p.Insns[i]
+		if targets, ok := tables[in.Off]; ok && in.Kind == arch.JumpDynamic {
+			in.Flags |= SwitchJump
+			p.switches[in.Index] = targets
+		}
+	}
+}
+
+// switchQuery describes the code around a dynamic jump for FindSwitch.
+func (p *Program) switchQuery(s *Section, start, jump uint64) *arch.SwitchQuery {
+	return &arch.SwitchQuery{
+		Code: s.Data, Sec: s.Index, Start: start, Jump: jump,
+		Reloc: func(sec int, off uint64) (arch.Target, bool) {
+			if sec < 0 || sec >= len(p.Sections) {
+				return arch.Target{}, false
+			}
+			r := p.Sections[sec].RelocAt(off)
+			if r == nil || r.Sym.Section == nil {
+				return arch.Target{}, false
+			}
+			return arch.Target{Sec: r.Sym.Section.Index, Off: r.Sym.Value + uint64(r.Addend)}, true
+		},
+		Data: func(sec int) []byte {
+			if sec < 0 || sec >= len(p.Sections) {
+				return nil
+			}
+			return p.Sections[sec].Data
+		},
+	}
+}
+
+// dropData removes the instructions of section s (the last decoded) that
+// lie in the given data ranges.
+func (p *Program) dropData(s *Section, data []arch.Range) {
+	if len(data) == 0 {
+		return
+	}
+	sort.Slice(data, func(i, j int) bool { return data[i].Start < data[j].Start })
+	keep := p.Insns[:s.First]
+	for _, in := range p.Insns[s.First:] {
+		if !inRanges(data, in.Off) {
+			in.Index = len(keep)
+			keep = append(keep, in)
+		}
+	}
+	p.Insns = keep
+}
+
+// inRanges reports whether off is in one of the sorted ranges.
+func inRanges(rs []arch.Range, off uint64) bool {
+	i := sort.Search(len(rs), func(i int) bool { return rs[i].End > off })
+	return i < len(rs) && rs[i].Start <= off
+}
+
+// addSwitchAlts makes the recovered targets of each switch jump its
+// alternatives, like the entries of a relocated table; a jump whose
+// table could not be bounded is reported.
+func (p *Program) addSwitchAlts() *Problem {
+	for _, targets := range p.switchOrder() {
+		in := &p.Insns[targets.index]
+		if targets.offs == nil {
+			p.Problems = append(p.Problems, Problem{At: in, Counted: true, Msg: "can't find switch jump table"})
+			continue
+		}
+		pf := in.Func()
+		for _, off := range targets.offs {
+			dest := p.Find(in.Sec, off)
+			if dest == nil || pf == nil || dest.Func() == nil || dest.Func().Pfunc != pf.Pfunc {
+				continue
+			}
+			in.Alts = append([]Alt{{Insn: dest}}, in.Alts...)
+		}
+	}
+	return nil
+}
+
+// A switchJump is a jump and its recovered targets.
+type switchJump struct {
+	index int
+	offs  []uint64
+}
+
+// switchOrder lists the switch jumps in instruction order.
+func (p *Program) switchOrder() []switchJump {
+	out := make([]switchJump, 0, len(p.switches))
+	for i, offs := range p.switches {
+		out = append(out, switchJump{i, offs})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].index < out[j].index })
+	return out
+}
