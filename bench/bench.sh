@@ -7,7 +7,7 @@
 #
 # Environment: OBJCHECK_SHARED (default ../shared beside the repository),
 # OBJTOOL (default the linux-kbuild-6.12 package's objtool.real-x86),
-# RUNS (hyperfine runs for the one-call comparison, default 3), QUICK.
+# RUNS (hyperfine runs of the one call, default 5), QUICK.
 #
 # For each x86-64 corpus (x86-orc, x86-fp), with kbuild's recorded
 # arguments plus --dry-run, from the unpacked folder with kbuild's paths:
@@ -16,7 +16,7 @@
 #      and the geometric mean);
 #  (b) each process's peak RSS (/usr/bin/time -f %M), max and median;
 #  (c) objcheck given all the objects in one call (default -j, so every
-#      core), against objtool one process per object: measured with
+#      core), against objtool's total in (a): the one call is timed with
 #      hyperfine when it is installed, else once with bash's clock.
 # For the arm64 and ppc64le corpora, objcheck alone with --stackval.
 # Wall times come from bash's $EPOCHREALTIME (no process spawned to read
@@ -28,7 +28,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=${OBJCHECK_SHARED:-$(dirname "$root")/shared}
 corpus=$shared/corpus/linux-6.12
 quick=${QUICK:-1}
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 objtool=${OBJTOOL:-$(ls -d /usr/lib/linux-kbuild-6.12*/tools/objtool/objtool.real-x86 2>/dev/null | tail -n 1)}
 [ -d "$corpus" ] || { echo "bench: no corpus at $corpus (set OBJCHECK_SHARED)" >&2; exit 1; }
 [ -x "$objtool" ] || { echo "bench: no objtool (install linux-kbuild-6.12.117+deb12 or set OBJTOOL)" >&2; exit 1; }
@@ -61,20 +61,22 @@ list() {
 
 # perobject TOOL DIR LIST OUT: runs TOOL once per listed object from DIR;
 # writes each object's wall time (ms) to OUT.ms and peak RSS (KiB) to
-# OUT.rss, and prints how many runs exited non-zero.
+# OUT.rss, and prints how many runs exited non-zero. Call it in a
+# subshell: it changes directory.
 perobject() {
-	local tool=$1 dir=$2 lst=$3 out=$4 bad=0 args obj s e
+	local tool=$1 lst=$3 out=$4 bad=0 args obj s e
+	cd "$2"
 	: > "$out.ms"; : > "$out.rss"
 	while IFS=$'\t' read -r args obj; do
 		s=$EPOCHREALTIME
 		# shellcheck disable=SC2086 # the arguments are words
-		(cd "$dir" && "$tool" $args "$obj" 2>/dev/null) || bad=$((bad + 1))
+		"$tool" $args "$obj" 2>/dev/null || bad=$((bad + 1))
 		e=$EPOCHREALTIME
 		ms "$s" "$e" >> "$out.ms"; echo >> "$out.ms"
 	done < "$lst"
 	while IFS=$'\t' read -r args obj; do
 		# shellcheck disable=SC2086
-		(cd "$dir" && /usr/bin/time -f %M -o "$tmp/rss" "$tool" $args "$obj" 2>/dev/null) || true
+		/usr/bin/time -f %M -o "$tmp/rss" "$tool" $args "$obj" 2>/dev/null || true
 		tail -n 1 "$tmp/rss" >> "$out.rss"
 	done < "$lst"
 	echo "$bad"
@@ -90,30 +92,22 @@ onecall() {
 		END { printf "cd %s", d; for (i = 1; i <= n; i++) printf " && %s %s%s", t, order[i], objs[order[i]]; print "" }' "$lst"
 }
 
-# loopcall TOOL DIR LIST: the script that runs TOOL once per object.
-loopcall() {
-	printf 'cd %q && while IFS=$(printf "\\t") read -r a o; do %q $a "$o" 2>/dev/null || :; done < %q\n' "$2" "$1" "$3"
-}
-
-# timeit NAME SCRIPT...: mean wall ms of each script, with hyperfine if it
-# is installed (RUNS runs each), else one run each; prints "ms ms".
+# timeit NAME SCRIPT: the mean wall time (ms) of SCRIPT, with hyperfine
+# if it is installed (a warm-up, then RUNS runs), else of one run.
 timeit() {
-	local name=$1; shift
 	if command -v hyperfine > /dev/null; then
-		hyperfine --shell bash --style none --runs "$runs" -i --export-json "$tmp/$name.json" "$@" > /dev/null 2>&1
-		grep -o '"mean": [0-9.e+-]*' "$tmp/$name.json" | awk '{ printf "%.0f ", $2 * 1000 } END { print "" }'
+		hyperfine --shell bash --style none --warmup 1 --runs "$runs" -i \
+			--export-json "$tmp/$1.json" "$2" > /dev/null 2>&1
+		grep -o '"mean": [0-9.e+-]*' "$tmp/$1.json" | awk '{ printf "%.0f\n", $2 * 1000 }'
 	else
 		local s e
-		for script in "$@"; do
-			s=$EPOCHREALTIME; bash -c "$script" > /dev/null 2>&1 || :; e=$EPOCHREALTIME
-			printf '%.0f ' "$(ms "$s" "$e")"
-		done
-		echo
+		s=$EPOCHREALTIME; bash -c "$2" > /dev/null 2>&1 || :; e=$EPOCHREALTIME
+		ms "$s" "$e" | awk '{ printf "%.0f\n", $1 }'
 	fi
 }
 
 x86=$tmp/x86.md other=$tmp/other.md
-echo "| corpus | objects | objtool, one process each | objcheck, one process each | ratio (total) | ratio per object (median / geomean) | objtool RSS max / median | objcheck RSS max / median | objcheck, one call | one call / objtool |" > "$x86"
+echo "| corpus | objects | objtool, one process each | objcheck, one process each | ratio (total) | ratio per object (median / geomean) | objtool RSS max / median | objcheck RSS max / median | objcheck, one call | one call / objtool total |" > "$x86"
 echo "|---|---|---|---|---|---|---|---|---|---|" >> "$x86"
 echo "| corpus | objects | objcheck --stackval, one process each | RSS max / median | one call | exit != 0 |" > "$other"
 echo "|---|---|---|---|---|---|" >> "$other"
@@ -133,7 +127,7 @@ for set in x86-orc x86-fp arm64 ppc64le; do
 	ctotal=$(awk '{ s += $1 } END { printf "%.0f", s }' "$tmp/$set.objcheck.ms")
 	read -r crmax crmed < <(stats "$tmp/$set.objcheck.rss")
 	if [[ $set != x86-* ]]; then
-		read -r one _ < <(timeit "$set" "$(onecall "$objcheck" "$dir" "$tmp/$set.lst")")
+		one=$(timeit "$set" "$(onecall "$objcheck" "$dir" "$tmp/$set.lst")")
 		printf '| %s | %d | %s s | %d / %d MiB | %s s | %d |\n' "$set" "$n" "$(div "$ctotal" 1000 %.2f)" \
 			$((crmax / 1024)) $((crmed / 1024)) "$(div "$one" 1000 %.2f)" "$cbad" >> "$other"
 		continue
@@ -144,12 +138,11 @@ for set in x86-orc x86-fp arm64 ppc64le; do
 	read -r rmed rgeo < <(paste "$tmp/$set.objcheck.ms" "$tmp/$set.objtool.ms" |
 		awk '$1 > 0 && $2 > 0 { print $1 / $2 }' | sort -g |
 		awk '{ v[NR] = $1; lg += log($1) } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f %.2f\n", m, exp(lg / NR) }')
-	read -r tloop tone _ < <(timeit "$set" "$(loopcall "$objtool" "$dir" "$tmp/$set.lst")" \
-		"$(onecall "$objcheck" "$dir" "$tmp/$set.lst")")
-	printf '| %s | %d | %s s | %s s | %s | %s / %s | %d / %d MiB | %d / %d MiB | %s s (objtool %s s) | %s |\n' \
+	one=$(timeit "$set" "$(onecall "$objcheck" "$dir" "$tmp/$set.lst")")
+	printf '| %s | %d | %s s | %s s | %s | %s / %s | %d / %d MiB | %d / %d MiB | %s s | %s |\n' \
 		"$set" "$n" "$(div "$ototal" 1000 %.2f)" "$(div "$ctotal" 1000 %.2f)" "$(div "$ctotal" "$ototal" %.2f)" \
 		"$rmed" "$rgeo" $((ormax / 1024)) $((ormed / 1024)) $((crmax / 1024)) $((crmed / 1024)) \
-		"$(div "$tone" 1000 %.2f)" "$(div "$tloop" 1000 %.2f)" "$(div "$tone" "$tloop" %.3f)" >> "$x86"
+		"$(div "$one" 1000 %.2f)" "$(div "$one" "$ototal" %.3f)" >> "$x86"
 	[ "$obad$cbad" = 00 ] || echo "bench: $set: $obad objtool and $cbad objcheck runs exited non-zero" >&2
 done
 
