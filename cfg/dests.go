@@ -293,7 +293,10 @@ func (p *Program) markTrailingCalls() *Problem {
 			continue
 		}
 		next := p.Next(in)
-		if next == nil || next.Off != in.Off+uint64(in.Len) || next.Func() != in.Func() {
+		for next != nil && next.Kind == arch.Nop && next.Func() == in.Func() {
+			next = p.Next(next) // the ppc64 TOC restore slot after a call
+		}
+		if next == nil || next.Func() != in.Func() {
 			in.Flags |= DeadEnd
 		}
 	}

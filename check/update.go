@@ -177,6 +177,9 @@ func (f *frame) addToReg(next *cfg.Insn, c *cfiState, op *arch.StackOp) string {
 			cfa.off -= off
 		}
 	case dst == f.bp && src == f.sp && f.addFrameRecord(c, off):
+	case f.lr >= 0 && dst == f.sp && c.vals[src].base == baseCFA && cfa.base == f.sp:
+		c.stackSize = -(c.vals[src].off + off) // addi r1, r31, n with r31 a copy of r1
+		cfa.off = c.stackSize
 	case dst == f.sp && src == f.bp:
 		if !(cfa.base == f.bp && cfa.off == 0) {
 			c.stackSize = -(off + c.regs[f.bp].off) // lea disp(%rbp), %rsp

@@ -45,7 +45,22 @@ func decode(order binary.ByteOrder, code []byte, off uint64, in *arch.Insn) erro
 	} else if writesFirstReg(&x, ppc64asm.R1) {
 		clobberSP(in)
 	}
+	if writesFirstReg(&x, ppc64asm.R0) && !writesReg(in, 0) {
+		// r0 is where GCC carries the return address between mflr and its
+		// save slot: the checker must see every other write to it.
+		addOp(in, arch.Src{Type: arch.SrcConst}, 0)
+	}
 	return nil
+}
+
+// writesReg reports whether in already has an operation writing r.
+func writesReg(in *arch.Insn, r arch.Reg) bool {
+	for _, op := range in.StackOps() {
+		if op.Dst.Type == arch.DstReg && op.Dst.Reg == r {
+			return true
+		}
+	}
+	return false
 }
 
 // A handler fills in the kind, target and stack operations of one
