@@ -286,6 +286,10 @@ type Arch struct {
 	// a call, and objtool's list of noreturn functions is x86's.
 	TrailingCallsEnd bool
 
+	// AltCode lists name prefixes of sections that hold replacement code
+	// without being executable (ppc64 __ftr_alt_*): they are decoded too.
+	AltCode []string
+
 	// Notes are messages printed while decoding an instruction that carries
 	// a flag, each formatted with the section name and the offset.
 	Notes []Note
@@ -326,6 +330,9 @@ const (
 	// SpecialExTable entries add the fixup code as a successor of a faulting
 	// instruction (__ex_table).
 	SpecialExTable
+	// SpecialRange entries are groups whose ranges are given by start and
+	// end addresses relative to the entry itself (ppc64 feature fixups).
+	SpecialRange
 )
 
 // A SpecialSection is the layout of one table of alternative code paths.
@@ -339,6 +346,8 @@ type SpecialSection struct {
 	NewLen    int // byte holding the replacement length (groups)
 	Feature   int // 16-bit CPU feature number (groups)
 	Key       int // relocated jump-label key, whose addend carries flags
+	// OrigEnd and NewEnd are the relocated end addresses of a range entry.
+	OrigEnd, NewEnd int
 }
 
 // Symbols names the symbols an architecture's checker treats specially.

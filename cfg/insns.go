@@ -26,8 +26,19 @@ func (p *Program) wrapSections() {
 			s.Rodata = true
 			p.Rodata = true
 		}
+		s.Code = ds.Flags&elf.SHF_EXECINSTR != 0 || p.isAltCode(name)
 		p.Sections[i] = s
 	}
+}
+
+// isAltCode reports a non-executable section of replacement code.
+func (p *Program) isAltCode(name string) bool {
+	for _, pre := range p.Arch.AltCode {
+		if strings.HasPrefix(name, pre) {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeInsns decodes every executable section linearly from its start,
@@ -35,13 +46,13 @@ func (p *Program) wrapSections() {
 func (p *Program) decodeInsns() *Problem {
 	total := 0
 	for _, s := range p.Sections {
-		if s.IsExec() {
+		if s.Code {
 			total += len(s.Data)
 		}
 	}
 	p.Insns = make([]Insn, 0, total/4+16)
 	for _, s := range p.Sections {
-		if !s.IsExec() {
+		if !s.Code {
 			continue
 		}
 		if prob := p.decodeSection(s); prob != nil {

@@ -68,6 +68,7 @@ type Section struct {
 	// First and End bound the section's instructions in Program.Insns.
 	First, End int
 	Text       bool // executable and not alternative replacement code
+	Code       bool // decoded: executable, or the arch's replacement code
 	Noinstr    bool // .noinstr.text, .entry.text, .cpuidle.text, .text..__x86.*
 	Init       bool // .init.text outside modules
 	Rodata     bool // may hold jump tables

@@ -81,6 +81,9 @@ func (p *Program) applyFeature(spec *arch.SpecialSection, sec *Section, off uint
 // readSpecialEntry reads one entry at off of a special section.
 func (p *Program) readSpecialEntry(spec *arch.SpecialSection, sec *Section, off uint64) (*specialAlt, *Problem) {
 	a := &specialAlt{spec: spec}
+	if spec.Kind == arch.SpecialRange {
+		return p.readRangeEntry(spec, sec, off)
+	}
 	if spec.Kind == arch.SpecialGroup {
 		a.origLen = int(sec.Data[off+uint64(spec.OrigLen)])
 		a.newLen = int(sec.Data[off+uint64(spec.NewLen)])
@@ -156,7 +159,7 @@ func (p *Program) addSpecialAlt(a *specialAlt) *Problem {
 		return p.funcProblem(a.origSec, a.origOff, "special: can't find orig instruction")
 	}
 	var repl *Insn
-	group := a.spec.Kind == arch.SpecialGroup
+	group := isGroup(a.spec.Kind)
 	if !group || a.newLen != 0 {
 		repl = p.Find(a.newSec, a.newOff)
 		if repl == nil {
@@ -164,7 +167,7 @@ func (p *Program) addSpecialAlt(a *specialAlt) *Problem {
 		}
 	}
 	switch a.spec.Kind {
-	case arch.SpecialGroup:
+	case arch.SpecialGroup, arch.SpecialRange:
 		if a.origLen == 0 {
 			p.Problems = append(p.Problems, Problem{At: orig, Msg: "empty alternative entry"})
 			return nil
@@ -271,4 +274,33 @@ func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 	}
 	p.Extra = append(p.Extra, nop)
 	return nop
+}
+
+// isGroup reports kinds whose entries replace a range of instructions.
+func isGroup(k arch.SpecialKind) bool { return k == arch.SpecialGroup || k == arch.SpecialRange }
+
+// readRangeEntry reads a feature-fixup entry: original and replacement
+// ranges as addresses relative to the entry (ppc64 FTR_ENTRY_OFFSET).
+func (p *Program) readRangeEntry(spec *arch.SpecialSection, sec *Section, off uint64) (*specialAlt, *Problem) {
+	a := &specialAlt{spec: spec}
+	var ends [4]uint64
+	var secs [4]*Section
+	for i, field := range []int{spec.Orig, spec.OrigEnd, spec.New, spec.NewEnd} {
+		at := off + uint64(field)
+		r := p.relocAt(sec, at)
+		if r == nil {
+			msg := "can't find orig reloc"
+			if i >= 2 {
+				msg = "can't find new reloc"
+			}
+			return nil, p.funcProblem(sec, at, msg)
+		}
+		secs[i], ends[i] = r.Sym.Sec, r.Sym.Value+uint64(r.Addend)-uint64(field)
+	}
+	a.origSec, a.origOff, a.origLen = secs[0], ends[0], int(ends[1]-ends[0])
+	a.newSec, a.newOff, a.newLen = secs[2], ends[2], int(ends[3]-ends[2])
+	if secs[1] != secs[0] || secs[3] != secs[2] || ends[1] < ends[0] || ends[3] < ends[2] {
+		return nil, p.funcProblem(sec, off, "bad feature fixup entry")
+	}
+	return a, nil
 }

@@ -103,8 +103,8 @@ func contextSwitch(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.ContextSwitch
 }
 
-// nop decodes the canonical nop, ori 0,0,0. Other no-op forms (ori 2,2,0,
-// xori 0,0,0, or 1,1,1 and the other priority hints) stay Other.
+// nop decodes the canonical nop, ori 0,0,0. Other no-op forms (xori 0,0,0,
+// or 1,1,1 and the other priority hints) stay Other; ori rX,rX,0 is oriNop.
 func nop(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.Nop
 }
@@ -144,4 +144,19 @@ func readsPC(x *ppc64asm.Inst) bool {
 		}
 	}
 	return false
+}
+
+// oriNop decodes ori rX,rX,0, which GCC emits as alignment padding (ori
+// 2,2,0) and is a nop, as a Nop; any other ori is an ordinary instruction
+// (and a write to r1 is reported).
+func oriNop(x ppc64asm.Inst, off uint64, in *arch.Insn) {
+	if x.Args[0] == x.Args[1] {
+		if imm, ok := x.Args[2].(ppc64asm.Imm); ok && imm == 0 {
+			in.Kind = arch.Nop
+			return
+		}
+	}
+	if writesFirstReg(&x, ppc64asm.R1) {
+		clobberSP(in)
+	}
 }

@@ -105,6 +105,7 @@ var handlers = [...]handler{
 	ppc64asm.RFEBB: contextSwitch,
 
 	ppc64asm.NOP: nop,
+	ppc64asm.ORI: oriNop,
 
 	// Stack state: see stack.go.
 	ppc64asm.MFSPR:    moveFromSPR,

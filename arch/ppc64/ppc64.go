@@ -49,6 +49,8 @@ func New(order binary.ByteOrder) *arch.Arch {
 		BackChain: true,
 		// -mprofile-kernel calls _mcount before the frame is set up.
 		Syms:             arch.Symbols{Fentry: "_mcount"},
+		Specials:         specials(),
+		AltCode:          []string{"__ftr_alt_"},
 		TrailingCallsEnd: true,
 		WarnTable:        true,
 		CalleeSaved:      calleeSaved,
@@ -66,4 +68,24 @@ func New(order binary.ByteOrder) *arch.Arch {
 // order itself, so binary.NativeEndian works too.
 func isLittleEndian(order binary.ByteOrder) bool {
 	return order.Uint16([]byte{1, 0}) == 1
+}
+
+// specials lists the ppc64 tables of alternative code: the feature
+// fixups (struct fixup_entry: mask, value, then the start and end of the
+// original and the replacement code as offsets from the entry), and the
+// jump labels (pc-relative code, target and key) and the exception table
+// (pc-relative instruction and fixup), all in the order objtool would read
+// them.
+func specials() []arch.SpecialSection {
+	fixup := func(name string) arch.SpecialSection {
+		return arch.SpecialSection{Name: name, Kind: arch.SpecialRange, EntrySize: 48,
+			Orig: 16, OrigEnd: 24, New: 32, NewEnd: 40, OrigLen: -1, NewLen: -1, Feature: -1, Key: -1}
+	}
+	return []arch.SpecialSection{
+		fixup("__ftr_fixup"), fixup("__mmu_ftr_fixup"), fixup("__fw_ftr_fixup"),
+		{Name: "__jump_table", Kind: arch.SpecialJumpLabel, EntrySize: 16, Orig: 0, New: 4,
+			OrigLen: -1, NewLen: -1, Feature: -1, Key: 8},
+		{Name: "__ex_table", Kind: arch.SpecialExTable, EntrySize: 8, Orig: 0, New: 4,
+			OrigLen: -1, NewLen: -1, Feature: -1, Key: -1},
+	}
 }
