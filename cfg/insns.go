@@ -86,6 +86,7 @@ func (p *Program) decodeSection(s *Section) *Problem {
 		}
 		if err := p.Arch.Decode(data[off:], off, &ai); err != nil {
 			if fixed {
+				p.addNotCode(s, off, &ai)
 				continue
 			}
 			return &Problem{Plain: true, Fatal: true,
@@ -112,6 +113,15 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 	}
 	p.Insns = append(p.Insns, in)
 	p.decodeNotes(s, off, ai.Flags)
+}
+
+// addNotCode records a word that is not an instruction (data in text
+// without a mapping symbol) as a placeholder, so symbols on it still find
+// their start; the checker reports a path that runs into it.
+func (p *Program) addNotCode(s *Section, off uint64, ai *arch.Insn) {
+	*ai = arch.Insn{Len: ai.Len, Kind: arch.Other}
+	p.addInsn(s, off, ai)
+	p.Insns[len(p.Insns)-1].Flags |= NotCode
 }
 
 // A dataMap holds a section's data ranges from its mapping symbols.

@@ -165,6 +165,8 @@ const (
 	iretFlag
 	// SwitchJump marks a dynamic jump through a table the arch recovered.
 	SwitchJump
+	// NotCode marks a placeholder for a word that is not an instruction.
+	NotCode
 )
 
 // Has reports whether all of f are set.

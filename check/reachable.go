@@ -34,7 +34,7 @@ func (c *checker) validateReachable() {
 // objects, static-call trampolines, compiler traps after dead ends, and
 // code around sanitizer calls (objtool's ignore_unreachable_insn).
 func (c *checker) ignoreUnreachable(in *cfg.Insn) bool {
-	if in.Has(cfg.Ignore) || in.Kind == arch.Nop || in.Kind == arch.Trap {
+	if in.Has(cfg.Ignore) || in.Has(cfg.NotCode) || in.Kind == arch.Nop || in.Kind == arch.Trap {
 		return true
 	}
 	if n := in.Sec.Name; n == ".altinstr_replacement" || n == ".altinstr_aux" {

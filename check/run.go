@@ -39,6 +39,12 @@ func Run(f *decode.File, opts *Options) *Result {
 		msg := fmt.Sprintf("%s: error: objtool: %s objects are not supported yet\n", f.Name, f.Arch.Name)
 		return &Result{Stderr: []byte(msg), Status: 1}
 	}
+	if f.Arch.HasLR && !validates(opts) {
+		// Upstream objtool runs on these machines only for --mcount, with a
+		// decoder that knows nothing but bl: it has nothing to say about
+		// the code, and objcheck, which writes no __mcount_loc, neither.
+		return &Result{}
+	}
 	c := newChecker(f, opts)
 	c.run()
 	return &Result{Stderr: c.rep.out.Bytes(), Warnings: c.rep.printed}
@@ -271,4 +277,9 @@ func (c *checker) validateSLS() {
 			c.rep.warnInsn(in, "missing int3 after indirect jump")
 		}
 	}
+}
+
+// validates reports whether any validating action was asked for.
+func validates(o *Options) bool {
+	return o.Stackval || o.ORC || o.Uaccess || o.Noinstr || o.Retpoline || o.SLS || o.IBT || o.Unret
 }

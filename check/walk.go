@@ -69,6 +69,10 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 		c.rep.warn(fmt.Sprintf("%s() falls through to next function %s()", fn.Name, f.Name))
 		return 1, true
 	}
+	if in.Has(cfg.NotCode) {
+		c.rep.warnInsn(in, "can't decode instruction")
+		return 1, true
+	}
 	if fn != nil && in.Has(cfg.Ignore) {
 		c.rep.warnInsn(in, "BUG: why am I validating an ignored function?")
 		return 1, true

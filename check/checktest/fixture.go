@@ -80,12 +80,16 @@ func isWholeLine(msg string) bool {
 
 var (
 	argsLine = regexp.MustCompile(`^# objtool: (.+)$`)
-	wantRe   = regexp.MustCompile(`#\s*want\s+(.*)$`)
+	wantRe   = regexp.MustCompile(`(?:#|//)\s*want\s+(.*)$`)
 )
 
 // Load reads every fixture X.S in dir with its X.o, X.lst, X.o.ref and
 // X.o.rc, and resolves each want comment to its location.
-func Load(dir string) ([]*Fixture, error) {
+func Load(dir string) ([]*Fixture, error) { return LoadWith(dir, Options{}) }
+
+// LoadWith is Load with options: with opts.NoRef, X.o.ref and X.o.rc are
+// not read, Ref is empty and RC is 0.
+func LoadWith(dir string, opts Options) ([]*Fixture, error) {
 	srcs, err := filepath.Glob(filepath.Join(dir, "*.S"))
 	if err != nil {
 		return nil, err
@@ -100,7 +104,7 @@ func Load(dir string) ([]*Fixture, error) {
 	}
 	var fs []*Fixture
 	for _, src := range srcs {
-		f, err := load(src, root)
+		f, err := load(src, root, !opts.NoRef)
 		if err != nil {
 			return nil, err
 		}
@@ -109,7 +113,7 @@ func Load(dir string) ([]*Fixture, error) {
 	return fs, nil
 }
 
-func load(src, root string) (*Fixture, error) {
+func load(src, root string, withRef bool) (*Fixture, error) {
 	base := strings.TrimSuffix(src, ".S")
 	f := &Fixture{
 		Name: filepath.Base(base),
@@ -167,6 +171,9 @@ func load(src, root string) (*Fixture, error) {
 		}
 	}
 
+	if !withRef {
+		return f, nil
+	}
 	ref, err := os.ReadFile(base + ".o.ref")
 	if err != nil {
 		return nil, err
@@ -313,6 +320,9 @@ func sectionsByLine(lines []string) []string {
 	for i, line := range lines {
 		if j := strings.IndexByte(line, '#'); j >= 0 {
 			line = line[:j]
+		}
+		if j := strings.Index(line, "//"); j >= 0 {
+			line = line[:j] // arm64's comment
 		}
 		line = strings.TrimSpace(line)
 		// Drop a leading label ("1:	ret").
