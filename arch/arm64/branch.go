@@ -1,69 +1,12 @@
 package arm64
 
-import "github.com/objcheck/objcheck/arch"
+import (
+	"github.com/objcheck/objcheck/arch"
+	"golang.org/x/arch/arm64/arm64asm"
+)
 
 // bugImm is the brk immediate of BUG() and WARN() (BUG_BRK_IMM).
 const bugImm = 0x800
-
-// branchForms are the branches, exception-generating and system
-// instructions (encoding groups 101x).
-var branchForms = []form{
-	{name: "b", mask: 0x7c000000, value: 0x14000000, decode: decodeB},
-	{name: "cbz", mask: 0x7e000000, value: 0x34000000, decode: condBranch(5, 19)},
-	{name: "tbz", mask: 0x7e000000, value: 0x36000000, decode: condBranch(5, 14)},
-	{name: "b.cond", mask: 0xff000010, value: 0x54000000, decode: decodeBCond},
-	{name: "bc.cond", mask: 0xff000010, value: 0x54000010, ext: true, decode: decodeBCond},
-
-	// Branches to a register. The authenticating forms (FEAT_PAuth) are
-	// the same kinds: arch.Insn has no flag for "the return address is
-	// authenticated by the return itself", so retaa/retab are plain
-	// returns and a checker that wants autiasp before ret cannot see that
-	// retaa does both.
-	{name: "br", mask: 0xfffffc1f, value: 0xd61f0000, decode: kind(arch.JumpDynamic)},
-	{name: "braaz", mask: 0xfffff81f, value: 0xd61f081f, ext: true, decode: kind(arch.JumpDynamic)},
-	{name: "braa", mask: 0xfffff800, value: 0xd71f0800, ext: true, decode: kind(arch.JumpDynamic)},
-	{name: "blr", mask: 0xfffffc1f, value: 0xd63f0000, decode: kind(arch.CallDynamic)},
-	{name: "blraaz", mask: 0xfffff81f, value: 0xd63f081f, ext: true, decode: kind(arch.CallDynamic)},
-	{name: "blraa", mask: 0xfffff800, value: 0xd73f0800, ext: true, decode: kind(arch.CallDynamic)},
-	{name: "ret", mask: 0xfffffc1f, value: 0xd65f0000, decode: kind(arch.Return)},
-	{name: "retaa", mask: 0xfffffbff, value: 0xd65f0bff, ext: true, decode: kind(arch.Return)},
-	{name: "eret", mask: 0xffffffff, value: 0xd69f03e0, decode: kind(arch.ContextSwitch)},
-	{name: "eretaa", mask: 0xfffffbff, value: 0xd69f0bff, ext: true, decode: kind(arch.ContextSwitch)},
-	{name: "drps", mask: 0xffffffff, value: 0xd6bf03e0, decode: kind(arch.ContextSwitch)},
-
-	// Exception generation: opc (23:21) and LL (1:0) select, op2 (4:2) is 0.
-	{name: "svc", mask: 0xffe0001f, value: 0xd4000001, decode: kind(arch.ContextSwitch)},
-	{name: "hvc", mask: 0xffe0001f, value: 0xd4000002, ext: true, decode: other},
-	{name: "smc", mask: 0xffe0001f, value: 0xd4000003, ext: true, decode: other},
-	{name: "brk", mask: 0xffe0001f, value: 0xd4200000, decode: decodeBrk},
-	{name: "hlt", mask: 0xffe0001f, value: 0xd4400000, decode: decodeHlt},
-	{name: "tcancel", mask: 0xffe0001f, value: 0xd4600000, ext: true, decode: other},
-	{name: "dcps", mask: 0xffe0001c, value: 0xd4a00000, valid: func(w uint32) bool { return w&3 != 0 }, decode: other},
-
-	// System instructions.
-	{name: "hint", mask: 0xfffff01f, value: 0xd503201f, decode: decodeHint},
-	{name: "barrier", mask: 0xfffff01f, value: 0xd503301f, valid: barrierValid, decode: other},
-	{name: "sb", mask: 0xffffffff, value: 0xd50330ff, ext: true, decode: other},
-	{name: "dsb-nxs", mask: 0xfffff3ff, value: 0xd503323f, ext: true, decode: other},
-	{name: "wfet", mask: 0xffffffc0, value: 0xd5031000, ext: true, decode: other},
-	// msr to a PSTATE field: pan, uao, ssbs, dit, tco, daifset, ... The
-	// immediate forms write no general register.
-	{name: "msr-imm", mask: 0xfff8f01f, value: 0xd500401f, ext: true, decode: other},
-	// msr (register) reads Rt, mrs writes it.
-	{name: "msr", mask: 0xfff00000, value: 0xd5100000, decode: other},
-	{name: "mrs", mask: 0xfff00000, value: 0xd5300000, decode: writesRd},
-	// The rest of the system space (op0 0x): sys (ic, dc, at, tlbi) and
-	// tcommit read Rt or nothing; sysl, tstart and ttest write it. binutils
-	// prints its unallocated words as msr or mrs of generic system
-	// registers, so they are taken as the same.
-	{name: "sys", mask: 0xffe00000, value: 0xd5000000, ext: true, decode: other},
-	{name: "sysl", mask: 0xffe00000, value: 0xd5200000, ext: true, decode: writesRd},
-}
-
-// kind returns the decode function of a form that only sets the kind.
-func kind(k arch.Kind) func(uint32, uint64, *arch.Insn) {
-	return func(_ uint32, _ uint64, in *arch.Insn) { in.Kind = k }
-}
 
 // setTarget records the direct branch target off + disp.
 func setTarget(in *arch.Insn, off uint64, disp int64) {
@@ -71,54 +14,51 @@ func setTarget(in *arch.Insn, off uint64, disp int64) {
 	in.Target = int64(off) + disp
 }
 
-// decodeB decodes b and bl (imm26). A bl to the next instruction reads the
-// PC rather than calling anything.
-func decodeB(w uint32, off uint64, in *arch.Insn) {
-	setTarget(in, off, sfield(w, 0, 26)*4)
+// pcRel returns the PC-relative operand of inst at index i.
+func pcRel(inst *arm64asm.Inst, i int) int64 {
+	r, _ := inst.Args[i].(arm64asm.PCRel)
+	return int64(r)
+}
+
+// decodeB reads b and b.cond. Conditions al (1110) and nv (1111) both mean
+// always, so those are unconditional jumps.
+func decodeB(inst *arm64asm.Inst, off uint64, in *arch.Insn) {
 	in.Kind = arch.Jump
-	if bit(w, 31) {
-		in.Kind = arch.Call
-		if in.Target == int64(off)+4 {
-			in.Flags |= arch.FlagLinkRegCall
+	if c, ok := inst.Args[0].(arm64asm.Cond); ok {
+		if c.Value < 0xe {
+			in.Kind = arch.JumpCond
 		}
+		setTarget(in, off, pcRel(inst, 1))
+		return
+	}
+	setTarget(in, off, pcRel(inst, 0))
+}
+
+// decodeBL reads bl. A bl to the next instruction reads the PC rather than
+// calling anything.
+func decodeBL(inst *arm64asm.Inst, off uint64, in *arch.Insn) {
+	setTarget(in, off, pcRel(inst, 0))
+	if in.Target == int64(off)+4 {
+		in.Flags |= arch.FlagLinkRegCall
 	}
 }
 
-// condBranch returns the decode function of a conditional branch whose
-// word offset is the n-bit field at lo (cbz, cbnz: imm19; tbz, tbnz: imm14).
-func condBranch(lo, n uint) func(uint32, uint64, *arch.Insn) {
-	return func(w uint32, off uint64, in *arch.Insn) {
-		in.Kind = arch.JumpCond
-		setTarget(in, off, sfield(w, lo, n)*4)
-	}
+// immArg returns the immediate of brk and hlt (a halting debug event: it
+// does not return here in normal operation).
+func immArg(inst *arm64asm.Inst) int64 {
+	i, _ := inst.Args[0].(arm64asm.Imm)
+	return int64(i.Imm)
 }
 
-// decodeBCond decodes b.cond and bc.cond. Conditions al (1110) and nv
-// (1111) both mean always, so those are unconditional jumps.
-func decodeBCond(w uint32, off uint64, in *arch.Insn) {
-	in.Kind = arch.JumpCond
-	if field(w, 0, 4) >= 0xe {
-		in.Kind = arch.Jump
-	}
-	setTarget(in, off, sfield(w, 5, 19)*4)
-}
-
-// decodeBrk decodes brk #imm: BUG() and WARN() use brk #0x800 (the
-// checker tells them apart by __bug_table); kprobes, kgdb, KASAN, UBSAN
-// and kCFI use other immediates.
-func decodeBrk(w uint32, _ uint64, in *arch.Insn) {
-	in.Imm = int64(field(w, 5, 16))
+// decodeBrk reads brk #imm: BUG() and WARN() use brk #0x800 (the checker
+// tells them apart by __bug_table); kprobes, kgdb, KASAN, UBSAN and kCFI
+// use other immediates.
+func decodeBrk(inst *arm64asm.Inst, in *arch.Insn) {
+	in.Imm = immArg(inst)
 	in.Kind = arch.Trap
 	if in.Imm == bugImm {
 		in.Kind = arch.Bug
 	}
-}
-
-// decodeHlt decodes hlt #imm, a halting debug event: it does not return
-// here in normal operation.
-func decodeHlt(w uint32, _ uint64, in *arch.Insn) {
-	in.Imm = int64(field(w, 5, 16))
-	in.Kind = arch.Trap
 }
 
 // hintKinds gives the kind of each hint instruction (hint #0..#127, CRm:op2).
@@ -136,11 +76,63 @@ var hintKinds = [128]arch.Kind{
 	32: arch.Endbr, 34: arch.Endbr, 36: arch.Endbr, 38: arch.Endbr, // bti, bti c, bti j, bti jc
 }
 
-// decodeHint decodes the hint space.
-func decodeHint(w uint32, _ uint64, in *arch.Insn) { in.Kind = hintKinds[field(w, 5, 7)] }
+// decodeHint reads the hints arm64asm has no name for.
+func decodeHint(inst *arm64asm.Inst, in *arch.Insn) {
+	h, _ := inst.Args[0].(arm64asm.Imm_hint)
+	in.Kind = hintKinds[h&0x7f]
+}
 
-// barrierValid accepts clrex, dsb, dmb and isb (op2 = 2, 4, 5, 6).
-func barrierValid(w uint32) bool {
-	op2 := field(w, 5, 3)
-	return op2 == 2 || op2 == 4 || op2 == 5 || op2 == 6
+// branchForms are the fallback forms of the branch, exception-generating
+// and system encoding groups (101x): the encodings of extensions arm64asm
+// (ARMv8.0) does not decode, and hvc and smc, which it does not decode
+// either.
+var branchForms = []form{
+	{name: "bc.cond", mask: 0xff000010, value: 0x54000010, decode: decodeBCond},
+
+	// The authenticating branches to a register (FEAT_PAuth) are the
+	// kinds of their plain forms: arch.Insn has no flag for "the return
+	// address is authenticated by the return itself", so retaa/retab are
+	// plain returns and a checker that wants autiasp before ret cannot see
+	// that retaa does both.
+	{name: "braaz", mask: 0xfffff81f, value: 0xd61f081f, decode: kind(arch.JumpDynamic)},
+	{name: "braa", mask: 0xfffff800, value: 0xd71f0800, decode: kind(arch.JumpDynamic)},
+	{name: "blraaz", mask: 0xfffff81f, value: 0xd63f081f, decode: kind(arch.CallDynamic)},
+	{name: "blraa", mask: 0xfffff800, value: 0xd73f0800, decode: kind(arch.CallDynamic)},
+	{name: "retaa", mask: 0xfffffbff, value: 0xd65f0bff, decode: kind(arch.Return)},
+	{name: "eretaa", mask: 0xfffffbff, value: 0xd69f0bff, decode: kind(arch.ContextSwitch)},
+
+	// Exception generation: opc (23:21) and LL (1:0) select, op2 (4:2) is
+	// 0. hvc and smc return to the next instruction.
+	{name: "hvc", mask: 0xffe0001f, value: 0xd4000002, decode: other},
+	{name: "smc", mask: 0xffe0001f, value: 0xd4000003, decode: other},
+	{name: "tcancel", mask: 0xffe0001f, value: 0xd4600000, decode: other},
+
+	// System instructions.
+	{name: "sb", mask: 0xffffffff, value: 0xd50330ff, decode: other},
+	{name: "dsb-nxs", mask: 0xfffff3ff, value: 0xd503323f, decode: other},
+	{name: "wfet", mask: 0xffffffc0, value: 0xd5031000, decode: other},
+	// msr to a PSTATE field: pan, uao, ssbs, dit, tco, svcr (smstart,
+	// smstop), ... The immediate forms write no general register.
+	{name: "msr-imm", mask: 0xfff8f01f, value: 0xd500401f, decode: other},
+	// The rest of the system space (op0 0x) that arm64asm does not know:
+	// sys (the newer tlbi, dc, at operations) and tcommit read Rt or
+	// nothing; sysl, tstart and ttest write it. binutils prints its
+	// unallocated words as msr or mrs of generic system registers, so they
+	// are taken as the same.
+	{name: "sys", mask: 0xffe00000, value: 0xd5000000, decode: other},
+	{name: "sysl", mask: 0xffe00000, value: 0xd5200000, decode: writesRd},
+}
+
+// kind returns the decode function of a form that only sets the kind.
+func kind(k arch.Kind) func(uint32, uint64, *arch.Insn) {
+	return func(_ uint32, _ uint64, in *arch.Insn) { in.Kind = k }
+}
+
+// decodeBCond decodes bc.cond (FEAT_HBC), which branches as b.cond does.
+func decodeBCond(w uint32, off uint64, in *arch.Insn) {
+	in.Kind = arch.JumpCond
+	if field(w, 0, 4) >= 0xe {
+		in.Kind = arch.Jump
+	}
+	setTarget(in, off, sfield(w, 5, 19)*4)
 }

@@ -11,28 +11,28 @@ package arm64
 // sveForms are the SVE instructions (encoding group 0010).
 var sveForms = []form{
 	// addvl, addpl (and SME's addsvl, addspl): Xd|SP = Xn|SP + imm * VL.
-	{name: "addvl", mask: 0xffa0f000, value: 0x04205000, ext: true, decode: writesRdSP},
+	{name: "addvl", mask: 0xffa0f000, value: 0x04205000, decode: writesRdSP},
 	// rdvl, rdsvl.
-	{name: "rdvl", mask: 0xfffff000, value: 0x04bf5000, ext: true, decode: writesRd},
+	{name: "rdvl", mask: 0xfffff000, value: 0x04bf5000, decode: writesRd},
 	// cntb, cnth, cntw, cntd.
-	{name: "cntb", mask: 0xff30fc00, value: 0x0420e000, ext: true, decode: writesRd},
+	{name: "cntb", mask: 0xff30fc00, value: 0x0420e000, decode: writesRd},
 	// incb, decb, ... (scalar).
-	{name: "incb", mask: 0xff30f800, value: 0x0430e000, ext: true, decode: writesRd},
+	{name: "incb", mask: 0xff30f800, value: 0x0430e000, decode: writesRd},
 	// sqincb, uqdecd, ... (scalar).
-	{name: "sqincb", mask: 0xff20f000, value: 0x0420f000, ext: true, decode: writesRd},
+	{name: "sqincb", mask: 0xff20f000, value: 0x0420f000, decode: writesRd},
 	// cntp.
-	{name: "cntp", mask: 0xff3fc200, value: 0x25208000, ext: true, decode: writesRd},
+	{name: "cntp", mask: 0xff3fc200, value: 0x25208000, decode: writesRd},
 	// incp, decp, sqincp, ... (scalar).
-	{name: "incp", mask: 0xff38fa00, value: 0x25288800, valid: incpValid, ext: true, decode: writesRd},
+	{name: "incp", mask: 0xff38fa00, value: 0x25288800, valid: incpValid, decode: writesRd},
 	// lasta, lastb, clasta, clastb to a general register.
-	{name: "lasta", mask: 0xff2ee000, value: 0x0520a000, ext: true, decode: writesRd},
-	{name: "sve", mask: 0x1e000000, value: 0x04000000, ext: true, decode: other},
+	{name: "lasta", mask: 0xff2ee000, value: 0x0520a000, decode: writesRd},
+	{name: "sve", mask: 0x1e000000, value: 0x04000000, decode: other},
 }
 
 // smeForms are the SME instructions (encoding group 0000 with bit 31 set;
 // with bit 31 clear the group is reserved, udf among it).
 var smeForms = []form{
-	{name: "sme", mask: 0x9e000000, value: 0x80000000, ext: true, decode: other},
+	{name: "sme", mask: 0x9e000000, value: 0x80000000, decode: other},
 }
 
 // incpValid accepts incp and decp (bit 18 set, bits 17 and 10 clear) and

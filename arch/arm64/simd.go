@@ -15,7 +15,7 @@ var simdForms = []form{
 	{name: "fcvtzs-fixed", mask: 0x5f260000, value: 0x1e000000, decode: writesRd},
 	// smov (imm4 0101), umov (0111).
 	{name: "umov", mask: 0xbfe0ec00, value: 0x0e002c00, decode: writesRd},
-	{name: "simd", mask: 0x0e000000, value: 0x0e000000, ext: true, decode: other},
+	{name: "simd", mask: 0x0e000000, value: 0x0e000000, decode: other},
 }
 
 // toGeneral accepts the conversions whose destination is a general register.
