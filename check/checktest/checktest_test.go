@@ -3,12 +3,16 @@ package checktest
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 )
 
 const dir = "../../testdata/x86"
+
+// noRefDirs hold fixtures whose want comments no objtool checks.
+var noRefDirs = []string{"../../testdata/arm64", "../../testdata/ppc64"}
 
 func loadAll(t *testing.T) []*Fixture {
 	t.Helper()
@@ -45,9 +49,25 @@ func TestWantsMatchRef(t *testing.T) {
 // TestListings checks that each X.lst was made from the X.S beside it and
 // the X.o beside it: the listing echoes the source lines, and the bytes it
 // shows for each want line are the object's bytes there.
+//
+// It also checks the fixtures of the architectures with no reference
+// objtool (testdata/arm64, testdata/ppc64), when they are built.
 func TestListings(t *testing.T) {
-	for _, f := range loadAll(t) {
-		t.Run(f.Name, func(t *testing.T) {
+	fixtures := loadAll(t)
+	for _, d := range noRefDirs {
+		fs, err := LoadWith(d, Options{NoRef: true})
+		if err != nil {
+			t.Logf("%s: %v (not built?)", d, err)
+			continue
+		}
+		fixtures = append(fixtures, fs...)
+	}
+	for _, f := range fixtures {
+		name := f.Name
+		if d := filepath.Base(filepath.Dir(f.Src)); d != "x86" {
+			name = d + "/" + name
+		}
+		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(f.Src)
 			if err != nil {
 				t.Fatal(err)
@@ -165,5 +185,46 @@ func TestParseWant(t *testing.T) {
 	}
 	if got, _ := parseWant("\tret # wanted"); got != nil {
 		t.Errorf("got %q", got)
+	}
+	// arm64, where # is an immediate.
+	got, err = parseWant("\tstp\tx29, x30, [sp, #-16]!\t// want \"x\"")
+	if err != nil || !slices.Equal(got, []string{"x"}) {
+		t.Errorf("got %q, %v", got, err)
+	}
+}
+
+func TestSectionsByLineSlashComment(t *testing.T) {
+	src := []string{
+		"\t.pushsection __bug_table, \"aw\" // entries",
+		"// .section .bogus",
+		"\tbrk\t#0x800\t// .text.x",
+		"\t.popsection",
+	}
+	want := []string{"__bug_table", "__bug_table", "__bug_table", ".text"}
+	if got := sectionsByLine(src); !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestLoadNoRef loads fixtures without X.o.ref and X.o.rc: the x86 ones,
+// whose ref files are then ignored, and the spec-only directories.
+func TestLoadNoRef(t *testing.T) {
+	fs, err := LoadWith(dir, Options{NoRef: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Ref != nil || f.RC != 0 {
+			t.Errorf("%s: Ref %q, RC %d", f.Name, f.Ref, f.RC)
+		}
+		// Right lines in any order pass; no .ref order is asked for.
+		got := f.Expected(f.Obj)
+		slices.Reverse(got)
+		if p := f.Diff(f.Obj, strings.Join(got, "\n"), 0, Options{NoRef: true}); len(p) != 0 {
+			t.Errorf("%s: %q", f.Name, p)
+		}
+		if p := f.Diff(f.Obj, "", 1, Options{NoRef: true}); len(p) != len(f.Wants)+1 {
+			t.Errorf("%s: empty output with status 1: %q", f.Name, p)
+		}
 	}
 }
