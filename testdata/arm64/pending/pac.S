@@ -1,0 +1,45 @@
+# objtool: --stackval
+//
+// PENDING (see README.md): pointer-authentication cases objcheck gets
+// wrong. Assemble with -march=armv8.3-a (retaa); build.sh --pending does.
+
+	.arch	armv8.3-a
+	.text
+
+// retaa authenticates the return address and returns: with the paciasp
+// before it, the pairing is complete. Expected: no warning. objcheck:
+//	pac.o: warning: objtool: retaa_ok+0x14: return with signed return address
+	.globl	retaa_ok
+	.type	retaa_ok, %function
+retaa_ok:
+	paciasp
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	bl	ext_func
+	ldp	x29, x30, [sp], #16
+	retaa
+	.size	retaa_ok, .-retaa_ok
+
+// Two paths join at 1 with the return address signed on one (the taken
+// branch, walked first) and already authenticated on the other, which then
+// authenticates it a second time. Expected: a warning for the fall-through
+// path; the text below is the one objcheck gives the same fault on a single
+// path (a "stack state mismatch" at label 1 would do as well). objcheck
+// prints nothing: the join compares the CFA and the saved registers but not
+// whether the return address is signed.
+	.globl	pac_join
+	.type	pac_join, %function
+pac_join:
+	paciasp
+	cbz	x0, 1f
+	autiasp
+1:	mov	x0, #0
+	autiasp	// want "return address authenticated but not signed"
+	ret
+	.size	pac_join, .-pac_join
+
+	.globl	last
+	.type	last, %function
+last:
+	ret
+	.size	last, .-last
