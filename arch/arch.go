@@ -286,6 +286,12 @@ type Arch struct {
 	// a call, and objtool's list of noreturn functions is x86's.
 	TrailingCallsEnd bool
 
+	// PCReadNotCall is set where a branch-and-link to the next instruction
+	// (FlagLinkRegCall) is the architected way to read the PC and not a
+	// call (ppc64 bcl 20,31,.+4, which the return-address predictor
+	// ignores); on arm64 bl .+4 is a real call.
+	PCReadNotCall bool
+
 	// AltCode lists name prefixes of sections that hold replacement code
 	// without being executable (ppc64 __ftr_alt_*): they are decoded too.
 	AltCode []string

@@ -104,6 +104,13 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 		Target: ai.Target, HasTarget: ai.HasTarget, AFlags: ai.Flags, Imm: ai.Imm}
 	in.opsStart = int32(len(p.Ops))
 	p.Ops = append(p.Ops, ai.StackOps()...)
+	if ai.Flags&arch.FlagLinkRegCall != 0 && p.Arch.PCReadNotCall {
+		in.Kind = arch.Other // reads the PC: only the link register changes
+		p.Ops = append(p.Ops, arch.StackOp{
+			Dst: arch.Dst{Type: arch.DstReg, Reg: p.Arch.LR},
+			Src: arch.Src{Type: arch.SrcConst},
+		})
+	}
 	in.opsEnd = int32(len(p.Ops))
 	if ai.Kind == arch.Bug {
 		in.Flags |= DeadEnd
@@ -147,6 +154,12 @@ func dataRanges(s *Section) dataMap {
 	return m
 }
 
+// isMappingSym reports any ELF mapping symbol ($x, $d, $a, $t and their
+// numbered forms): they mark code and data, they are not functions.
+func isMappingSym(name string) bool {
+	return len(name) >= 2 && name[0] == '$' && (len(name) == 2 || name[2] == '.')
+}
+
 // isMapping reports an ELF mapping symbol of kind c ("$d", "$d.42").
 func isMapping(name string, c byte) bool {
 	return len(name) >= 2 && name[0] == '$' && name[1] == c && (len(name) == 2 || name[2] == '.')
@@ -179,7 +192,7 @@ func (p *Program) Find(s *Section, off uint64) *Insn {
 // covers it, checking that every symbol starts on an instruction.
 func (p *Program) attachSymbols(s *Section) *Problem {
 	for _, sym := range s.all {
-		if sym.Type != elf.STT_NOTYPE && sym.Type != elf.STT_FUNC {
+		if sym.Type != elf.STT_NOTYPE && sym.Type != elf.STT_FUNC || isMappingSym(sym.Name) {
 			continue
 		}
 		if sym.Offset == s.Size {

@@ -51,6 +51,7 @@ func New(order binary.ByteOrder) *arch.Arch {
 		Syms:             arch.Symbols{Fentry: "_mcount"},
 		Specials:         specials(),
 		AltCode:          []string{"__ftr_alt_"},
+		PCReadNotCall:    true,
 		TrailingCallsEnd: true,
 		WarnTable:        true,
 		CalleeSaved:      calleeSaved,
