@@ -296,9 +296,24 @@ func (p *Program) markTrailingCalls() *Problem {
 		for next != nil && next.Kind == arch.Nop && next.Func() == in.Func() {
 			next = p.Next(next) // the ppc64 TOC restore slot after a call
 		}
-		if next == nil || next.Func() != in.Func() {
+		if (next == nil || next.Func() != in.Func()) && !p.returnsHere(in) {
 			in.Flags |= DeadEnd
 		}
 	}
 	return nil
+}
+
+// returnsHere reports a call to a function of this object that can be seen
+// to return: such a trailing call falls through, it is not a noreturn call.
+func (p *Program) returnsHere(in *Insn) bool {
+	d := CallDestOf(in)
+	if d == nil || d.Sec == nil || !d.IsFunc() {
+		return false
+	}
+	returns := false
+	p.FuncInsns(d, func(x *Insn) bool {
+		returns = x.Kind == arch.Return || x.Kind == arch.ReturnCond || IsSiblingCall(x)
+		return !returns
+	})
+	return returns
 }

@@ -19,7 +19,7 @@ func (c *checker) validateReachable() {
 		if c.visited[in.Index] != 0 || c.ignoreUnreachable(in) {
 			continue
 		}
-		if prev := c.prog.Prev(in); prev != nil && prev.Has(cfg.DeadEnd) {
+		if prev := c.deadEndBefore(in); prev != nil {
 			if d := cfg.CallDestOf(prev); d != nil {
 				c.rep.warnInsn(in, d.Name+"() is missing a __noreturn annotation")
 				continue
@@ -140,4 +140,19 @@ func (c *checker) holeSize(in *cfg.Insn) (int64, bool) {
 		return -1, true
 	}
 	return int64(after.Offset) - int64(in.Off), true
+}
+
+// deadEndBefore returns the dead-end instruction just before in; on
+// link-register machines it looks past the nop of a ppc64 call's TOC slot.
+func (c *checker) deadEndBefore(in *cfg.Insn) *cfg.Insn {
+	prev := c.prog.Prev(in)
+	if c.prog.Arch.HasLR && prev != nil && prev.Kind == arch.Nop {
+		if pp := c.prog.Prev(prev); pp != nil && pp.Kind.IsCall() {
+			prev = pp
+		}
+	}
+	if prev != nil && prev.Has(cfg.DeadEnd) {
+		return prev
+	}
+	return nil
 }

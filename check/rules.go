@@ -239,6 +239,8 @@ func (c *checker) cfiMatch(in *cfg.Insn, s2 *cfiState) bool {
 	case s1.drap != s2.drap || s1.drap && (s1.drapReg != s2.drapReg || s1.drapOff != s2.drapOff):
 		msg = fmt.Sprintf("stack state mismatch: drap1=%d(%d,%d) drap2=%d(%d,%d)",
 			b2u(s1.drap), s1.drapReg, s1.drapOff, b2u(s2.drap), s2.drapReg, s2.drapOff)
+	case s1.raSigned != s2.raSigned:
+		msg = fmt.Sprintf("stack state mismatch: ra_signed1=%d ra_signed2=%d", b2u(s1.raSigned), b2u(s2.raSigned))
 	default:
 		return true
 	}
