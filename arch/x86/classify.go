@@ -60,7 +60,7 @@ var (
 type classifier struct {
 	f    *fields
 	in   *arch.Insn
-	rexB arch.Reg // 8 when REX.B is set (also for REX2, whose 0xd5 byte objtool reads as REX)
+	rexB arch.Reg // 8 when REX.B is set
 	rexW bool
 	mod  byte
 	reg  arch.Reg // ModRM.reg
@@ -70,25 +70,20 @@ type classifier struct {
 	index, base arch.Reg // SIB
 }
 
-// newClassifier prepares to classify the instruction f into in.
+// newClassifier prepares to classify the instruction f into in. The ModRM
+// and SIB fields are read from f whether or not the instruction has those
+// bytes: only the opcodes that have them look at them.
 func newClassifier(f *fields, in *arch.Insn) classifier {
 	c := classifier{f: f, in: in}
-	var rex byte
-	if f.nrex > 0 {
-		rex = f.rex[0]
-	}
+	rex := f.rex
 	c.rexW = rex&8 != 0
 	rexR, rexX := arch.Reg(rex>>2&1)*8, arch.Reg(rex>>1&1)*8
 	c.rexB = arch.Reg(rex&1) * 8
-	if f.hasModRM {
-		c.mod = f.modrm >> 6
-		c.reg = arch.Reg(f.modrm>>3&7) + rexR
-		c.rm = arch.Reg(f.modrm&7) + c.rexB
-	}
-	if f.hasSIB {
-		c.index = arch.Reg(f.sib>>3&7) + rexX
-		c.base = arch.Reg(f.sib&7) + c.rexB
-	}
+	c.mod = f.modrm >> 6
+	c.reg = arch.Reg(f.modrm>>3&7) + rexR
+	c.rm = arch.Reg(f.modrm&7) + c.rexB
+	c.index = arch.Reg(f.sib>>3&7) + rexX
+	c.base = arch.Reg(f.sib&7) + c.rexB
 	return c
 }
 
@@ -166,12 +161,16 @@ func regDst(r arch.Reg) arch.Dst { return arch.Dst{Type: arch.DstReg, Reg: r} }
 
 // arithImmSP handles 80-83 (group 1 with an immediate): add, sub and and
 // on %rsp with REX.W. Offsets are objtool's int: the immediate, negated
-// for sub, in 32 bits.
+// for sub, in 32 bits. objtool reads the immediate sign-extended from its
+// size, one byte but for 81's four; x86asm gives 80's unsigned.
 func (c *classifier) arithImmSP(op byte) {
 	if !c.rexW || !c.rmIsReg(SP) {
 		return
 	}
 	imm := c.f.imm
+	if op != 0x81 {
+		imm = int32(int8(imm))
+	}
 	switch c.reg & 7 {
 	case 5: // sub
 		imm = -imm
