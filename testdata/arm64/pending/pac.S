@@ -22,19 +22,16 @@ retaa_ok:
 
 // Two paths join at 1 with the return address signed on one (the taken
 // branch, walked first) and already authenticated on the other, which then
-// authenticates it a second time. Expected: a warning for the fall-through
-// path; the text below is the one objcheck gives the same fault on a single
-// path (a "stack state mismatch" at label 1 would do as well). objcheck
-// prints nothing: the join compares the CFA and the saved registers but not
-// whether the return address is signed.
+// authenticates it a second time. The join at label 1 sees the return
+// address signed on one path and not on the other.
 	.globl	pac_join
 	.type	pac_join, %function
 pac_join:
 	paciasp
 	cbz	x0, 1f
 	autiasp
-1:	mov	x0, #0
-	autiasp	// want "return address authenticated but not signed"
+1:	mov	x0, #0	// want "stack state mismatch: ra_signed1=1 ra_signed2=0"
+	autiasp
 	ret
 	.size	pac_join, .-pac_join
 
