@@ -56,8 +56,56 @@ func New() *arch.Arch {
 		BranchRelocBias: 0,
 		// arm64asm.Decode writes a package-level coverage slice.
 		ConcurrentDecode: false,
-		Decode:           Decode,
+		Specials:         specials(),
+		// No cpucap is treated specially: arm64 objtool has no --uaccess
+		// (PAN is toggled by alternatives on ARM64_HAS_PAN like any other
+		// feature), and every original path is followed. cpucap 0 exists
+		// (ARM64_ALWAYS_BOOT), so the zero value would not do.
+		Alts: arch.Alternatives{UaccessFeature: -1, SkipOrigFeature: -1},
+		// No fentry symbol: arm64 traces functions through
+		// -fpatchable-function-entry nops, not a call to _mcount, and Linux
+		// 6.12 has no retpolines or return thunks on arm64. HintBase stays
+		// nil: arm64 has no unwind hints.
+		Decode: Decode,
 	}
+}
+
+// cbBit is ARM64_CB_BIT, set in the cpucap of an alternative_cb entry: its
+// new field names a callback function that writes the replacement
+// instructions at boot, and its new length is 0.
+const cbBit = 1 << 15
+
+// specials lists the arm64 special sections of Linux 6.12, in the order
+// objtool reads them; TestSpecialsCorpus holds them to the corpus.
+//
+// .altinstructions holds struct alt_instr (asm/alternative.h,
+// alternative-macros.h): s32 orig_offset and s32 alt_offset, PC-relative
+// (R_AARCH64_PREL32), u16 cpucap, u8 orig_len, u8 alt_len. An entry with
+// cbBit set in cpucap (alternative_cb, ALTERNATIVE_CB) has alt_len 0 and
+// its alt_offset names the callback (alt_cb_patch_nops, kvm_update_va_mask,
+// ...), not code.
+//
+// __jump_table holds struct jump_entry (asm/jump_label.h): s32 code and s32
+// target (PREL32), s64 key (R_AARCH64_PREL64) whose addend's bit 0 is the
+// branch flag. The code is a nop (arch_static_branch) or a b to the
+// target (arch_static_branch_jump).
+//
+// __ex_table holds struct exception_table_entry (asm/asm-extable.h): s32
+// insn and s32 fixup (PREL32), s16 type (EX_TYPE_*), s16 data.
+func specials() []arch.SpecialSection {
+	return []arch.SpecialSection{{
+		Name: ".altinstructions", Kind: arch.SpecialGroup, EntrySize: 12,
+		Orig: 0, New: 4, Feature: 8, OrigLen: 10, NewLen: 11, Key: -1,
+		OrigEnd: -1, NewEnd: -1,
+	}, {
+		Name: "__jump_table", Kind: arch.SpecialJumpLabel, EntrySize: 16,
+		Orig: 0, New: 4, Key: 8, OrigLen: -1, NewLen: -1, Feature: -1,
+		OrigEnd: -1, NewEnd: -1,
+	}, {
+		Name: "__ex_table", Kind: arch.SpecialExTable, EntrySize: 12,
+		Orig: 0, New: 4, OrigLen: -1, NewLen: -1, Feature: -1, Key: -1,
+		OrigEnd: -1, NewEnd: -1,
+	}}
 }
 
 // Decode decodes the instruction word at the start of code, which sits at
