@@ -114,8 +114,8 @@ func specials() []arch.SpecialSection {
 // arch.ErrTruncated when code holds fewer than 4 bytes or arch.ErrUnknown
 // when the word is not an instruction.
 //
-// Decode keeps no state of its own, but it may call arm64asm.Decode, which
-// is not safe for concurrent use.
+// Decode keeps no state of its own, but it calls arm64asm.Decode, which
+// writes package state and so is not safe for concurrent use.
 func Decode(code []byte, off uint64, in *arch.Insn) error {
 	*in = arch.Insn{Len: 4}
 	if len(code) < 4 {
