@@ -1,0 +1,1171 @@
+package ppc64
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+
+	"golang.org/x/arch/ppc64/ppc64asm"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// Switch tables. GCC on 64-bit Power (ELFv2, -mcmodel=medium or small)
+// dispatches a switch through a table of 32-bit offsets relative to the
+// table's start, which it places in .text right after the bctr:
+//
+//	cmplwi  crN,rI,M          the range check: rI <= M, else the default
+//	bgt     crN,default
+//	addis   rX,r2,.LC0@toc@ha .LC0 is a .toc entry (R_PPC64_TOC16_HA,
+//	ld      rX,.LC0@toc@l(rX) R_PPC64_TOC16_LO_DS) whose R_PPC64_ADDR64
+//	sldi    rI,rI,2           points at the table
+//	lwax    rE,rX,rI          (rldic rI,rI,2,MB when rI was masked)
+//	add     rT,rE,rX
+//	mtctr   rT
+//	bctr
+//	.long   .Lcase0-.Ltable   the table, M+1 entries
+//
+// With -mcmodel=small the address comes from one `ld rX,.LC0@toc(r2)`, and
+// with -mcpu=power10 (pc-relative code) from `pla rX,.Ltable`, which the
+// assembler resolves without a relocation. A computed goto (the BPF
+// interpreter's `goto *jumptable[op]`) is a table of 64-bit absolute
+// addresses in a data section, each entry relocated (R_PPC64_ADDR64):
+//
+//	addis   rX,r2,table@toc@ha   (R_PPC64_TOC16_HA, TOC16_LO)
+//	addi    rX,rX,table@toc@l
+//	lbz     rI,0(rP)
+//	sldi    rI,rI,3              (rldic rI,rI,3,53)
+//	ldx     rT,rX,rI
+//	mtctr   rT
+//	bctr
+//
+// The finder walks back from the bctr through the definitions of the
+// registers involved: CTR from mtctr, the target from the add (or ldx),
+// the entry from lwax, the table address from ld, addi or pla and their
+// relocations, the index from the shift that scales it. It then looks for
+// the range check on the paths leading to the jump: an unsigned compare
+// (cmplwi, cmpldi, or cmplw against a register loaded with li) of the same
+// value, and a conditional branch on its field that leaves the path when
+// the value is out of range (bgt, or ble to the jump; blt, bge and beq
+// the same way). "The same value" means that the compared register and the
+// index derive, through copies and masks (mr, extsw, clrlwi, clrldi,
+// andi.), from the same instruction, or from the same register where
+// paths back end; or that both are loaded by the same load instruction
+// from the same base values (GCC checks a byte, then loads it again for
+// the table).
+//
+// Paths follow fall-through and direct branches backward from the jump
+// (every branch of the function that targets an instruction is one of its
+// predecessors), up to the function's start. Code with no predecessor is
+// either alignment padding (nop, ori r2,r2,0), which no path crosses, or
+// code reached through a table: a case that dispatches again, or a
+// computed goto's label, whose predecessors are taken to be the bctr from
+// the function's start to the jump. GCC's code is trusted: when several
+// paths reach the jump, the table is as long as the largest bound any of
+// them checks (GCC threads jumps: one path may know the index is small),
+// and paths that check nothing are ignored. A value whose range is known
+// without a compare (a byte load, a mask: lbz, andi., clrlwi, rldic's
+// mask) bounds the table by itself when no path checks it; that is how the
+// computed goto and `switch (x & 7)` are bounded.
+//
+// Every entry is checked: a relative entry must land 4-aligned inside the
+// section and outside the table, and the table must follow a bctr; an
+// absolute entry must be relocated. A table that fails is reported as
+// unbounded rather than guessed. Entries are returned in table order,
+// repeats included.
+//
+// Like Decode, the finder uses x/arch's decoder, which is not safe for
+// concurrent use: call it on the goroutine that decodes the object.
+
+// maxEntries is the largest table the finder returns.
+const maxEntries = 1 << 12
+
+// maxSteps bounds the instructions one query visits.
+const maxSteps = 1 << 16
+
+// maxDepth bounds chains of copies followed back from a register.
+const maxDepth = 8
+
+// maxVals bounds the values one register is known to hold.
+const maxVals = 32
+
+// bctrWord is bcctr 20,0,0: bctr.
+const bctrWord = 0x4e800420
+
+// sprCTR is the special-purpose register number of CTR.
+const sprCTR = 9
+
+// volatileGPRs are the registers a call clobbers: r0 and r3 to r12.
+const volatileGPRs uint32 = 1 | (1<<13-1)&^(1<<3-1)
+
+// volatileCRs are the condition-register fields a call clobbers: cr0,
+// cr1, cr5, cr6 and cr7.
+const volatileCRs uint8 = 1<<0 | 1<<1 | 1<<5 | 1<<6 | 1<<7
+
+// Primary and extended opcodes the finder matches.
+const (
+	opPrefix = 1
+	opCmpli  = 10
+	opAddi   = 14
+	opBc     = 16
+	opB      = 18
+	opXL     = 19
+	opRlwinm = 21
+	opAndi   = 28
+	opMD     = 30
+	opX      = 31
+	opLwz    = 32
+	opLwzu   = 33
+	opLbz    = 34
+	opLbzu   = 35
+	opLhz    = 40
+	opLhzu   = 41
+	opPld    = 57
+	opDS     = 58
+
+	xoBcctr = 528
+	xoCmpl  = 32
+	xoLdx   = 21
+	xoLwax  = 341
+	xoAdd   = 266 // 9-bit XO-form
+	xoOr    = 444
+	xoExtsw = 986
+	xoMtspr = 467
+	xoLbzx  = 87
+	xoLbzux = 119
+	xoLhzx  = 279
+	xoLhzux = 311
+	xoLwzx  = 23
+	xoLwzux = 55
+)
+
+// Raw field extraction from an instruction word.
+func opcd(w uint32) uint32 { return w >> 26 }
+func rt(w uint32) uint8    { return uint8(w>>21) & 31 } // RT, RS, BO
+func ra(w uint32) uint8    { return uint8(w>>16) & 31 } // RA, BI
+func rb(w uint32) uint8    { return uint8(w>>11) & 31 } // RB, SH
+func xo(w uint32) uint32   { return w >> 1 & 0x3ff }
+func uimm(w uint32) uint64 { return uint64(w & 0xffff) }
+
+// mdShift returns the SH and MB (or ME) fields of an MD-form rotate and
+// its kind (0 rldicl, 1 rldicr, 2 rldic, 3 rldimi).
+func mdShift(w uint32) (sh, mb uint, kind uint32) {
+	sh = uint(rb(w)) | uint(w>>1&1)<<5
+	mb = uint(w>>6&31) | uint(w>>5&1)<<5
+	return sh, mb, w >> 2 & 7
+}
+
+// mFields returns the SH, MB and ME fields of an M-form rotate (rlwinm).
+func mFields(w uint32) (sh, mb, me uint) {
+	return uint(rb(w)), uint(w >> 6 & 31), uint(w >> 1 & 31)
+}
+
+// mask32 is the 32-bit mask of IBM bits mb..me (bit 0 the most
+// significant), wrapping when mb > me.
+func mask32(mb, me uint) uint64 {
+	m := uint32(0xffffffff>>mb) & uint32(0xffffffff<<(31-me))
+	if mb > me {
+		m = uint32(0xffffffff>>mb) | uint32(0xffffffff<<(31-me))
+	}
+	return uint64(m)
+}
+
+// lowBits is the mask of the n low bits.
+func lowBits(n uint) uint64 {
+	if n >= 64 {
+		return ^uint64(0)
+	}
+	return 1<<n - 1
+}
+
+// switchFinder returns the arch.Arch.FindSwitch of the byte order order.
+func switchFinder(order binary.ByteOrder) func(*arch.SwitchQuery) (*arch.SwitchTable, error) {
+	return func(q *arch.SwitchQuery) (*arch.SwitchTable, error) {
+		return findSwitch(order, q)
+	}
+}
+
+// A word is what the finder knows of the instruction at one offset.
+type word struct {
+	raw    uint32
+	size   uint64 // 4, or 8 for a prefixed instruction
+	fall   bool   // execution may go on to the next instruction
+	jump   bool   // a direct jump (not a call) to target
+	cond   bool   // a conditional branch: bo and bi are valid
+	ctr    bool   // writes CTR
+	target uint64
+	bo, bi uint8
+	gprs   uint32 // general registers written
+	crs    uint8  // condition-register fields written
+}
+
+// A val is one value a register may hold: the bits mask of what
+// instruction root produced, which is at most max.
+type val struct {
+	root int64 // offset of the producing instruction; see endRoot, unknownRoot
+	mask uint64
+	max  uint64
+}
+
+// unknownRoot stands for a value of unknown origin, equal to no other.
+const unknownRoot = -1 << 62
+
+// endRoot stands for the value register r holds at pos, where paths back
+// end: at the function's start, or at code only reached in ways the finder
+// does not follow. Two registers holding it hold the same value.
+func endRoot(pos uint64, r uint8) int64 { return -1 - int64(pos)<<5 - int64(r) }
+
+// limit is the largest value v can take.
+func (v val) limit() uint64 { return min(v.mask, v.max) }
+
+// A switchTrace records how a table was recognised, for the tests.
+type switchTrace struct {
+	base   string   // how the table's address is made: toc, addi, pla, pld
+	index  string   // how the index is scaled: sldi, rldic, slwi
+	bound  string   // what bounds it: cmpli, cmpl, or the value's own range
+	checks []uint64 // the bounds of the range checks found, path by path
+}
+
+// note records a fact in the trace, unless one is there already.
+func note(field *string, s string) {
+	if *field == "" {
+		*field = s
+	}
+}
+
+// A finder answers one query.
+type finder struct {
+	trace *switchTrace // read by the tests
+	q     *arch.SwitchQuery
+	order binary.ByteOrder
+	lo    uint64 // offset of a word's low halfword: 0 little-endian, 2 big-endian
+	end   uint64 // end of the section's whole words
+	words map[uint64]*word
+	into  map[uint64][]uint64 // direct jumps by target, from the function on
+	bctrs []uint64            // bctr from the function's start to the jump
+	vals  map[regAt][]val
+	steps int
+}
+
+// A regAt is a register before the instruction at an offset.
+type regAt struct {
+	pos uint64
+	reg uint8
+}
+
+// findSwitch implements arch.Arch.FindSwitch for the byte order order.
+func findSwitch(order binary.ByteOrder, q *arch.SwitchQuery) (*arch.SwitchTable, error) {
+	return findSwitchTraced(order, q, nil)
+}
+
+// findSwitchTraced is findSwitch recording its steps in tr, if not nil.
+func findSwitchTraced(order binary.ByteOrder, q *arch.SwitchQuery, tr *switchTrace) (*arch.SwitchTable, error) {
+	if q == nil {
+		return nil, fmt.Errorf("ppc64: no switch query")
+	}
+	f := &finder{
+		q: q, order: order, end: uint64(len(q.Code)) &^ 3,
+		words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: tr,
+	}
+	if tr == nil {
+		f.trace = &switchTrace{} // written and dropped
+	}
+	if !isLittleEndian(order) {
+		f.lo = 2
+	}
+	if q.Jump%4 != 0 || f.end < 4 || q.Jump > f.end-4 || q.Start > q.Jump {
+		return nil, fmt.Errorf("ppc64: jump at %#x outside its section (%d bytes) or before its function (%#x)",
+			q.Jump, len(q.Code), q.Start)
+	}
+	if w := f.word(q.Jump).raw; opcd(w) != opXL || xo(w) != xoBcctr {
+		return nil, fmt.Errorf("ppc64: %#08x at %#x is not a bcctr", w, q.Jump)
+	}
+	defs := f.defs(q.Jump, func(w *word) bool { return w.ctr })
+	var out *arch.SwitchTable
+	var firstErr error
+	for _, d := range defs {
+		w := f.word(d).raw
+		if opcd(w) != opX || xo(w) != xoMtspr || sprOf(w) != sprCTR {
+			continue // CTR clobbered by a call or a bdnz: no table
+		}
+		t, err := f.fromTarget(rt(w), d, 0)
+		switch {
+		case err != nil:
+			if firstErr == nil {
+				firstErr = err
+			}
+		case t == nil:
+		case out == nil:
+			out = t
+		default:
+			out.Targets = append(out.Targets, t.Targets...)
+			out.Data = append(out.Data, t.Data...)
+		}
+	}
+	if out != nil {
+		return out, nil
+	}
+	return nil, firstErr
+}
+
+// sprOf returns the SPR number of mtspr or mfspr (its two halves swapped).
+func sprOf(w uint32) uint32 { return uint32(ra(w)) | uint32(rb(w))<<5 }
+
+// fromTarget recognises the table behind register r, which the mtctr at
+// pos moves into CTR: nil, nil when r does not come from a table.
+func (f *finder) fromTarget(r uint8, pos uint64, depth int) (*arch.SwitchTable, error) {
+	defs := f.defs(pos, writes(r))
+	for _, d := range defs {
+		w := f.word(d).raw
+		switch {
+		case opcd(w) == opX && w>>1&0x1ff == xoAdd:
+			if t, err := f.relative(d, ra(w), rb(w)); t != nil || err != nil {
+				return t, err
+			}
+		case opcd(w) == opX && xo(w) == xoLdx:
+			if t, err := f.absolute(d, ra(w), rb(w)); t != nil || err != nil {
+				return t, err
+			}
+		case opcd(w) == opDS && w&3 == 0 && w&0xfffc == 0:
+			// ld rT,0(rA) with rA = table + index.
+			if _, ok := f.reloc(d + f.lo); ok {
+				continue
+			}
+			adds := f.defs(d, writes(ra(w)))
+			for _, a := range adds {
+				if aw := f.word(a).raw; opcd(aw) == opX && aw>>1&0x1ff == xoAdd {
+					if t, err := f.absolute(a, ra(aw), rb(aw)); t != nil || err != nil {
+						return t, err
+					}
+				}
+			}
+		case isCopy(w) && depth < maxDepth:
+			if t, err := f.fromTarget(rt(w), d, depth+1); t != nil || err != nil {
+				return t, err
+			}
+		}
+	}
+	return nil, nil
+}
+
+// isCopy reports whether w is mr rA,rS (or rA,rS,rS).
+func isCopy(w uint32) bool { return opcd(w) == opX && xo(w) == xoOr && rt(w) == rb(w) }
+
+// relative recognises `add rT,rA,rB` at pos as the sum of an entry loaded
+// by lwax and the table address: nil, nil when neither operand is an lwax.
+func (f *finder) relative(pos uint64, a, b uint8) (*arch.SwitchTable, error) {
+	for _, pair := range [2][2]uint8{{a, b}, {b, a}} {
+		entry, base := pair[0], pair[1]
+		defs := f.defs(pos, writes(entry))
+		for _, d := range defs {
+			w := f.word(d).raw
+			if opcd(w) != opX || xo(w) != xoLwax {
+				continue
+			}
+			return f.relativeTable(pos, d, base)
+		}
+	}
+	return nil, nil
+}
+
+// relativeTable reads the table of offsets that the lwax at load indexes
+// and that the add at add sums with register base.
+func (f *finder) relativeTable(add, load uint64, base uint8) (*arch.SwitchTable, error) {
+	w := f.word(load).raw
+	x, y := ra(w), rb(w)
+	idx := y
+	switch base {
+	case x:
+	case y:
+		idx = x
+	default:
+		bt, _, ok := f.tableAddr(base, add, 0)
+		if xt, _, xok := f.tableAddr(x, load, 0); ok && xok && bt == xt {
+			break
+		}
+		if yt, _, yok := f.tableAddr(y, load, 0); ok && yok && bt == yt {
+			idx = x
+			break
+		}
+		return nil, fmt.Errorf("%w: bctr at %#x: add at %#x does not add the table lwax at %#x reads",
+			arch.ErrNoSwitchBound, f.q.Jump, add, load)
+	}
+	base = x + y - idx
+	table, how, ok := f.tableAddr(base, load, 0)
+	if !ok {
+		return nil, fmt.Errorf("%w: bctr at %#x: no table address for r%d of lwax at %#x",
+			arch.ErrNoSwitchBound, f.q.Jump, base, load)
+	}
+	if table.Sec != f.q.Sec {
+		return nil, fmt.Errorf("%w: bctr at %#x: table of relative offsets in section %d, not the jump's",
+			arch.ErrNoSwitchBound, f.q.Jump, table.Sec)
+	}
+	note(&f.trace.base, how)
+	n, err := f.bound(idx, load, 2)
+	if err != nil {
+		return nil, err
+	}
+	start := table.Off
+	if start%4 != 0 || start < 4 || start > f.end || uint64(n)*4 > f.end-start {
+		return nil, fmt.Errorf("%w: bctr at %#x: table of %d entries at %#x outside the section",
+			arch.ErrNoSwitchBound, f.q.Jump, n, start)
+	}
+	if f.order.Uint32(f.q.Code[start-4:]) != bctrWord {
+		// GCC puts a table right after its bctr; anything else is not
+		// data to keep from the checker on a guess.
+		return nil, fmt.Errorf("%w: bctr at %#x: table at %#x does not follow a bctr",
+			arch.ErrNoSwitchBound, f.q.Jump, start)
+	}
+	end := start + uint64(n)*4
+	t := &arch.SwitchTable{Data: []arch.Range{{Start: start, End: end}}}
+	for off := start; off < end; off += 4 {
+		if _, ok := f.reloc(off); ok {
+			continue // a relocated entry points at another section
+		}
+		dest := int64(start) + int64(int32(f.order.Uint32(f.q.Code[off:])))
+		if dest < 0 || uint64(dest) >= f.end || dest%4 != 0 || uint64(dest) >= start && uint64(dest) < end {
+			return nil, fmt.Errorf("%w: bctr at %#x: entry %d of the %d-entry table at %#x goes to %#x",
+				arch.ErrNoSwitchBound, f.q.Jump, (off-start)/4, n, start, dest)
+		}
+		t.Targets = append(t.Targets, uint64(dest))
+	}
+	return t, nil
+}
+
+// absolute recognises `ldx rT,rA,rB` (or the add feeding `ld rT,0(rA)`) at
+// pos as the load of a relocated 64-bit address from a table: nil, nil when
+// neither operand holds a table address, or the table's first entry is not
+// relocated into the jump's function (a call through an array of function
+// pointers, not a computed goto).
+func (f *finder) absolute(pos uint64, a, b uint8) (*arch.SwitchTable, error) {
+	for _, pair := range [2][2]uint8{{a, b}, {b, a}} {
+		base, idx := pair[0], pair[1]
+		table, how, ok := f.tableAddr(base, pos, 0)
+		if !ok {
+			continue
+		}
+		first, ok := f.relocIn(table.Sec, table.Off)
+		if !ok || first.Sec != f.q.Sec || first.Off <= f.q.Start {
+			continue
+		}
+		note(&f.trace.base, how)
+		n, err := f.bound(idx, pos, 3)
+		if err != nil {
+			return nil, err
+		}
+		t := &arch.SwitchTable{}
+		for i := range uint64(n) {
+			dest, ok := f.relocIn(table.Sec, table.Off+8*i)
+			if !ok {
+				return nil, fmt.Errorf("%w: bctr at %#x: entry %d of the %d-entry table at %d:%#x is not relocated",
+					arch.ErrNoSwitchBound, f.q.Jump, i, n, table.Sec, table.Off)
+			}
+			if dest.Sec != f.q.Sec {
+				continue
+			}
+			if dest.Off >= f.end || dest.Off%4 != 0 || dest.Off <= f.q.Start {
+				return nil, fmt.Errorf("%w: bctr at %#x: entry %d of the %d-entry table at %d:%#x goes to %#x",
+					arch.ErrNoSwitchBound, f.q.Jump, i, n, table.Sec, table.Off, dest.Off)
+			}
+			t.Targets = append(t.Targets, dest.Off)
+		}
+		if table.Sec == f.q.Sec {
+			if table.Off%4 != 0 || table.Off > f.end || 8*uint64(n) > f.end-table.Off {
+				return nil, fmt.Errorf("%w: bctr at %#x: table of %d entries at %#x outside the section",
+					arch.ErrNoSwitchBound, f.q.Jump, n, table.Off)
+			}
+			t.Data = []arch.Range{{Start: table.Off, End: table.Off + 8*uint64(n)}}
+		}
+		return t, nil
+	}
+	return nil, nil
+}
+
+// tableAddr returns the address register r holds before the instruction
+// at pos, when every definition that yields one agrees.
+func (f *finder) tableAddr(r uint8, pos uint64, depth int) (arch.Target, string, bool) {
+	defs := f.defs(pos, writes(r))
+	var found arch.Target
+	var how string
+	n := 0
+	for _, d := range defs {
+		t, h, ok := f.addrAt(d, r, depth)
+		if !ok {
+			continue
+		}
+		if n > 0 && t != found {
+			return arch.Target{}, "", false
+		}
+		found, how = t, h
+		n++
+	}
+	return found, how, n > 0
+}
+
+// addrAt returns the address the instruction at d puts in register r.
+func (f *finder) addrAt(d uint64, r uint8, depth int) (arch.Target, string, bool) {
+	wd := f.word(d)
+	w := wd.raw
+	switch {
+	case wd.size == 8 && opcd(w) == opPrefix:
+		if d+8 > f.end {
+			return arch.Target{}, "", false
+		}
+		suffix := f.order.Uint32(f.q.Code[d+4:])
+		pcrel := w>>20&1 == 1
+		switch {
+		case w>>24&3 == 2 && opcd(suffix) == opAddi && rt(suffix) == r:
+			// paddi (pla): the address itself.
+			if t, ok := f.reloc(d); ok {
+				return t, "pla", true
+			}
+			if !pcrel || ra(suffix) != 0 {
+				return arch.Target{}, "", false
+			}
+			imm := int64(uint64(w&0x3ffff)<<16|uint64(suffix&0xffff)) << 30 >> 30
+			if dest := int64(d) + imm; dest >= 0 {
+				return arch.Target{Sec: f.q.Sec, Off: uint64(dest)}, "pla", true
+			}
+		case w>>24&3 == 0 && opcd(suffix) == opPld && rt(suffix) == r:
+			// pld: a pointer to the table.
+			if t, ok := f.reloc(d); ok {
+				p, ok := f.relocIn(t.Sec, t.Off)
+				return p, "pld", ok
+			}
+		}
+	case opcd(w) == opDS && w&3 == 0 && rt(w) == r:
+		// ld rX,.LC@toc@l(rY): the .toc entry points at the table.
+		if t, ok := f.reloc(d + f.lo); ok {
+			p, ok := f.relocIn(t.Sec, t.Off)
+			return p, "toc", ok
+		}
+	case opcd(w) == opAddi && rt(w) == r && ra(w) != 0:
+		// addi rX,rY,table@toc@l: the table itself.
+		t, ok := f.reloc(d + f.lo)
+		return t, "addi", ok
+	case isCopy(w) && ra(w) == r && depth < maxDepth:
+		return f.tableAddr(rt(w), d, depth+1)
+	}
+	return arch.Target{}, "", false
+}
+
+// reloc returns where the relocation at off in the jump's section points.
+func (f *finder) reloc(off uint64) (arch.Target, bool) { return f.relocIn(f.q.Sec, off) }
+
+// relocIn returns where the relocation at off in section sec points.
+func (f *finder) relocIn(sec int, off uint64) (arch.Target, bool) {
+	if f.q.Reloc == nil {
+		return arch.Target{}, false
+	}
+	return f.q.Reloc(sec, off)
+}
+
+// bound returns the number of entries of a table indexed by register idx
+// before the instruction at load, which scales the index by 1<<scale.
+//
+// The index may come from several places (paths, definitions). The bound
+// is the largest that a range check sets on one of them; only when none is
+// checked, the largest range the values have by themselves.
+func (f *finder) bound(idx uint8, load uint64, scale uint) (int, error) {
+	alts := f.indexVals(idx, load, scale, 0)
+	if len(alts) == 0 {
+		return 0, fmt.Errorf("%w: bctr at %#x: index r%d at %#x is not a shifted value",
+			arch.ErrNoSwitchBound, f.q.Jump, idx, load)
+	}
+	var checked, ranged uint64
+	var isChecked, isRanged bool
+	for _, v := range alts {
+		if b, ok := f.rangeCheck(v); ok {
+			checked, isChecked = max(checked, min(b, v.limit())), true
+		} else if v.root != unknownRoot && v.limit() < maxEntries {
+			ranged, isRanged = max(ranged, v.limit()), true
+		}
+	}
+	best := checked
+	switch {
+	case isChecked:
+	case isRanged:
+		best = ranged
+		note(&f.trace.bound, "range")
+	default:
+		return 0, fmt.Errorf("%w: bctr at %#x: no range check of index r%d at %#x",
+			arch.ErrNoSwitchBound, f.q.Jump, idx, load)
+	}
+	if best >= maxEntries {
+		return 0, fmt.Errorf("%w: bctr at %#x: index r%d at %#x up to %d",
+			arch.ErrNoSwitchBound, f.q.Jump, idx, load, best)
+	}
+	return int(best) + 1, nil
+}
+
+// indexVals returns the values whose scaled copy register r holds before
+// the instruction at pos.
+func (f *finder) indexVals(r uint8, pos uint64, scale uint, depth int) []val {
+	defs := f.defs(pos, writes(r))
+	var out []val
+	for _, d := range defs {
+		w := f.word(d).raw
+		if src, mask, how, ok := scaled(w, r, scale); ok {
+			note(&f.trace.index, how)
+			for _, v := range f.valsOf(src, d, 0) {
+				v.mask &= mask
+				out = append(out, v)
+			}
+		} else if isCopy(w) && ra(w) == r && depth < maxDepth {
+			out = append(out, f.indexVals(rt(w), d, scale, depth+1)...)
+		}
+	}
+	return out[:min(len(out), maxVals)]
+}
+
+// scaled recognises w as `rD = rS << scale` into register r (sldi, rldic,
+// slwi) and returns rS and the mask of rS's bits that reach rD.
+func scaled(w uint32, r uint8, scale uint) (uint8, uint64, string, bool) {
+	if ra(w) != r {
+		return 0, 0, "", false
+	}
+	switch opcd(w) {
+	case opMD:
+		sh, mb, kind := mdShift(w)
+		switch {
+		case sh != scale:
+		case kind == 1 && mb == 63-sh: // rldicr rD,rS,sh,63-sh: sldi
+			return rt(w), lowBits(64 - sh), "sldi", true
+		case kind == 2 && mb <= 63-sh: // rldic rD,rS,sh,mb
+			return rt(w), lowBits(64 - mb - sh), "rldic", true
+		}
+	case opRlwinm:
+		sh, mb, me := mFields(w)
+		if sh == scale && me == 31-sh && mb <= me { // slwi and its masked forms
+			return rt(w), lowBits(32 - mb - sh), "slwi", true
+		}
+	}
+	return 0, 0, "", false
+}
+
+// valsOf returns the values register r may hold before the instruction at
+// pos, following copies and masks back to the instructions that made them.
+func (f *finder) valsOf(r uint8, pos uint64, depth int) []val {
+	key := regAt{pos, r}
+	if vs, ok := f.vals[key]; ok {
+		return vs
+	}
+	defs, ends, gaveUp := f.search(pos, writes(r))
+	var out []val
+	if gaveUp {
+		out = append(out, val{root: unknownRoot, mask: ^uint64(0), max: ^uint64(0)})
+	}
+	for _, e := range ends {
+		out = append(out, val{root: endRoot(e, r), mask: ^uint64(0), max: ^uint64(0)})
+	}
+	for _, d := range defs {
+		w := f.word(d).raw
+		if src, mask, ok := maskOf(w); ok && depth < maxDepth {
+			for _, v := range f.valsOf(src, d, depth+1) {
+				v.mask &= mask
+				out = append(out, v)
+			}
+			continue
+		}
+		out = append(out, val{root: int64(d), mask: ^uint64(0), max: maxOf(w)})
+	}
+	out = out[:min(len(out), maxVals)]
+	f.vals[key] = out
+	return out
+}
+
+// maskOf recognises w as a copy of a register with some of its bits kept
+// (mr, extsw, clrlwi and rlwinm without rotation, clrldi, andi.) and
+// returns the source register and the mask. extsw keeps the value of a
+// small non-negative word, which is all a bounded index can be.
+func maskOf(w uint32) (uint8, uint64, bool) {
+	switch opcd(w) {
+	case opX:
+		switch {
+		case xo(w) == xoOr && rt(w) == rb(w):
+			return rt(w), ^uint64(0), true
+		case xo(w) == xoExtsw:
+			return rt(w), 0xffffffff, true
+		}
+	case opRlwinm:
+		if sh, mb, me := mFields(w); sh == 0 {
+			return rt(w), mask32(mb, me), true
+		}
+	case opMD:
+		if sh, mb, kind := mdShift(w); sh == 0 && kind == 0 {
+			return rt(w), lowBits(64 - mb), true
+		}
+	case opAndi:
+		return rt(w), uimm(w), true
+	}
+	return 0, 0, false
+}
+
+// maxOf returns the largest value the instruction w can produce: the
+// width of a zero-extending load, the mask of a rotate, a constant.
+func maxOf(w uint32) uint64 {
+	switch opcd(w) {
+	case opLbz, opLbzu:
+		return 0xff
+	case opLhz, opLhzu:
+		return 0xffff
+	case opLwz, opLwzu:
+		return 0xffffffff
+	case opX:
+		switch xo(w) {
+		case xoLbzx, xoLbzux:
+			return 0xff
+		case xoLhzx, xoLhzux:
+			return 0xffff
+		case xoLwzx, xoLwzux:
+			return 0xffffffff
+		}
+	case opRlwinm:
+		_, mb, me := mFields(w)
+		return mask32(mb, me)
+	case opMD:
+		if sh, mb, kind := mdShift(w); kind == 0 && sh != 0 {
+			return lowBits(64 - mb) // srdi and other rotate-and-clear-left
+		}
+	case opAddi:
+		if ra(w) == 0 && int16(w) >= 0 {
+			return uimm(w) // li
+		}
+	}
+	return ^uint64(0)
+}
+
+// Condition-register facts: for each of the eight fields, which of its
+// bits (LT, GT, EQ, SO) a path is known to have set (low nibble) or clear
+// (high nibble).
+type crFacts uint64
+
+const (
+	bitLT = 0
+	bitGT = 1
+	bitEQ = 2
+)
+
+func (c crFacts) field(n uint8) uint8 { return uint8(c >> (8 * n)) }
+
+func (c crFacts) with(bi uint8, set bool) crFacts {
+	shift := 8*uint64(bi/4) + uint64(bi%4)
+	if !set {
+		shift += 4
+	}
+	return c | 1<<shift
+}
+
+func (c crFacts) without(fields uint8) crFacts {
+	for n := range uint8(8) {
+		if fields&(1<<n) != 0 {
+			c &^= 0xff << (8 * n)
+		}
+	}
+	return c
+}
+
+// rangeCheck walks back from the jump along every path to it, and returns
+// the largest bound that an unsigned compare of v followed by a branch on
+// the result establishes on a path. A path stops at its first such check,
+// and where v is made; unless v is loaded from memory: GCC checks a value
+// and may load it again from the same place for the table, so the path
+// goes on, looking for a check of the same load (see sameLoad).
+func (f *finder) rangeCheck(v val) (uint64, bool) {
+	type state struct {
+		pos    uint64
+		facts  crFacts
+		reload bool // v's load is behind: look for a check of the same load
+	}
+	seen := map[state]bool{}
+	work := []state{{f.q.Jump, 0, false}}
+	load := v.root >= 0 && isPlainLoad(f.word(uint64(v.root)).raw)
+	best, found := uint64(0), false
+	for len(work) > 0 && f.steps < maxSteps {
+		s := work[len(work)-1]
+		work = work[:len(work)-1]
+		ps, _ := f.preds(s.pos)
+		for _, p := range ps {
+			f.steps++
+			reload := s.reload
+			if int64(p) == v.root {
+				if !load || reload {
+					continue
+				}
+				reload = true
+			}
+			w := f.word(p)
+			facts := s.facts
+			if w.cond && w.bo&0x10 == 0 {
+				ifSet := w.bo&0x08 != 0
+				taken := w.jump && w.target == s.pos
+				next := p+w.size == s.pos
+				switch {
+				case taken && !next:
+					facts = facts.with(w.bi, ifSet)
+				case next && !taken && w.bo&0x04 != 0:
+					facts = facts.with(w.bi, !ifSet)
+				}
+			}
+			if w.crs != 0 {
+				if b, ok := f.compare(p, w, facts, v, reload); ok {
+					f.trace.checks = append(f.trace.checks, b)
+					if !found || b > best {
+						best, found = b, true
+					}
+					continue
+				}
+				facts = facts.without(w.crs)
+			}
+			if next := (state{p, facts, reload}); !seen[next] {
+				seen[next] = true
+				work = append(work, next)
+			}
+		}
+	}
+	return best, found
+}
+
+// compare returns the bound the compare w at pos puts on v, given the
+// facts known of its field after it; when reload is set, on a value loaded
+// from the same place as v.
+func (f *finder) compare(pos uint64, w *word, facts crFacts, v val, reload bool) (uint64, bool) {
+	raw := w.raw
+	var reg uint8
+	var k uint64
+	var how string
+	reversed := false
+	switch {
+	case opcd(raw) == opCmpli: // cmplwi, cmpldi
+		reg, k, how = ra(raw), uimm(raw), "cmpli"
+	case opcd(raw) == opX && xo(raw) == xoCmpl: // cmplw, cmpld
+		var ok bool
+		if k, ok = f.constant(rb(raw), pos); ok {
+			reg = ra(raw)
+		} else if k, ok = f.constant(ra(raw), pos); ok {
+			reg, reversed = rb(raw), true
+		} else {
+			return 0, false
+		}
+		how = "cmpl"
+	default:
+		return 0, false
+	}
+	bf := uint8(raw>>23) & 7
+	known := facts.field(bf)
+	set, clear := known&15, known>>4
+	var b uint64
+	switch {
+	case !reversed && clear&(1<<bitGT) != 0, reversed && clear&(1<<bitLT) != 0:
+		b = k // reg <= k
+	case !reversed && set&(1<<bitLT) != 0 && k > 0, reversed && set&(1<<bitGT) != 0 && k > 0:
+		b = k - 1 // reg < k
+	case set&(1<<bitEQ) != 0:
+		b = k
+	default:
+		return 0, false
+	}
+	for _, c := range f.valsOf(reg, pos, 0) {
+		if reload && c.root >= 0 && f.sameLoad(uint64(c.root), uint64(v.root)) {
+			note(&f.trace.bound, how+"-reload")
+			return b, true
+		}
+		if !reload && c.root == v.root && c.root != unknownRoot {
+			note(&f.trace.bound, how)
+			return b, true
+		}
+	}
+	return 0, false
+}
+
+// isPlainLoad reports whether w loads a general register from memory
+// without updating its base: lbz, lhz, lha, lwz, lwa, ld and their indexed
+// forms.
+func isPlainLoad(w uint32) bool {
+	switch opcd(w) {
+	case opLbz, opLhz, opLwz, 42: // 42: lha
+		return true
+	case opDS:
+		return w&3 == 0 || w&3 == 2 // ld, lwa
+	case opX:
+		switch xo(w) {
+		case xoLbzx, xoLhzx, xoLwzx, xoLdx, xoLwax, 343: // 343: lhax
+			return true
+		}
+	}
+	return false
+}
+
+// sameLoad reports whether the loads at a and b read the same place: the
+// same instruction but for the register loaded, from base registers that
+// hold the same values at both. Stores between them are not looked for:
+// GCC loads a checked value again only when it knows it is unchanged.
+func (f *finder) sameLoad(a, b uint64) bool {
+	wa, wb := f.word(a).raw, f.word(b).raw
+	if wa&^(31<<21) != wb&^(31<<21) || !isPlainLoad(wa) {
+		return false
+	}
+	bases := []uint8{ra(wa)}
+	if opcd(wa) == opX {
+		bases = append(bases, rb(wa))
+	}
+	for i, r := range bases {
+		if r == 0 && i == 0 {
+			continue // (0|RA): no base
+		}
+		va, vb := f.valsOf(r, a, 0), f.valsOf(r, b, 0)
+		if len(va) == 0 || !slices.Equal(va, vb) {
+			return false
+		}
+		for _, v := range va {
+			if v.root == unknownRoot {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// constant returns the value register r holds before pos when every
+// definition reaching it is the same li.
+func (f *finder) constant(r uint8, pos uint64) (uint64, bool) {
+	defs, ends, gaveUp := f.search(pos, writes(r))
+	if gaveUp || len(ends) > 0 || len(defs) == 0 {
+		return 0, false
+	}
+	var k uint64
+	for i, d := range defs {
+		w := f.word(d).raw
+		if opcd(w) != opAddi || ra(w) != 0 || int16(w) < 0 || i > 0 && uimm(w) != k {
+			return 0, false
+		}
+		k = uimm(w)
+	}
+	return k, true
+}
+
+// writes returns the predicate of the instructions that write register r.
+func writes(r uint8) func(*word) bool {
+	return func(w *word) bool { return w.gprs&(1<<r) != 0 }
+}
+
+// defs returns the instructions satisfying def that are the last to do so
+// on some path to the instruction at pos, nearest first along
+// fall-through.
+func (f *finder) defs(pos uint64, def func(*word) bool) []uint64 {
+	out, _, _ := f.search(pos, def)
+	return out
+}
+
+// search walks every path back from the instruction at pos to the last
+// instruction satisfying def, and returns those instructions, the
+// instructions where paths without one end (the function's start, code
+// reached in ways not followed), and whether it gave up.
+func (f *finder) search(pos uint64, def func(*word) bool) (defs, ends []uint64, gaveUp bool) {
+	seen := map[uint64]bool{pos: true}
+	work := []uint64{pos}
+	for i := 0; i < len(work); i++ {
+		ps, end := f.preds(work[i])
+		if end {
+			ends = append(ends, work[i])
+		}
+		for _, p := range ps {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			if f.steps++; f.steps > maxSteps {
+				return defs, ends, true
+			}
+			if def(f.word(p)) {
+				defs = append(defs, p)
+			} else {
+				work = append(work, p)
+			}
+		}
+	}
+	return defs, ends, false
+}
+
+// preds returns the instructions that may run just before the one at p:
+// the previous one if it falls through, and every direct jump to p from
+// the function's start on. An instruction that has none is reached
+// through a table, or is padding: padding (nop, ori r2,r2,0) is not
+// reached at all; other code is given as predecessors the bctr from the
+// function's start to the jump (a case whose code dispatches again, a
+// computed goto's labels). end is set when p has no predecessor and is
+// not padding: the function's start, or code reached otherwise.
+func (f *finder) preds(p uint64) (out []uint64, end bool) {
+	if f.into == nil {
+		f.indexJumps()
+	}
+	if prev, ok := f.prev(p); ok && f.word(prev).fall && f.reached(prev) {
+		out = append(out, prev)
+	}
+	for _, b := range f.into[p] {
+		if len(out) == 0 || out[0] != b {
+			out = append(out, b)
+		}
+	}
+	if len(out) > 0 || p == f.q.Start {
+		return out, len(out) == 0
+	}
+	if isPadding(f.word(p).raw) {
+		return nil, false
+	}
+	for _, b := range f.bctrs {
+		if b != p {
+			out = append(out, b)
+		}
+	}
+	return out, len(out) == 0
+}
+
+// The two padding words GCC aligns code with.
+const (
+	nopWord    = 0x60000000 // nop
+	tocNopWord = 0x60420000 // ori r2,r2,0
+)
+
+// isPadding reports whether w is one of the words GCC pads code with.
+func isPadding(w uint32) bool { return w == nopWord || w == tocNopWord }
+
+// reached reports whether the instruction at p may run: whether, if it is
+// padding, the padding before it is entered by a jump or by an instruction
+// that falls through into it.
+func (f *finder) reached(p uint64) bool {
+	for isPadding(f.word(p).raw) {
+		if len(f.into[p]) > 0 {
+			return true
+		}
+		prev, ok := f.prev(p)
+		if !ok || !f.word(prev).fall {
+			return false
+		}
+		p = prev
+	}
+	return true
+}
+
+// prev returns the instruction before p, not before the function's start.
+func (f *finder) prev(p uint64) (uint64, bool) {
+	if p < f.q.Start+4 {
+		return 0, false
+	}
+	if p >= f.q.Start+8 && f.word(p-8).size == 8 {
+		return p - 8, true
+	}
+	return p - 4, true
+}
+
+// indexJumps records every direct jump from the function's start to the
+// end of the section by its target, reading only the branch forms' bits,
+// and the bctr from the function's start to the jump.
+func (f *finder) indexJumps() {
+	f.into = map[uint64][]uint64{}
+	code := f.q.Code
+	for p := f.q.Start &^ 3; p+4 <= f.end; p += 4 {
+		w := f.order.Uint32(code[p:])
+		if w == bctrWord && p <= f.q.Jump {
+			f.bctrs = append(f.bctrs, p)
+		}
+		if w&3 != 0 { // absolute or branch-and-link
+			continue
+		}
+		var disp int64
+		switch opcd(w) {
+		case opB:
+			disp = int64(int32(w<<6)) >> 6 &^ 3
+		case opBc:
+			disp = int64(int16(w & 0xfffc))
+		default:
+			continue
+		}
+		t := int64(p) + disp
+		if t >= int64(f.q.Start) && uint64(t) < f.end && uint64(t) != p {
+			f.into[uint64(t)] = append(f.into[uint64(t)], p)
+		}
+	}
+}
+
+// word decodes the instruction at p once.
+func (f *finder) word(p uint64) *word {
+	if w, ok := f.words[p]; ok {
+		return w
+	}
+	w := &word{size: 4}
+	f.words[p] = w
+	if p%4 != 0 || f.end < 4 || p > f.end-4 {
+		return w
+	}
+	code := f.q.Code[p:f.end]
+	w.raw = f.order.Uint32(code)
+	var in arch.Insn
+	if err := decode(f.order, code, p, &in); err != nil {
+		return w
+	}
+	w.size = uint64(in.Len)
+	w.fall = true
+	switch in.Kind {
+	case arch.Jump, arch.JumpDynamic, arch.Return, arch.ContextSwitch:
+		w.fall = false
+	case arch.Call, arch.CallDynamic:
+		if in.Flags&arch.FlagLinkRegCall == 0 {
+			w.gprs, w.crs, w.ctr = volatileGPRs, volatileCRs, true
+		}
+	}
+	if in.HasTarget && (in.Kind == arch.Jump || in.Kind == arch.JumpCond) &&
+		in.Target >= 0 && uint64(in.Target) < f.end {
+		w.jump, w.target = true, uint64(in.Target)
+	}
+	switch op := opcd(w.raw); {
+	case op == opBc || op == opXL && (xo(w.raw) == 16 || xo(w.raw) == xoBcctr || xo(w.raw) == 560):
+		w.bo, w.bi = rt(w.raw), ra(w.raw)
+		w.cond = in.Kind == arch.JumpCond || in.Kind == arch.JumpDynamicCond || in.Kind == arch.ReturnCond
+		if op == opBc && w.bo&0x04 == 0 {
+			w.ctr = true // bdnz and friends
+		}
+	case op == 17: // sc: hypervisor and ultravisor calls return, clobbering
+		w.gprs, w.crs = volatileGPRs, volatileCRs
+	}
+	x, err := ppc64asm.Decode(code, f.order)
+	if err != nil || x.Op == 0 {
+		w.crs = 0xff // one of extraInsns: transactional memory sets cr0
+		return w
+	}
+	if r, ok := x.Args[0].(ppc64asm.Reg); ok && r >= ppc64asm.R0 && r <= ppc64asm.R31 && writesFirstReg(&x, r) {
+		w.gprs |= 1 << (r - ppc64asm.R0)
+	}
+	name := x.Op.String()
+	if (strings.HasPrefix(name, "l") || strings.HasPrefix(name, "st")) &&
+		(strings.HasSuffix(name, "u") || strings.HasSuffix(name, "ux")) {
+		w.gprs |= 1 << ra(w.raw) // update forms write RA
+	}
+	switch x.Op {
+	case ppc64asm.LMW:
+		w.gprs |= ^uint32(0) << rt(w.raw)
+	case ppc64asm.LQ:
+		w.gprs |= 3 << rt(w.raw)
+	case ppc64asm.PLQ:
+		w.gprs |= 3 << rt(x.SuffixEnc)
+	case ppc64asm.MTCRF, ppc64asm.MTOCRF:
+		w.crs = 0xff
+	case ppc64asm.MTSPR:
+		if spr, _ := x.Args[0].(ppc64asm.SpReg); spr == sprCTR {
+			w.ctr = true
+		}
+	}
+	if c, ok := x.Args[0].(ppc64asm.CondReg); ok {
+		switch {
+		case c >= ppc64asm.CR0:
+			w.crs |= 1 << (c - ppc64asm.CR0)
+		case c >= ppc64asm.Cond0LT:
+			w.crs |= 1 << ((c - ppc64asm.Cond0LT) / 4)
+		}
+	}
+	if strings.HasSuffix(name, ".") {
+		w.crs |= 3 // cr0, or cr1 for floating point
+	}
+	return w
+}

@@ -1,0 +1,747 @@
+package ppc64
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/objcheck/objcheck/arch"
+)
+
+// switchDir holds switch.c and the objects build-switch.sh makes of it.
+const switchDir = "../../testdata/ppc64"
+
+// An elfObject is an object file read for switch queries: its sections'
+// contents and relocations, and its function symbols.
+type elfObject struct {
+	file   *elf.File
+	order  binary.ByteOrder
+	data   [][]byte
+	relocs []map[uint64]arch.Target // by section, then offset
+	funcs  []elf.Symbol
+}
+
+// openObject reads the object at path.
+func openObject(t testing.TB, path string) *elfObject {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	o, err := readObject(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return o
+}
+
+// readObject reads f's sections, relocations and function symbols.
+func readObject(f *elf.File) (*elfObject, error) {
+	o := &elfObject{file: f, order: f.ByteOrder}
+	o.data = make([][]byte, len(f.Sections))
+	o.relocs = make([]map[uint64]arch.Target, len(f.Sections))
+	for i, s := range f.Sections {
+		if s.Type != elf.SHT_NOBITS && s.Type != elf.SHT_NULL {
+			d, err := s.Data()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", s.Name, err)
+			}
+			o.data[i] = d
+		}
+	}
+	syms, err := f.Symbols()
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range syms {
+		if elf.ST_TYPE(s.Info) == elf.STT_FUNC && s.Section != elf.SHN_UNDEF && int(s.Section) < len(f.Sections) {
+			o.funcs = append(o.funcs, s)
+		}
+	}
+	sort.Slice(o.funcs, func(i, j int) bool {
+		a, b := o.funcs[i], o.funcs[j]
+		return a.Section < b.Section || a.Section == b.Section && a.Value < b.Value
+	})
+	for _, s := range f.Sections {
+		if s.Type != elf.SHT_RELA || int(s.Info) >= len(f.Sections) {
+			continue
+		}
+		d, err := s.Data()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", s.Name, err)
+		}
+		m := map[uint64]arch.Target{}
+		for off := 0; off+24 <= len(d); off += 24 {
+			var r elf.Rela64
+			r.Off = f.ByteOrder.Uint64(d[off:])
+			r.Info = f.ByteOrder.Uint64(d[off+8:])
+			r.Addend = int64(f.ByteOrder.Uint64(d[off+16:]))
+			si := elf.R_SYM64(r.Info)
+			if si == 0 || int(si) > len(syms) {
+				continue
+			}
+			sym := syms[si-1]
+			if sym.Section == elf.SHN_UNDEF || sym.Section >= elf.SHN_LORESERVE {
+				continue
+			}
+			m[r.Off] = arch.Target{Sec: int(sym.Section), Off: sym.Value + uint64(r.Addend)}
+		}
+		o.relocs[s.Info] = m
+	}
+	return o, nil
+}
+
+// query builds the switch query of the dynamic jump at jump in section sec,
+// in the function starting at start.
+func (o *elfObject) query(sec int, start, jump uint64) *arch.SwitchQuery {
+	return &arch.SwitchQuery{
+		Code: o.data[sec], Sec: sec, Start: start, Jump: jump,
+		Reloc: func(s int, off uint64) (arch.Target, bool) {
+			if s < 0 || s >= len(o.relocs) || o.relocs[s] == nil {
+				return arch.Target{}, false
+			}
+			t, ok := o.relocs[s][off]
+			return t, ok
+		},
+		Data: func(s int) []byte {
+			if s < 0 || s >= len(o.data) {
+				return nil
+			}
+			return o.data[s]
+		},
+	}
+}
+
+// A bctrSite is one bctr of a function.
+type bctrSite struct {
+	fn   elf.Symbol
+	sec  int
+	jump uint64
+}
+
+// bctrs lists the bctr words of every function of the object.
+func (o *elfObject) bctrs() []bctrSite {
+	var out []bctrSite
+	for _, fn := range o.funcs {
+		sec := int(fn.Section)
+		code := o.data[sec]
+		if o.file.Sections[sec].Flags&elf.SHF_EXECINSTR == 0 {
+			continue
+		}
+		for off := fn.Value &^ 3; off+4 <= fn.Value+fn.Size && off+4 <= uint64(len(code)); off += 4 {
+			if o.order.Uint32(code[off:]) == bctrWord {
+				out = append(out, bctrSite{fn, sec, off})
+			}
+		}
+	}
+	return out
+}
+
+// A switchCase is what FindSwitch must answer for one bctr of a test
+// object.
+type switchCase struct {
+	fn      string
+	jump    uint64   // offset of the bctr in .text
+	targets []uint64 // nil for a tail call
+	data    []arch.Range
+}
+
+// tail is the answer for a bctr that is not a switch.
+func tail(fn string, jump uint64) switchCase { return switchCase{fn: fn, jump: jump} }
+
+// inline is the answer for a table of relative offsets right after the
+// bctr at jump.
+func inline(fn string, jump uint64, targets []uint64) switchCase {
+	start := jump + 4
+	return switchCase{fn: fn, jump: jump, targets: targets,
+		data: []arch.Range{{Start: start, End: start + 4*uint64(len(targets))}}}
+}
+
+// computed is the answer for interp's computed goto at jump: 256 entries,
+// all going to out but for ops 1 to 4.
+func computed(jump, out, add, dbl, sub, neg uint64) switchCase {
+	targets := fill(out, 256)
+	targets[1], targets[2], targets[3], targets[4] = add, dbl, sub, neg
+	return switchCase{fn: "interp", jump: jump, targets: targets}
+}
+
+func to(targets ...uint64) []uint64      { return targets }
+func fill(target uint64, n int) []uint64 { return slices.Repeat([]uint64{target}, n) }
+func cat(parts ...[]uint64) []uint64     { return slices.Concat(parts...) }
+
+// switchObjects lists, per object build-switch.sh makes of switch.c,
+// every bctr and its table, read off objdump -d: the table start (the
+// bctr's offset + 4) plus each .long after the bctr, as many as switch.c's
+// cases span (dense 6, offset_range 21, classify 24, wide 7, masked 8,
+// parse 63, two 7 and 6), or for interp the R_PPC64_ADDR64 relocations of
+// .data.rel.ro.local (readelf -r).
+var switchObjects = map[string][]switchCase{
+	"switch-le.o": {
+		inline("dense", 0x3c, to(0xc0, 0xe0, 0x110, 0x140, 0x60, 0x90)),
+		inline("offset_range", 0x1b4, cat(to(0x250, 0x270, 0x210, 0x290, 0x2b0, 0x210, 0x210, 0x2d0, 0x210, 0x210, 0x2f0, 0x310), fill(0x210, 3), to(0x330), fill(0x210, 4), to(0x230))),
+		inline("classify", 0x394, cat(to(0x440, 0x400, 0x460, 0x480), fill(0x400, 4), to(0x4a0), fill(0x400, 5), to(0x4c0), fill(0x400, 3), to(0x4e0, 0x400, 0x4f0, 0x400, 0x400, 0x420))),
+		inline("wide", 0x540, to(0x560, 0x570, 0x580, 0x590, 0x5a0, 0x5b0, 0x5c0)),
+		inline("masked", 0x608, to(0x70c, 0x650, 0x670, 0x690, 0x6b0, 0x6d0, 0x6f0, 0x630)),
+		inline("parse", 0x770, cat(to(0x8e0), fill(0x870, 41), to(0x890, 0x8c0, 0x870, 0x8b0, 0x870, 0x8a0), fill(0x880, 10), to(0x870, 0x870, 0x890, 0x870, 0x8d0))),
+		inline("two", 0x94c, to(0xbe4, 0xa50, 0xb70, 0xb90, 0xbb0, 0xbd0, 0x970)),
+		inline("two", 0x9a8, to(0xb30, 0xaf0, 0xab0, 0xa70, 0x9d0, 0xa10)),
+		computed(0xcc4, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+		computed(0xcfc, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+		computed(0xd20, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+		computed(0xd4c, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+		computed(0xd70, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+	},
+	"switch-be.o": {
+		inline("dense", 0x3c, to(0xc0, 0xe0, 0x110, 0x140, 0x60, 0x90)),
+		inline("offset_range", 0x1b4, cat(to(0x250, 0x270, 0x210, 0x290, 0x2b0, 0x210, 0x210, 0x2d0, 0x210, 0x210, 0x2f0, 0x310), fill(0x210, 3), to(0x330), fill(0x210, 4), to(0x230))),
+		inline("classify", 0x394, cat(to(0x440, 0x400, 0x460, 0x480), fill(0x400, 4), to(0x4a0), fill(0x400, 5), to(0x4c0), fill(0x400, 3), to(0x4e0, 0x400, 0x4f0, 0x400, 0x400, 0x420))),
+		inline("wide", 0x540, to(0x560, 0x570, 0x580, 0x590, 0x5a0, 0x5b0, 0x5c0)),
+		inline("masked", 0x608, to(0x70c, 0x650, 0x670, 0x690, 0x6b0, 0x6d0, 0x6f0, 0x630)),
+		inline("parse", 0x770, cat(to(0x8e0), fill(0x870, 41), to(0x890, 0x8c0, 0x870, 0x8b0, 0x870, 0x8a0), fill(0x880, 10), to(0x870, 0x870, 0x890, 0x870, 0x8d0))),
+		inline("two", 0x94c, to(0xbe4, 0xa50, 0xb70, 0xb90, 0xbb0, 0xbd0, 0x970)),
+		inline("two", 0x9a8, to(0xb30, 0xaf0, 0xab0, 0xa70, 0x9d0, 0xa10)),
+		computed(0xcc4, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+		computed(0xcfc, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+		computed(0xd20, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+		computed(0xd4c, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+		computed(0xd70, 0xcd0, 0xd50, 0xd30, 0xd00, 0xce0),
+	},
+	"switch-small.o": {
+		inline("dense", 0x38, to(0xc0, 0xe0, 0x110, 0x140, 0x60, 0x90)),
+		inline("offset_range", 0x1b0, cat(to(0x250, 0x270, 0x210, 0x290, 0x2b0, 0x210, 0x210, 0x2d0, 0x210, 0x210, 0x2f0, 0x310), fill(0x210, 3), to(0x330), fill(0x210, 4), to(0x230))),
+		inline("classify", 0x390, cat(to(0x440, 0x400, 0x460, 0x480), fill(0x400, 4), to(0x4a0), fill(0x400, 5), to(0x4c0), fill(0x400, 3), to(0x4e0, 0x400, 0x4f0, 0x400, 0x400, 0x420))),
+		inline("wide", 0x53c, to(0x560, 0x570, 0x580, 0x590, 0x5a0, 0x5b0, 0x5c0)),
+		inline("masked", 0x604, to(0x70c, 0x650, 0x670, 0x690, 0x6b0, 0x6d0, 0x6f0, 0x630)),
+		inline("parse", 0x770, cat(to(0x8e0), fill(0x870, 41), to(0x890, 0x8c0, 0x870, 0x8b0, 0x870, 0x8a0), fill(0x880, 10), to(0x870, 0x870, 0x890, 0x870, 0x8d0))),
+		inline("two", 0x948, to(0xbd4, 0xa40, 0xb60, 0xb80, 0xba0, 0xbc0, 0x970)),
+		inline("two", 0x9a4, to(0xb20, 0xae0, 0xaa0, 0xa60, 0x9c0, 0xa00)),
+		computed(0xcb0, 0xcc0, 0xd40, 0xd20, 0xcf0, 0xcd0),
+		computed(0xcec, 0xcc0, 0xd40, 0xd20, 0xcf0, 0xcd0),
+		computed(0xd10, 0xcc0, 0xd40, 0xd20, 0xcf0, 0xcd0),
+		computed(0xd3c, 0xcc0, 0xd40, 0xd20, 0xcf0, 0xcd0),
+		computed(0xd60, 0xcc0, 0xd40, 0xd20, 0xcf0, 0xcd0),
+	},
+	"switch-p10.o": {
+		inline("dense", 0x28, to(0x70, 0x80, 0x90, 0xa0, 0x50, 0x60)),
+		inline("offset_range", 0xf0, cat(to(0x160, 0x170, 0x150, 0x180, 0x190, 0x150, 0x150, 0x1a0, 0x150, 0x150, 0x1b0, 0x1c0), fill(0x150, 3), to(0x1d0), fill(0x150, 4), to(0x1e0))),
+		inline("classify", 0x224, cat(to(0x2a0, 0x290, 0x2b0, 0x2c0), fill(0x290, 4), to(0x2d0), fill(0x290, 5), to(0x2e0), fill(0x290, 3), to(0x2f0, 0x290, 0x300, 0x290, 0x290, 0x310))),
+		inline("wide", 0x348, to(0x370, 0x380, 0x390, 0x3a0, 0x3b0, 0x3c0, 0x3d0)),
+		inline("masked", 0x404, to(0x494, 0x440, 0x450, 0x460, 0x470, 0x480, 0x490, 0x430)),
+		inline("parse", 0x4e0, cat(to(0x650), fill(0x5e0, 41), to(0x600, 0x630, 0x5e0, 0x620, 0x5e0, 0x610), fill(0x5f0, 10), to(0x5e0, 0x5e0, 0x600, 0x5e0, 0x640))),
+		inline("two", 0x6b0, to(0x900, 0x7b0, 0x8c0, 0x8d0, 0x8e0, 0x8f0, 0x6d0)),
+		inline("two", 0x708, to(0x880, 0x840, 0x800, 0x7c0, 0x730, 0x770)),
+		tail("two", 0x760),
+		tail("two", 0x7a0),
+		tail("two", 0x7f0),
+		tail("two", 0x830),
+		tail("two", 0x870),
+		tail("two", 0x8b0),
+		tail("call_through", 0x928),
+		tail("dispatch", 0x954),
+		computed(0x98c, 0x990, 0xa10, 0x9f0, 0x9c0, 0x9a0),
+		computed(0x9bc, 0x990, 0xa10, 0x9f0, 0x9c0, 0x9a0),
+		computed(0x9e0, 0x990, 0xa10, 0x9f0, 0x9c0, 0x9a0),
+		computed(0xa0c, 0x990, 0xa10, 0x9f0, 0x9c0, 0x9a0),
+		computed(0xa30, 0x990, 0xa10, 0x9f0, 0x9c0, 0x9a0),
+	},
+}
+
+func TestFindSwitchObjects(t *testing.T) {
+	for name, cases := range switchObjects {
+		t.Run(name, func(t *testing.T) {
+			o := openObject(t, filepath.Join(switchDir, name))
+			find := switchFinder(o.order)
+			want := map[uint64]switchCase{}
+			for _, c := range cases {
+				want[c.jump] = c
+			}
+			for _, s := range o.bctrs() {
+				got, err := find(o.query(s.sec, s.fn.Value, s.jump))
+				w, ok := want[s.jump]
+				delete(want, s.jump)
+				desc := fmt.Sprintf("%s bctr at %#x", s.fn.Name, s.jump)
+				switch {
+				case !ok:
+					t.Errorf("%s: not listed; FindSwitch says %s", desc, describe(got, err))
+				case w.fn != s.fn.Name:
+					t.Errorf("%s: listed in %s", desc, w.fn)
+				case err != nil:
+					t.Errorf("%s: %v", desc, err)
+				case w.targets == nil:
+					if got != nil {
+						t.Errorf("%s: %s, want a tail call", desc, describe(got, nil))
+					}
+				case got == nil:
+					t.Errorf("%s: a tail call, want %d targets", desc, len(w.targets))
+				default:
+					if diff := cmp.Diff(w.targets, got.Targets); diff != "" {
+						t.Errorf("%s: targets (-want +got):\n%s", desc, diff)
+					}
+					if diff := cmp.Diff(w.data, got.Data); diff != "" {
+						t.Errorf("%s: data (-want +got):\n%s", desc, diff)
+					}
+				}
+			}
+			for _, w := range want {
+				t.Errorf("%s bctr at %#x: listed but not in the object", w.fn, w.jump)
+			}
+		})
+	}
+}
+
+// describe prints a FindSwitch answer.
+func describe(t *arch.SwitchTable, err error) string {
+	switch {
+	case err != nil:
+		return "error " + err.Error()
+	case t == nil:
+		return "tail call"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d targets", len(t.Targets))
+	for i, x := range t.Targets {
+		if i == 16 {
+			b.WriteString(" ...")
+			break
+		}
+		fmt.Fprintf(&b, " %#x", x)
+	}
+	for _, r := range t.Data {
+		fmt.Fprintf(&b, " data [%#x,%#x)", r.Start, r.End)
+	}
+	return b.String()
+}
+
+// TestFindSwitchForms checks how each form of switch.c is recognised: the
+// table address, the index scaling and the bound.
+func TestFindSwitchForms(t *testing.T) {
+	want := map[string]map[string]string{
+		"switch-le.o": {"dense": "toc/sldi/cmpli", "offset_range": "toc/rldic/cmpli",
+			"classify": "toc/rldic/cmpli", "wide": "toc/sldi/cmpli", "masked": "toc/rldic/range",
+			"parse": "toc/rldic/cmpli", "two": "toc/sldi/cmpli", "interp": "addi/sldi/range"},
+		"switch-small.o": {"dense": "toc/sldi/cmpli", "masked": "toc/rldic/range", "interp": "toc/sldi/range"},
+		"switch-p10.o":   {"dense": "pla/sldi/cmpli", "masked": "pla/rldic/range", "interp": "pla/sldi/range"},
+	}
+	for name, forms := range want {
+		o := openObject(t, filepath.Join(switchDir, name))
+		seen := map[string]bool{}
+		for _, s := range o.bctrs() {
+			form, ok := forms[s.fn.Name]
+			if !ok || seen[s.fn.Name] {
+				continue
+			}
+			seen[s.fn.Name] = true
+			var tr switchTrace
+			if _, err := findSwitchTraced(o.order, o.query(s.sec, s.fn.Value, s.jump), &tr); err != nil {
+				t.Errorf("%s %s: %v", name, s.fn.Name, err)
+			}
+			if got := tr.base + "/" + tr.index + "/" + tr.bound; got != form {
+				t.Errorf("%s %s: form %s, want %s", name, s.fn.Name, got, form)
+			}
+		}
+		for fn := range forms {
+			if !seen[fn] {
+				t.Errorf("%s: no bctr in %s", name, fn)
+			}
+		}
+	}
+}
+
+// TestFindSwitchBadQueries checks the answers to queries that do not
+// describe a bctr in its section, and to tables without relocations.
+func TestFindSwitchBadQueries(t *testing.T) {
+	le := switchFinder(binary.LittleEndian)
+	bctr := binary.LittleEndian.AppendUint32(nil, bctrWord)
+	for _, tt := range []struct {
+		name string
+		q    *arch.SwitchQuery
+	}{
+		{"nil query", nil},
+		{"no code", &arch.SwitchQuery{}},
+		{"jump past the end", &arch.SwitchQuery{Code: bctr, Jump: 4}},
+		{"jump in a partial word", &arch.SwitchQuery{Code: bctr[:3], Jump: 0}},
+		{"misaligned jump", &arch.SwitchQuery{Code: slices.Concat(bctr, bctr), Jump: 2}},
+		{"function after the jump", &arch.SwitchQuery{Code: slices.Concat(bctr, bctr), Start: 4, Jump: 0}},
+		{"not a bctr", &arch.SwitchQuery{Code: []byte{0, 0, 0, 0x60}}},
+		{"huge jump", &arch.SwitchQuery{Code: bctr, Jump: ^uint64(0) - 3}},
+	} {
+		got, err := le(tt.q)
+		if got != nil || err == nil || errors.Is(err, arch.ErrNoSwitchBound) {
+			t.Errorf("%s: %s, want an error that is not ErrNoSwitchBound", tt.name, describe(got, err))
+		}
+	}
+	// A bare bctr, with nothing loading CTR: not a table.
+	if got, err := le(&arch.SwitchQuery{Code: bctr}); got != nil || err != nil {
+		t.Errorf("bare bctr: %s, want a tail call", describe(got, err))
+	}
+	// Without relocations the .toc entries point nowhere: the tables are
+	// recognised, and not bounded; the computed goto's table is not seen.
+	o := openObject(t, filepath.Join(switchDir, "switch-le.o"))
+	for _, s := range o.bctrs() {
+		q := o.query(s.sec, s.fn.Value, s.jump)
+		q.Reloc, q.Data = nil, nil
+		got, err := le(q)
+		if s.fn.Name == "interp" {
+			if got != nil || err != nil {
+				t.Errorf("%s at %#x without relocations: %s, want no table", s.fn.Name, s.jump, describe(got, err))
+			}
+		} else if !errors.Is(err, arch.ErrNoSwitchBound) {
+			t.Errorf("%s at %#x without relocations: %s, want no bound", s.fn.Name, s.jump, describe(got, err))
+		}
+	}
+}
+
+// TestFindSwitchTruncated cuts each test object's .text after every bctr
+// of an inline table, at every halfword up to the end of its table: a
+// table that runs off the section has no bound.
+func TestFindSwitchTruncated(t *testing.T) {
+	for name, cases := range switchObjects {
+		o := openObject(t, filepath.Join(switchDir, name))
+		find := switchFinder(o.order)
+		byJump := map[uint64]switchCase{}
+		for _, c := range cases {
+			byJump[c.jump] = c
+		}
+		for _, s := range o.bctrs() {
+			c := byJump[s.jump]
+			if len(c.data) == 0 {
+				continue
+			}
+			for end := s.jump + 4; end < c.data[0].End; end += 2 {
+				q := o.query(s.sec, s.fn.Value, s.jump)
+				q.Code = q.Code[:end]
+				got, err := find(q)
+				if !errors.Is(err, arch.ErrNoSwitchBound) {
+					t.Errorf("%s %s at %#x, .text cut at %#x: %s, want no bound",
+						name, s.fn.Name, s.jump, end, describe(got, err))
+				}
+			}
+		}
+	}
+}
+
+// TestFindSwitchGarbage runs FindSwitch on corrupted copies of the test
+// objects (random words before the jump and in its table, relocations
+// pointing anywhere) and checks that it never panics and that what it
+// returns lies in the section.
+func TestFindSwitchGarbage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	rounds := 100
+	if testing.Short() {
+		rounds = 10
+	}
+	for name := range switchObjects {
+		o := openObject(t, filepath.Join(switchDir, name))
+		find := switchFinder(o.order)
+		for _, s := range o.bctrs() {
+			for range rounds {
+				q := o.query(s.sec, s.fn.Value, s.jump)
+				code := slices.Clone(q.Code)
+				for range 1 + rng.IntN(8) {
+					off := (s.fn.Value + uint64(rng.IntN(int(s.jump-s.fn.Value+64)))) &^ 3
+					if off+4 <= uint64(len(code)) && off != s.jump {
+						o.order.PutUint32(code[off:], rng.Uint32())
+					}
+				}
+				q.Code = code
+				if rng.IntN(4) == 0 {
+					q.Reloc = func(sec int, off uint64) (arch.Target, bool) {
+						return arch.Target{Sec: rng.IntN(len(o.data)+2) - 1, Off: rng.Uint64() >> rng.IntN(64)}, rng.IntN(2) == 0
+					}
+				}
+				got, err := find(q)
+				checkSwitchAnswer(t, q, got, err)
+			}
+		}
+	}
+}
+
+// checkSwitchAnswer checks that a FindSwitch answer lies in the section.
+func checkSwitchAnswer(t *testing.T, q *arch.SwitchQuery, got *arch.SwitchTable, err error) {
+	t.Helper()
+	if err != nil && got != nil {
+		t.Fatalf("jump at %#x: both a table and %v", q.Jump, err)
+	}
+	if got == nil {
+		return
+	}
+	for _, x := range got.Targets {
+		if x >= uint64(len(q.Code)) || x%4 != 0 {
+			t.Fatalf("jump at %#x: target %#x outside the %d-byte section or misaligned", q.Jump, x, len(q.Code))
+		}
+	}
+	for _, r := range got.Data {
+		if r.Start >= r.End || r.End > uint64(len(q.Code)) {
+			t.Fatalf("jump at %#x: data [%#x,%#x) outside the %d-byte section", q.Jump, r.Start, r.End, len(q.Code))
+		}
+	}
+}
+
+// FuzzFindSwitch runs FindSwitch on any code, in both byte orders, with
+// relocations made up from the offsets.
+func FuzzFindSwitch(f *testing.F) {
+	o := openObject(f, filepath.Join(switchDir, "switch-le.o"))
+	for _, s := range o.bctrs() {
+		code := o.data[s.sec]
+		f.Add(code[s.fn.Value:min(s.jump+0x100, uint64(len(code)))], uint16(s.jump-s.fn.Value))
+	}
+	f.Fuzz(func(t *testing.T, code []byte, jump uint16) {
+		for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+			q := &arch.SwitchQuery{
+				Code: code, Sec: 1, Jump: uint64(jump) &^ 3,
+				Reloc: func(sec int, off uint64) (arch.Target, bool) {
+					return arch.Target{Sec: sec ^ int(off>>3&1), Off: off * 7 % 4099}, off%3 != 0
+				},
+				Data: func(sec int) []byte { return code },
+			}
+			got, err := switchFinder(order)(q)
+			checkSwitchAnswer(t, q, got, err)
+		}
+	})
+}
+
+// switchCounts are the totals of the corpus test.
+type switchCounts struct {
+	objects, bctrs           int
+	inline, dataTable        int
+	tails, noBound, errs     int
+	targets, tableWords      int
+	forms                    map[string]int
+	undecoded, covered       int // words Decode rejects, and those in a table
+	decodable                int // table words Decode takes for instructions
+	nextLooksLikeEntry       int // tables followed by a word that could be one more entry
+	multiPath                int // tables bounded on more than one path
+	noBoundSample, errSample []string
+	tailSample               []string
+	zeroLeft                 int
+	otherLeft                map[uint32]int
+}
+
+// TestFindSwitchCorpus runs FindSwitch on every bctr of every function of
+// the C objects of the ppc64le corpus, checks that every target lies in
+// the jump's function and is 4-aligned, and reports how many tables it
+// found and how many of the words x/arch cannot decode their data covers.
+func TestFindSwitchCorpus(t *testing.T) {
+	root, _ := extractCorpus(t)
+	manifest, err := os.ReadFile(filepath.Join(root, "MANIFEST"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := switchCounts{forms: map[string]int{}, otherLeft: map[uint32]int{}}
+	a := New(binary.LittleEndian)
+	var asm []string
+	for _, line := range strings.Split(string(manifest), "\n") {
+		fields := strings.Split(line, "\t")
+		if len(fields) < 2 || fields[1] != "c" {
+			if len(fields) >= 2 {
+				asm = append(asm, fields[0])
+			}
+			continue
+		}
+		f, err := elf.Open(filepath.Join(root, fields[0]))
+		if err != nil {
+			t.Errorf("%s: %v", fields[0], err)
+			continue
+		}
+		o, err := readObject(f)
+		if err != nil {
+			t.Errorf("%s: %v", fields[0], err)
+		} else {
+			c.object(t, fields[0], o, a)
+		}
+		f.Close()
+	}
+	// Hand-written assembly has no switch tables: what FindSwitch says of
+	// its bctr is only logged.
+	asmCounts := map[string]int{}
+	for _, name := range asm {
+		f, err := elf.Open(filepath.Join(root, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if o, err := readObject(f); err == nil {
+			for _, s := range o.bctrs() {
+				got, err := findSwitch(o.order, o.query(s.sec, s.fn.Value, s.jump))
+				switch {
+				case err != nil:
+					asmCounts["error"]++
+					t.Logf("%s %s+%#x: %v", name, s.fn.Name, s.jump-s.fn.Value, err)
+				case got == nil:
+					asmCounts["not a table"]++
+				default:
+					asmCounts["table"]++
+					t.Logf("%s %s+%#x: %s", name, s.fn.Name, s.jump-s.fn.Value, describe(got, nil))
+				}
+			}
+		}
+		f.Close()
+	}
+	t.Logf("corpus: %d assembly objects: %d bctr in functions said to be tables, %d not, %d errors",
+		len(asm), asmCounts["table"], asmCounts["not a table"], asmCounts["error"])
+	t.Logf("corpus: %d C objects, %d bctr in functions", c.objects, c.bctrs)
+	t.Logf("corpus: %d tables inline in .text, %d in data sections (computed goto), %d targets, %d table words",
+		c.inline, c.dataTable, c.targets, c.tableWords)
+	t.Logf("corpus: %d not tables (tail calls), %d tables without a bound, %d other errors", c.tails, c.noBound, c.errs)
+	var forms []string
+	for f, n := range c.forms {
+		forms = append(forms, fmt.Sprintf("%s×%d", f, n))
+	}
+	sort.Strings(forms)
+	t.Logf("corpus: forms (address/index/bound): %s", strings.Join(forms, " "))
+	t.Logf("corpus: %d tables bounded on several paths", c.multiPath)
+	t.Logf("corpus: %d words of C objects' executable sections that Decode rejects, %d of them (%.1f%%) in tables; %d table words Decode would take for instructions",
+		c.undecoded, c.covered, 100*float64(c.covered)/float64(max(c.undecoded, 1)), c.decodable)
+	t.Logf("corpus: %d tables followed by a word that could be one more entry", c.nextLooksLikeEntry)
+	words := slices.Collect(maps.Keys(c.otherLeft))
+	slices.SortFunc(words, func(a, b uint32) int { return c.otherLeft[b] - c.otherLeft[a] })
+	var top []string
+	n := 0
+	for _, w := range words {
+		n += c.otherLeft[w]
+	}
+	for _, w := range words[:min(len(words), 10)] {
+		top = append(top, fmt.Sprintf("%08x×%d", w, c.otherLeft[w]))
+	}
+	t.Logf("corpus: rejected words outside tables: %d zero, %d others: %s", c.zeroLeft, n, strings.Join(top, " "))
+	for _, s := range c.noBoundSample {
+		t.Logf("corpus: no bound: %s", s)
+	}
+	for _, s := range c.tailSample {
+		t.Logf("corpus: not a table: %s", s)
+	}
+	for _, s := range c.errSample {
+		t.Logf("corpus: error: %s", s)
+	}
+	if c.errs != 0 {
+		t.Errorf("%d bctr gave errors other than ErrNoSwitchBound", c.errs)
+	}
+	// Every bctr of a C function in the corpus is a switch or a computed
+	// goto, and every word Decode rejects there is a table entry or zero.
+	if c.noBound != 0 {
+		t.Errorf("%d tables without a bound", c.noBound)
+	}
+	if len(c.otherLeft) != 0 {
+		t.Errorf("%d non-zero words Decode rejects lie outside the tables", len(c.otherLeft))
+	}
+}
+
+// object runs FindSwitch on every bctr of o.
+func (c *switchCounts) object(t *testing.T, name string, o *elfObject, a *arch.Arch) {
+	c.objects++
+	data := map[int][]arch.Range{}
+	for _, s := range o.bctrs() {
+		c.bctrs++
+		var tr switchTrace
+		got, err := findSwitchTraced(o.order, o.query(s.sec, s.fn.Value, s.jump), &tr)
+		where := fmt.Sprintf("%s %s+%#x (%#x)", name, s.fn.Name, s.jump-s.fn.Value, s.jump)
+		switch {
+		case errors.Is(err, arch.ErrNoSwitchBound):
+			c.noBound++
+			c.noBoundSample = append(c.noBoundSample, fmt.Sprintf("%s: %v", where, err))
+			continue
+		case err != nil:
+			c.errs++
+			c.errSample = append(c.errSample, fmt.Sprintf("%s: %v", where, err))
+			continue
+		case got == nil:
+			c.tails++
+			c.tailSample = append(c.tailSample, where)
+			continue
+		}
+		if len(got.Data) > 0 {
+			c.inline++
+		} else {
+			c.dataTable++
+		}
+		c.forms[tr.base+"/"+tr.index+"/"+tr.bound]++
+		if len(tr.checks) > 1 {
+			c.multiPath++
+			if slices.Min(tr.checks) != slices.Max(tr.checks) {
+				t.Logf("%s: range checks disagree: %v", where, tr.checks)
+			}
+		}
+		if tr.bound == "range" && len(got.Data) > 0 {
+			t.Logf("%s: inline table bounded by its index's range: %d entries", where, len(got.Targets))
+		}
+		fnEnd := s.fn.Value + s.fn.Size
+		c.targets += len(got.Targets)
+		for _, x := range got.Targets {
+			if x < s.fn.Value || x >= fnEnd || x%4 != 0 {
+				t.Errorf("%s: target %#x outside %s [%#x,%#x) or misaligned", where, x, s.fn.Name, s.fn.Value, fnEnd)
+			}
+		}
+		if len(got.Targets) == 0 {
+			t.Errorf("%s: a table with no targets", where)
+		}
+		code := o.data[s.sec]
+		for _, r := range got.Data {
+			if r.Start < s.fn.Value || r.End > fnEnd || r.Start >= r.End {
+				t.Errorf("%s: table [%#x,%#x) outside %s [%#x,%#x)", where, r.Start, r.End, s.fn.Name, s.fn.Value, fnEnd)
+				continue
+			}
+			data[s.sec] = append(data[s.sec], r)
+			if r.End+4 <= uint64(len(code)) && r.End+4 <= fnEnd {
+				e := int64(int32(o.order.Uint32(code[r.End:])))
+				dest := int64(r.Start) + e
+				if w := o.order.Uint32(code[r.End:]); w>>26 == 0 && w != 0 || w>>26 == 63 {
+					if dest >= int64(r.End) && dest < int64(fnEnd) && dest%4 == 0 {
+						c.nextLooksLikeEntry++
+						t.Logf("%s: table [%#x,%#x) followed by %#08x", where, r.Start, r.End, w)
+					}
+				}
+			}
+		}
+	}
+	// Words Decode rejects in the executable sections, and those the
+	// tables cover.
+	for i, s := range o.file.Sections {
+		if s.Flags&elf.SHF_EXECINSTR == 0 || s.Type != elf.SHT_PROGBITS {
+			continue
+		}
+		code := o.data[i]
+		in := func(off uint64) bool {
+			for _, r := range data[i] {
+				if off >= r.Start && off < r.End {
+					return true
+				}
+			}
+			return false
+		}
+		covered := map[uint64]bool{}
+		for _, r := range data[i] {
+			for off := r.Start; off < r.End; off += 4 {
+				covered[off] = true
+			}
+		}
+		c.tableWords += len(covered)
+		var insn arch.Insn
+		for off := uint64(0); off+4 <= uint64(len(code)); off += 4 {
+			err := a.Decode(code[off:], off, &insn)
+			if err != nil {
+				c.undecoded++
+				if in(off) {
+					c.covered++
+				} else if w := o.order.Uint32(code[off:]); w == 0 {
+					c.zeroLeft++
+				} else {
+					c.otherLeft[w]++
+				}
+			} else if covered[off] {
+				c.decodable++
+			}
+		}
+	}
+}
