@@ -5,8 +5,12 @@ import (
 	"golang.org/x/arch/arm64/arm64asm"
 )
 
-// bugImm is the brk immediate of BUG() and WARN() (BUG_BRK_IMM).
-const bugImm = 0x800
+// bugImm is the brk immediate of BUG() and WARN() (BUG_BRK_IMM); trapImm
+// is what GCC emits for __builtin_trap(), which never returns either.
+const (
+	bugImm  = 0x800
+	trapImm = 0x3e8
+)
 
 // setTarget records the direct branch target off + disp.
 func setTarget(in *arch.Insn, off uint64, disp int64) {
@@ -51,12 +55,13 @@ func immArg(inst *arm64asm.Inst) int64 {
 }
 
 // decodeBrk reads brk #imm: BUG() and WARN() use brk #0x800 (the checker
-// tells them apart by __bug_table); kprobes, kgdb, KASAN, UBSAN and kCFI
-// use other immediates.
+// tells them apart by __bug_table) and __builtin_trap() brk #1000, both
+// dead ends unless tabled as a warning; kprobes, kgdb, KASAN, UBSAN and
+// kCFI use other immediates, after which execution may go on.
 func decodeBrk(inst *arm64asm.Inst, in *arch.Insn) {
 	in.Imm = immArg(inst)
 	in.Kind = arch.Trap
-	if in.Imm == bugImm {
+	if in.Imm == bugImm || in.Imm == trapImm {
 		in.Kind = arch.Bug
 	}
 }

@@ -168,18 +168,20 @@ func ls(f ldstFlags) opInfo { return opInfo{build: loadStore, ldst: f} }
 // ops gives the opInfo of every arm64asm op that is not writesFirst.
 var ops = map[arm64asm.Op]opInfo{
 	// Branches, exceptions, system.
-	arm64asm.B:     {build: buildB},
-	arm64asm.BL:    {kind: arch.Call, build: buildBL},
-	arm64asm.CBZ:   {kind: arch.JumpCond, build: target1},
-	arm64asm.CBNZ:  {kind: arch.JumpCond, build: target1},
-	arm64asm.TBZ:   {kind: arch.JumpCond, build: target2},
-	arm64asm.TBNZ:  {kind: arch.JumpCond, build: target2},
-	arm64asm.BR:    only(arch.JumpDynamic),
-	arm64asm.BLR:   only(arch.CallDynamic),
-	arm64asm.RET:   only(arch.Return),
-	arm64asm.ERET:  only(arch.ContextSwitch),
-	arm64asm.DRPS:  only(arch.ContextSwitch),
-	arm64asm.SVC:   only(arch.ContextSwitch),
+	arm64asm.B:    {build: buildB},
+	arm64asm.BL:   {kind: arch.Call, build: buildBL},
+	arm64asm.CBZ:  {kind: arch.JumpCond, build: target1},
+	arm64asm.CBNZ: {kind: arch.JumpCond, build: target1},
+	arm64asm.TBZ:  {kind: arch.JumpCond, build: target2},
+	arm64asm.TBNZ: {kind: arch.JumpCond, build: target2},
+	arm64asm.BR:   only(arch.JumpDynamic),
+	arm64asm.BLR:  only(arch.CallDynamic),
+	arm64asm.RET:  only(arch.Return),
+	arm64asm.ERET: only(arch.ContextSwitch),
+	arm64asm.DRPS: only(arch.ContextSwitch),
+	// svc is a system call from user space (the vDSO's fallbacks): it
+	// returns to the next instruction, like hvc and smc.
+	arm64asm.SVC:   only(arch.Other),
 	arm64asm.HVC:   only(arch.Other),
 	arm64asm.SMC:   only(arch.Other),
 	arm64asm.BRK:   {build: buildBrk},

@@ -90,9 +90,10 @@ var decodeTests = []struct {
 	{"d69f03e0", "eret", insn(arch.ContextSwitch)},
 	{"d4210000", "brk #0x800", trap(arch.Bug, 0x800)},
 	{"d4202000", "brk #0x100", trap(arch.Trap, 0x100)},
+	{"d4207d00", "brk #0x3e8", trap(arch.Bug, 0x3e8)},
 	{"d4200000", "brk #0", trap(arch.Trap, 0x0)},
 	{"d4400020", "hlt #0x1", trap(arch.Trap, 0x1)},
-	{"d4000001", "svc #0", insn(arch.ContextSwitch)},
+	{"d4000001", "svc #0", insn(arch.Other)},
 	{"d4000002", "hvc #0", insn(arch.Other)},
 	{"d4000003", "smc #0", insn(arch.Other)},
 

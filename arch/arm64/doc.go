@@ -62,8 +62,9 @@
 //	blr, blraa, blraaz, ...    CallDynamic
 //	ret, retaa, retab          Return (retaa authenticates the return address
 //	                           itself; no flag says so)
-//	eret, eretaa, drps, svc    ContextSwitch
-//	brk #imm                   Bug when imm is 0x800 (BUG, WARN), else Trap; Imm = imm
+//	eret, eretaa, drps         ContextSwitch
+//	svc                        Other (a system call returns, like hvc and smc)
+//	brk #imm                   Bug when imm is 0x800 (BUG, WARN) or 0x3e8 (__builtin_trap), else Trap; Imm = imm
 //	hlt #imm                   Trap; Imm = imm
 //	nop                        Nop
 //	bti, bti c|j|jc            Endbr
