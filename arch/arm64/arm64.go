@@ -56,6 +56,7 @@ func New() *arch.Arch {
 		BranchRelocBias: 0,
 		// arm64asm.Decode writes a package-level coverage slice.
 		ConcurrentDecode: false,
+		FindSwitch:       FindSwitch,
 		Specials:         specials(),
 		// No cpucap is treated specially: arm64 objtool has no --uaccess
 		// (PAN is toggled by alternatives on ARM64_HAS_PAN like any other
