@@ -59,6 +59,7 @@ func New(order binary.ByteOrder) *arch.Arch {
 		EntryStackSize:   0,
 		BranchRelocBias:  0,
 		ConcurrentDecode: false,
+		FindSwitch:       switchFinder(order),
 		Decode: func(code []byte, off uint64, in *arch.Insn) error {
 			return decode(order, code, off, in)
 		},
