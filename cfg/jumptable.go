@@ -92,11 +92,14 @@ func (p *Program) switchTable(in *Insn) *Rel {
 	}
 	sec := text.Sym.Sec
 	off := uint64(text.Addend)
-	pcrel := text.Type == uint32(elf.R_X86_64_PC32)
+	pcrel := p.File.Machine == elf.EM_X86_64 && text.Type == uint32(elf.R_X86_64_PC32)
 	if pcrel {
 		off += 4
 	}
-	if sec.SymbolContaining(off) != nil && sec.Name != cJumpTableSection {
+	// Compiler switch tables are anonymous; a table under a symbol is a C
+	// jump table, accepted in its own section on x86 as objtool does, and
+	// anywhere on the link-register machines, where no annotation moves it.
+	if sec.SymbolContaining(off) != nil && sec.Name != cJumpTableSection && !p.Arch.HasLR {
 		return nil
 	}
 	first := p.relocAt(sec, off)
