@@ -225,10 +225,11 @@ func writeKnown(t *testing.T, name, text string) {
 	t.Logf("wrote %s", knownPath(name))
 }
 
-// allMention reports whether every line of out names fn.
-func allMention(out []byte, fn string) bool {
+// allMention reports whether every line of out names one of fns, a list
+// separated by "|".
+func allMention(out []byte, fns string) bool {
 	for _, l := range lines(out) {
-		if !strings.Contains(l, fn) {
+		if !slices.ContainsFunc(strings.Split(fns, "|"), func(fn string) bool { return strings.Contains(l, fn) }) {
 			return false
 		}
 	}
@@ -249,8 +250,11 @@ func TestCorpusArm64(t *testing.T) {
 // ppc64 unsupported.
 func TestCorpusPpc64(t *testing.T) {
 	t.Run("stackval", func(t *testing.T) {
+		// __do_IRQ inlines call_do_irq, the same switch of r1 to the
+		// IRQ stack around a call as do_softirq_own_stack's: the same rule
+		// catches it.
 		stackvalCorpus(t, "ppc64le", map[string]string{
-			"arch/powerpc/kernel/irq.o": "do_softirq_own_stack",
+			"arch/powerpc/kernel/irq.o": "do_softirq_own_stack|__do_IRQ",
 		})
 	})
 	t.Run("mcount", func(t *testing.T) { compareCorpus(t, "ppc64le", true) })
