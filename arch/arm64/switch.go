@@ -36,8 +36,11 @@ import (
 // deduplicated, in table order. The tables live in .rodata, so no range of
 // the code is data.
 //
-// FindSwitch returns nil, nil when the jump is not fed by this pattern down
-// to the register-offset load of the entry (a tail call through a
+// A computed goto (the BPF interpreter's goto *jumptable[op]) loads a
+// relocated 64-bit address instead: see computedGoto.
+//
+// FindSwitch returns nil, nil when the jump is not fed by either pattern
+// down to the register-offset load of the entry (a tail call through a
 // register, a computed jump without a table); an error wrapping
 // arch.ErrNoSwitchBound when the pattern is there but the table's address
 // or its bound cannot be proven (no guessing); and another error when the
@@ -45,8 +48,10 @@ import (
 // code or between instructions. It never panics.
 //
 // Direct branches are found by scanning the section from q.Start to its
-// end; branches from other sections (relocated), exception fixups and the
-// targets of other switch tables are not seen as ways into the code.
+// end; code no branch or fall-through reaches is taken to be reached from
+// the br instructions between q.Start and the jump (see preds). Branches
+// from other sections (relocated) and exception fixups are not seen as
+// ways into the code.
 func FindSwitch(q *arch.SwitchQuery) (*arch.SwitchTable, error) {
 	d, err := swFind(q)
 	if d == nil || err != nil {
@@ -80,10 +85,14 @@ func swFind(q *arch.SwitchQuery) (*swDispatch, error) {
 		return nil, nil
 	}
 
-	// xT = xB + extend(xE) << shift, xB from adr.
+	// What sets xT: the load of a computed goto, or the add of a switch
+	// dispatch, xT = xB + extend(xE) << shift with xB from adr.
 	addPos, ok := a.uniqueDef(q.Jump, swReg(regT))
 	if !ok {
 		return nil, nil
+	}
+	if ld, ok := swDecodeTableLoad(a.word(addPos)); ok {
+		return a.computedGoto(addPos, ld)
 	}
 	add, ok := swDecodeAddIndex(a.word(addPos))
 	if !ok || add.rn == 31 {
@@ -161,6 +170,65 @@ func swFind(q *arch.SwitchQuery) (*swDispatch, error) {
 	return &swDispatch{table: tab.t, entries: n, stride: stride, width: width, targets: targets}, nil
 }
 
+// computedGoto recovers the table of a computed goto (the BPF
+// interpreter's goto *jumptable[op]): br xT fed by ldr xT, [xA, xI, #3]
+// from a table of 64-bit addresses, each relocated (R_AARCH64_ABS64) to a
+// label of the function:
+//
+//	adrp  x21, jumptable         (in .rodata, with its own symbol)
+//	add   x21, x21, :lo12:jumptable
+//	ldrb  w1, [x19]              the bound: 256 entries
+//	ldr   x2, [x21, w1, sxtw #3]
+//	br    x2
+//
+// It is nil, nil when the table's address is not a relocated one, or the
+// first entry is not relocated into the code after the function's start:
+// an array of function pointers, a tail call.
+func (a *swAnalysis) computedGoto(loadPos uint64, ld swTableLoad) (*swDispatch, error) {
+	q := a.q
+	if ld.size != 3 || ld.opc != 1 || ld.shift != 3 || ld.rn == 31 || q.Reloc == nil {
+		return nil, nil
+	}
+	tab, ok := a.evalReg(loadPos, ld.rn, 0)
+	if !ok || tab.kind != swAddr {
+		return nil, nil
+	}
+	first, ok := q.Reloc(tab.t.Sec, tab.t.Off)
+	if !ok || first.Sec != q.Sec || first.Off <= q.Start {
+		return nil, nil
+	}
+	var maxIdx uint64
+	if ld.rm != 31 {
+		if maxIdx, ok = a.bound(loadPos, ld.rm, ld.option); !ok {
+			return nil, &swError{jump: q.Jump, msg: fmt.Sprintf(
+				"no compare bounds the index x%d of the computed goto's load at %#x", ld.rm, loadPos)}
+		}
+	}
+	var data []byte
+	if q.Data != nil {
+		data = q.Data(tab.t.Sec)
+	}
+	n := maxIdx + 1
+	if n == 0 || maxIdx >= uint64(len(data))/8 || tab.t.Off > uint64(len(data))-8*n {
+		return nil, fmt.Errorf("arm64 computed goto at %#x: table of %d entries at section %d offset %#x is past the end of the section (%d bytes)",
+			q.Jump, n, tab.t.Sec, tab.t.Off, len(data))
+	}
+	seen := make(map[uint64]bool)
+	var targets []uint64
+	for i := uint64(0); i < n; i++ {
+		t, ok := q.Reloc(tab.t.Sec, tab.t.Off+8*i)
+		if !ok || t.Sec != q.Sec || t.Off <= q.Start || t.Off >= uint64(len(q.Code)) || t.Off%4 != 0 {
+			return nil, fmt.Errorf("arm64 computed goto at %#x: entry %d of the table at section %d offset %#x is not relocated into the code after the function's start",
+				q.Jump, i, tab.t.Sec, tab.t.Off)
+		}
+		if !seen[t.Off] {
+			seen[t.Off] = true
+			targets = append(targets, t.Off)
+		}
+	}
+	return &swDispatch{table: tab.t, entries: n, stride: 8, width: 8, targets: targets}, nil
+}
+
 // A swError is a switch table FindSwitch recognised but could not recover.
 type swError struct {
 	jump uint64
@@ -182,6 +250,7 @@ type swAnalysis struct {
 	q      *arch.SwitchQuery
 	end    uint64              // end of the whole words of the section
 	srcs   map[uint64][]uint64 // direct branch target -> branches to it
+	brs    []uint64            // the br from the function's start to the jump
 	budget int
 }
 
@@ -195,7 +264,11 @@ func (a *swAnalysis) sources(p uint64) []uint64 {
 	if a.srcs == nil {
 		a.srcs = make(map[uint64][]uint64)
 		for pos := a.q.Start; pos < a.end; pos += 4 {
-			t, ok := swBranchTarget(a.word(pos), pos)
+			w := a.word(pos)
+			if w&0xfffffc1f == 0xd61f0000 && pos <= a.q.Jump {
+				a.brs = append(a.brs, pos)
+			}
+			t, ok := swBranchTarget(w, pos)
 			if !ok {
 				continue
 			}
@@ -221,7 +294,15 @@ type swEdge struct {
 }
 
 // preds returns the ways into the point before the instruction at p;
-// entry is set when p is the function's start, reached from the caller.
+// entry is set when p is the function's start, reached from the caller,
+// or a point the code gives no way into.
+//
+// Code that neither follows an instruction falling through nor is the
+// destination of a direct branch is reached through a table: a case of a
+// switch (which may loop back to the dispatch, or dispatch again), or a
+// label of a computed goto. Its ways in are taken to be every br from the
+// function's start to the jump, this one included (the function's end is
+// not known), so that it is never taken for dead code.
 func (a *swAnalysis) preds(p uint64) (edges []swEdge, entry bool) {
 	if p == a.q.Start {
 		return nil, true
@@ -232,7 +313,12 @@ func (a *swAnalysis) preds(p uint64) (edges []swEdge, entry bool) {
 	for _, s := range a.sources(p) {
 		edges = append(edges, swEdge{from: s, taken: true})
 	}
-	return edges, false
+	if len(edges) == 0 {
+		for _, s := range a.brs {
+			edges = append(edges, swEdge{from: s, taken: true})
+		}
+	}
+	return edges, len(edges) == 0
 }
 
 // A swLoc is what a value lives in: a register x0..x30, a stack slot
@@ -842,8 +928,18 @@ func swLoadStoreWrites(w uint32) (regs uint32, sp bool, all bool) {
 		if swField(w, 24, 1) == 0 {
 			switch {
 			case swField(w, 21, 1) == 1 && swField(w, 10, 2) == 2: // register offset
-			case swField(w, 21, 1) == 1:
-				return 0, false, true // atomics, ldraa
+			case swField(w, 21, 1) == 1 && swField(w, 10, 2) == 0: // atomics
+				if simd || swField(w, 15, 1) == 1 && swField(w, 12, 3) != 4 {
+					return 0, false, true // ld64b, st64bv: not modelled
+				}
+				load(rt) // ldadd, swp, ldapr...; st* aliases: rt is zr
+				return regs, sp, all
+			case swField(w, 21, 1) == 1: // ldraa, ldrab
+				if swField(w, 11, 1) == 1 {
+					writeback()
+				}
+				load(rt)
+				return regs, sp, all
 			case swField(w, 10, 1) == 1: // pre-, post-index
 				writeback()
 			}
@@ -870,6 +966,18 @@ func swLoadStoreWrites(w uint32) (regs uint32, sp bool, all bool) {
 		}
 		if swField(w, 30, 2) != 3 {
 			load(rt)
+		}
+	case 1: // exclusives, load-acquire and store-release, cas, casp
+		if swField(w, 24, 3) != 0 {
+			return 0, false, true // SIMD structures and the rest
+		}
+		// ldxr/ldar write Rt, ldxp Rt and Rt2, stxr Ws, cas Rs, casp Rs
+		// and Rs+1: take them all.
+		rs := swField(w, 16, 5)
+		for _, r := range [...]uint32{rt, rt2, rs, rs + 1} {
+			if r < 31 {
+				regs |= 1 << r
+			}
 		}
 	default:
 		return 0, false, true

@@ -308,7 +308,10 @@ func swCorpusObjects(t *testing.T) []string {
 // TestFindSwitchCorpus runs FindSwitch on every br of every function of
 // the corpus's C objects. Each table's targets must lie in the function,
 // on instructions; a br fed by the adr/add dispatch must not be taken for
-// a tail call.
+// a tail call; and a table must end where the next thing a relocation of
+// the object points to in its section begins (GCC sizes it to the bound).
+// On Linux 6.12 every br of a C object is a switch dispatch or one of the
+// BPF interpreter's computed gotos.
 func TestFindSwitchCorpus(t *testing.T) {
 	objs := swCorpusObjects(t)
 	var brs, tables, entries, tails, bounds, others, followed, tight int
@@ -362,9 +365,14 @@ func TestFindSwitchCorpus(t *testing.T) {
 				default:
 					tables++
 					entries += len(tab.Targets)
-					patterns[swDescribe(code, o, fn, jump)]++
-					if !pattern {
-						t.Logf("%s: a table without the usual adr/add before the br", where)
+					d, _ := swFind(q)
+					switch {
+					case d != nil && d.width == 8 && binary.LittleEndian.Uint32(code[jump-4:])&0xffe00c00 == 0xf8600800:
+						patterns["ldr x, relocated entries (computed goto)"]++
+					case !pattern:
+						t.Errorf("%s: a table without the adr/add dispatch", where)
+					default:
+						patterns[swDescribe(code, fn, jump)]++
 					}
 					if len(tab.Targets) == 0 {
 						t.Errorf("%s: a table without targets", where)
@@ -379,13 +387,13 @@ func TestFindSwitchCorpus(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d objects, %d br: %d switch tables (%d distinct targets), %d tail calls or other jumps, %d without a provable bound, %d other errors",
+	t.Logf("%d objects, %d br: %d tables (%d targets in all), %d without a table (tail calls), %d without a provable bound, %d other errors",
 		len(objs), brs, tables, entries, tails, bounds, others)
 	t.Logf("of the %d tables followed by something a relocation points to, %d end right before it (up to 8-byte alignment)", followed, tight)
 	for _, m := range []struct {
 		title  string
 		counts map[string]int
-	}{{"tables by entry load and extension:", patterns}, {"br fed by no table, by function:", tailFuncs}} {
+	}{{"tables by entry load and extension:", patterns}, {"br without a table, by function:", tailFuncs}} {
 		t.Log(m.title)
 		var ps []string
 		for p, n := range m.counts {
@@ -403,7 +411,7 @@ func TestFindSwitchCorpus(t *testing.T) {
 
 // swDescribe names the shape of a recovered dispatch for the corpus log:
 // the entry load and the add's extension.
-func swDescribe(code []byte, o *swObject, fn *swFunc, jump uint64) string {
+func swDescribe(code []byte, fn *swFunc, jump uint64) string {
 	add := binary.LittleEndian.Uint32(code[jump-4:])
 	ext := [8]string{"uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw", "sxtx"}[add>>13&7]
 	load := "?"
@@ -460,6 +468,15 @@ const (
 	swStrW2Sp12 = 0xb9000fe2 // str w2, [sp, #12]
 	swStrX2X3   = 0xf9000462 // str x2, [x3, #8]
 	swStpX2X3Sp = 0xa9000fe2 // stp x2, x3, [sp]
+	swLdaddW6   = 0xb8250046 // ldadd w5, w6, [x2]
+	swLdaddW0   = 0xb8250040 // ldadd w5, w0, [x2]
+	swStxrW0    = 0xc8007c43 // stxr w0, x3, [x2]
+	swLdrX2Uxtw = 0xf8605822 // ldr x2, [x1, w0, uxtw #3]
+	swBrX2      = 0xd61f0040 // br x2
+	swLdrbW3    = 0x38604823 // ldrb w3, [x1, w0, uxtw]
+	swAddX3Sxtb = 0x8b238883 // add x3, x4, w3, sxtb #2
+	swBrX3      = 0xd61f0060 // br x3
+	swAddX1x8   = 0x91002021 // add x1, x1, #8
 )
 
 // The encoders of the position-dependent words.
@@ -519,6 +536,8 @@ type swSynth struct {
 	jump   uint64
 	relocs map[uint64]arch.Target
 	rodata []byte
+	// rodataRelocs are the relocations of .rodata (computed gotos).
+	rodataRelocs map[uint64]arch.Target
 }
 
 // swTable returns .rodata: 4 bytes of something else, then the entries,
@@ -541,8 +560,15 @@ func (s *swSynth) query() *arch.SwitchQuery {
 	return &arch.SwitchQuery{
 		Code: code, Sec: 1, Start: 0, Jump: s.jump,
 		Reloc: func(sec int, off uint64) (arch.Target, bool) {
-			t, ok := s.relocs[off]
-			return t, ok && sec == 1
+			switch sec {
+			case 1:
+				t, ok := s.relocs[off]
+				return t, ok
+			case 2:
+				t, ok := s.rodataRelocs[off]
+				return t, ok
+			}
+			return arch.Target{}, false
 		},
 		Data: func(sec int) []byte {
 			if sec == 2 {
@@ -584,6 +610,31 @@ func TestFindSwitchSynthetic(t *testing.T) {
 		}
 	}
 	spillTargets := []uint64{0x30, 0x38, 0x34, 0x3c}
+	loop := func(slot, body uint32, back uint64) []uint32 {
+		// 00 adrp x1; 04 add x1; 08 cmp w0, #3; 0c b.hi 38;
+		// 10 ldrb w3, [x1, w0, uxtw]; 14 slot; 18 adr x4, 24;
+		// 1c add x3, x4, w3, sxtb #2; 20 br x3; 24 body (case 0); 28 b back;
+		// 2c nop (cases 1, 2); 30 ret; 34 nop; 38 ret (case 3, default)
+		return []uint32{
+			swAdrpX1, swAddX1Lo12, swCmpW0x3, swEncBCond(swHI, 0x0c, 0x38),
+			swLdrbW3, slot, swEncAdr(4, 0x18, 0x24), swAddX3Sxtb, swBrX3,
+			body, swEncB(0x28, back), swNop, swRet, swNop, swRet,
+		}
+	}
+	loopTargets := []uint64{0x24, 0x2c, 0x38}
+	// 00 bound; 04 adrp x1; 08 add x1; 0c ldr x2, [x1, w0, uxtw #3];
+	// 10 br x2; 14 nop; 18 ret; 1c nop; 20 ret. The table: 4 entries of
+	// 8 bytes at .rodata+4, relocated.
+	gotoSynth := func(bound uint32, rel map[uint64]arch.Target) swSynth {
+		return swSynth{
+			code:   []uint32{bound, swAdrpX1, swAddX1Lo12, swLdrX2Uxtw, swBrX2, swNop, swRet, swNop, swRet},
+			jump:   0x10,
+			relocs: swRelocs(4), rodata: make([]byte, 4+32), rodataRelocs: rel,
+		}
+	}
+	gotoRelocs := map[uint64]arch.Target{
+		4: {Sec: 1, Off: 0x14}, 12: {Sec: 1, Off: 0x1c}, 20: {Sec: 1, Off: 0x18}, 28: {Sec: 1, Off: 0x20},
+	}
 	tests := []struct {
 		name    string
 		s       swSynth
@@ -689,6 +740,40 @@ func TestFindSwitchSynthetic(t *testing.T) {
 			relocs: swRelocs(0)}, noBound, nil},
 		{"spilled, slot overwritten by a pair", swSynth{code: spill(swStpX2X3Sp), rodata: byte4, jump: 0x28,
 			relocs: swRelocs(0)}, noBound, nil},
+		{"an atomic between", swSynth{code: with(func(c []uint32) {
+			c[2] = swLdaddW6
+		}), rodata: byte4}, ok, swBaseTargets},
+		{"an atomic loads the index", swSynth{code: with(func(c []uint32) {
+			c[2] = swLdaddW0
+		}), rodata: byte4}, noBound, nil},
+		{"a store-exclusive's status in the index", swSynth{code: with(func(c []uint32) {
+			c[2] = swStxrW0
+		}), rodata: byte4}, noBound, nil},
+		{"a case loops back to the compare", swSynth{code: loop(swNop, swAddW0x1, 0x08),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, ok, loopTargets},
+		{"a case loops back to the load", swSynth{code: loop(swNop, swNop, 0x10),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, ok, loopTargets},
+		{"a case changes the index and loops back to the load", swSynth{code: loop(swNop, swAddW0x1, 0x10),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, noBound, nil},
+		{"the dispatch changes the index, a case loops back to the load", swSynth{code: loop(swAddW0x1, swNop, 0x10),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, noBound, nil},
+		{"the loop moves the table", swSynth{code: loop(swNop, swAddX1x8, 0x08),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, noBound, nil},
+		{"computed goto", gotoSynth(swAndW0x3, gotoRelocs), ok, []uint64{0x14, 0x1c, 0x18, 0x20}},
+		{"computed goto without a bound", gotoSynth(swNop, gotoRelocs), noBound, nil},
+		{"array of function pointers in another section", gotoSynth(swAndW0x3, map[uint64]arch.Target{
+			4: {Sec: 3, Off: 0}, 12: {Sec: 3, Off: 8}}), none, nil},
+		{"array of function pointers, the function itself first", gotoSynth(swAndW0x3, map[uint64]arch.Target{
+			4: {Sec: 1, Off: 0}, 12: {Sec: 1, Off: 0x1c}}), none, nil},
+		{"computed goto, an entry not relocated", gotoSynth(swAndW0x3, map[uint64]arch.Target{
+			4: {Sec: 1, Off: 0x14}, 12: {Sec: 1, Off: 0x1c}, 28: {Sec: 1, Off: 0x20}}), bad, nil},
+		{"computed goto, an entry out of the code", gotoSynth(swAndW0x3, map[uint64]arch.Target{
+			4: {Sec: 1, Off: 0x14}, 12: {Sec: 1, Off: 0x1c}, 20: {Sec: 1, Off: 0x400}, 28: {Sec: 1, Off: 0x20}}), bad, nil},
+		{"computed goto, table past the end", func() swSynth {
+			s := gotoSynth(swAndW0x3, gotoRelocs)
+			s.rodata = s.rodata[:20]
+			return s
+		}(), bad, nil},
 		{"tail call", swSynth{code: []uint32{swLdrX16, swBrX16}, jump: 4}, none, nil},
 		{"br of an argument", swSynth{code: []uint32{swBrX0}}, none, nil},
 		{"computed jump without a table", swSynth{code: []uint32{
