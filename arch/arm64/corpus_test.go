@@ -340,7 +340,7 @@ func checkBranch(t *testing.T, where string, l objdumpLine, in *arch.Insn, reloc
 			t.Errorf("%s: bad brk immediate", where)
 		}
 		want, ok = arch.Trap, true
-		if imm == bugImm {
+		if imm == bugImm || imm == trapImm {
 			want = arch.Bug
 		}
 		if in.Imm != imm {
