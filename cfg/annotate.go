@@ -13,6 +13,45 @@ type annotation struct {
 	rel *Rel
 	sec *Section
 	off uint64
+	// generic is set for an entry of .discard.annotate_insn (Linux 6.14+),
+	// whose reachable annotation names the trap itself, not what follows.
+	generic bool
+	index   int // the entry's index in .discard.annotate_insn
+	typ     uint32
+}
+
+// annotateTypes are the annotation types of .discard.annotate_insn, keyed
+// by the name of the 6.12 section that carried each kind.
+var annotateTypes = map[string]uint32{
+	"noendbr": 1, "retpoline_safe": 2, "instr_begin": 3, "instr_end": 4,
+	"validate_unret": 5, "ignore_alts": 6, "intra_function_calls": 7, "reachable": 8,
+}
+
+// annotateEntrySize is the size of a .discard.annotate_insn entry:
+// .long label - . ; .long type.
+const annotateEntrySize = 8
+
+// genericAnnotations returns the .discard.annotate_insn entries of the
+// type that stands for the 6.12 section .discard.<name>.
+func (p *Program) genericAnnotations(name string) []annotation {
+	typ, ok := annotateTypes[name]
+	sec := p.sectionByName(".discard.annotate_insn")
+	if !ok || sec == nil || uint64(len(sec.Data)) < sec.Size {
+		return nil
+	}
+	var out []annotation
+	for off := uint64(0); off+annotateEntrySize <= sec.Size; off += annotateEntrySize {
+		if p.File.ByteOrder.Uint32(sec.Data[off+4:]) != typ {
+			continue
+		}
+		r := p.relocAt(sec, off)
+		if r == nil {
+			continue
+		}
+		out = append(out, annotation{rel: r, sec: r.Sym.Sec, off: r.Sym.Value + uint64(r.Addend),
+			generic: true, index: int(off / annotateEntrySize), typ: typ})
+	}
+	return out
 }
 
 // The ways an annotation's relocation may name its instruction.
@@ -49,18 +88,38 @@ func (p *Program) readAnnotations(name string, accept int) ([]annotation, *Probl
 	return out, nil
 }
 
+// allAnnotations returns the entries of .discard.<name> followed by those
+// of the same kind in .discard.annotate_insn: objects of both kernels'
+// encodings are read.
+func (p *Program) allAnnotations(name string, accept int) ([]annotation, *Problem) {
+	anns, prob := p.readAnnotations(name, accept)
+	if prob != nil {
+		return nil, prob
+	}
+	return append(anns, p.genericAnnotations(name)...), nil
+}
+
+// badEntry is the fatal problem of an annotation naming no instruction.
+func badEntry(a annotation, bad string) *Problem {
+	if a.generic {
+		return &Problem{Plain: true, Fatal: true,
+			Msg: fmt.Sprintf("bad .discard.annotate_insn entry: %d of type %d", a.index, a.typ)}
+	}
+	return &Problem{Plain: true, Fatal: true, Msg: fmt.Sprintf("bad .discard.%s entry", bad)}
+}
+
 // markAnnotated applies mark to each instruction .discard.<name> names; a
 // missing instruction is the fatal "bad .discard.<bad> entry" (objtool's
 // names differ from the sections' in places).
 func (p *Program) markAnnotated(name, bad string, accept int, mark func(*Insn) *Problem) *Problem {
-	anns, prob := p.readAnnotations(name, accept)
+	anns, prob := p.allAnnotations(name, accept)
 	if prob != nil {
 		return prob
 	}
 	for _, a := range anns {
 		in := p.Find(a.sec, a.off)
 		if in == nil {
-			return &Problem{Plain: true, Fatal: true, Msg: fmt.Sprintf("bad .discard.%s entry", bad)}
+			return badEntry(a, bad)
 		}
 		if prob := mark(in); prob != nil {
 			return prob
@@ -197,13 +256,17 @@ func (p *Program) intraFunctionCall(in *Insn) *Problem {
 // addDeadEnds clears the dead end of the instruction before each
 // .discard.reachable label (a WARN's ud2).
 func (p *Program) addDeadEnds() *Problem {
-	anns, prob := p.readAnnotations("reachable", symSection|symLocalLabel)
+	anns, prob := p.allAnnotations("reachable", symSection|symLocalLabel)
 	if prob != nil {
 		return prob
 	}
 	for _, a := range anns {
 		var in *Insn
-		if at := p.Find(a.sec, a.off); at != nil {
+		if a.generic {
+			if in = p.Find(a.sec, a.off); in == nil {
+				return badEntry(a, "")
+			}
+		} else if at := p.Find(a.sec, a.off); at != nil {
 			in = p.Prev(at)
 		} else if a.sec != nil && a.off == a.sec.Size {
 			in = p.lastInsn(a.sec)
@@ -249,7 +312,7 @@ func (p *Program) readRetpolineHints() *Problem {
 // readInstrHints counts instrumentation_begin/end marks; as in objtool
 // 6.12, begin marks are read only when end marks exist.
 func (p *Program) readInstrHints() *Problem {
-	if p.sectionByName(".discard.instr_end") == nil {
+	if p.sectionByName(".discard.instr_end") == nil && p.sectionByName(".discard.annotate_insn") == nil {
 		return nil
 	}
 	if prob := p.markAnnotated("instr_end", "instr_end", symSection, func(in *Insn) *Problem { in.Instr--; return nil }); prob != nil {
@@ -261,14 +324,14 @@ func (p *Program) readInstrHints() *Problem {
 // readUnretHints marks the VALIDATE_UNRET_BEGIN roots. objtool reports a
 // missing instruction with the instr_end message; so do we.
 func (p *Program) readUnretHints() *Problem {
-	anns, prob := p.readAnnotations("validate_unret", symSection)
+	anns, prob := p.allAnnotations("validate_unret", symSection)
 	if prob != nil {
 		return prob
 	}
 	for _, a := range anns {
 		in := p.Find(a.sec, a.off)
 		if in == nil {
-			return &Problem{Plain: true, Fatal: true, Msg: "bad .discard.instr_end entry"}
+			return badEntry(a, "instr_end")
 		}
 		in.Flags |= Unret
 	}
