@@ -120,6 +120,9 @@ func (c *checker) run() {
 	if c.opts.SLS {
 		c.validateSLS()
 	}
+	if c.opts.DWARF {
+		c.crossCheckDWARF()
+	}
 }
 
 // sectionByName returns the first section of that name.

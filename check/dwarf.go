@@ -1,0 +1,96 @@
+package check
+
+import (
+	"debug/elf"
+	"fmt"
+	"sort"
+
+	"github.com/objcheck/objcheck/ehframe"
+)
+
+// dwarfRegs names the stack and frame pointers in DWARF numbering, per
+// machine: the registers a compiler's CFA rules are based on.
+type dwarfRegs struct {
+	sp, fp         uint16
+	spName, fpName string
+}
+
+var dwarfFrameRegs = map[elf.Machine]dwarfRegs{
+	elf.EM_X86_64:  {sp: 7, fp: 6, spName: "rsp", fpName: "rbp"},
+	elf.EM_AARCH64: {sp: 31, fp: 29, spName: "sp", fpName: "x29"},
+	elf.EM_PPC64:   {sp: 1, fp: 31, spName: "r1", fpName: "r31"},
+}
+
+// crossCheckDWARF compares the CFA objcheck computed at every instruction
+// its walks reached with the CFA rule of the object's own call-frame
+// information, and warns at the first instruction of each run where they
+// disagree. No objtool does this: it catches frame code the walk models
+// wrongly, and CFI the compiler or an assembly author got wrong.
+func (c *checker) crossCheckDWARF() {
+	regs, ok := dwarfFrameRegs[c.prog.File.Machine]
+	if !ok {
+		return
+	}
+	fdes, err := ehframe.Read(c.prog.File)
+	if err != nil {
+		c.rep.warn("DWARF CFI unreadable: " + err.Error())
+		return
+	}
+	src := ".debug_frame"
+	if c.sectionByName(".eh_frame") != nil {
+		src = ".eh_frame"
+	}
+	for i := range fdes {
+		c.crossCheckFDE(&fdes[i], regs, src)
+	}
+}
+
+// crossCheckFDE compares one function's rows.
+func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs dwarfRegs, src string) {
+	if fde.Section == nil || fde.Section.Index >= len(c.prog.Sections) {
+		return
+	}
+	insns := c.prog.SecInsns(c.prog.Sections[fde.Section.Index])
+	i := sort.Search(len(insns), func(i int) bool { return insns[i].Off >= fde.Start })
+	agreed := true
+	for ; i < len(insns) && insns[i].Off < fde.End; i++ {
+		in := &insns[i]
+		row := fde.At(in.Off)
+		s := c.cfi[in.Index]
+		if row == nil || s == nil || c.visited[in.Index] == 0 {
+			continue
+		}
+		ours, theirs, ok := compareCFA(s, row.CFA, regs, c.frame)
+		if ok {
+			agreed = true
+			continue
+		}
+		if agreed {
+			c.rep.warnAt(in.Sec, in.Off, fmt.Sprintf("DWARF CFA mismatch: objcheck %s, %s %s", ours, src, theirs))
+		}
+		agreed = false
+	}
+}
+
+// compareCFA compares a computed state with a DWARF CFA rule. It returns
+// both sides in the rule's terms and whether they agree; theirs is empty
+// when the two cannot be compared (an expression, a base objcheck does not
+// track, a pt_regs frame).
+func compareCFA(s *cfiState, rule ehframe.Rule, regs dwarfRegs, f frame) (ours, theirs string, ok bool) {
+	if rule.Kind != ehframe.RegOffset || s.typ != hintCall || s.cfa.base == baseUndef {
+		return "", "", true
+	}
+	var have int64
+	var name string
+	switch {
+	case rule.Reg == regs.sp && s.cfa.base == f.sp:
+		have, name = int64(s.cfa.off), regs.spName
+	case rule.Reg == regs.sp && s.cfa.base == f.bp:
+		have, name = int64(s.stackSize), regs.spName
+	case rule.Reg == regs.fp && s.cfa.base == f.bp:
+		have, name = int64(s.cfa.off), regs.fpName
+	default:
+		return "", "", true
+	}
+	return fmt.Sprintf("%s%+d", name, have), fmt.Sprintf("%s%+d", name, rule.Off), have == rule.Off
+}
