@@ -115,7 +115,7 @@ func (p *Program) jumpDestMissing(in *Insn, fn *Symbol, sec *Section, off uint64
 // isFirstFuncInsn reports whether in starts sym, or follows its ENDBR when
 // IBT is validated.
 func (p *Program) isFirstFuncInsn(in *Insn, sym *Symbol) bool {
-	if in.Off == sym.Offset {
+	if in.Off == sym.Offset || in.Off == sym.Offset+p.localEntry(sym) && p.localEntry(sym) != 0 {
 		return true
 	}
 	if p.Opts.IBT {
@@ -242,7 +242,7 @@ func (p *Program) addCall(in *Insn) *Problem {
 	case r == nil && in.AFlags&arch.FlagLinkRegCall != 0:
 		return nil // reads the PC (bl .+4): no callee
 	case r == nil:
-		dest := callDestAt(in.Sec, uint64(in.Target))
+		dest := p.callDestAt(in.Sec, uint64(in.Target))
 		p.addCallDest(in, dest, false)
 		if in.Has(Ignore) {
 			return nil
@@ -255,7 +255,7 @@ func (p *Program) addCall(in *Insn) *Problem {
 		}
 	case r.Sym.Type == elf.STT_SECTION:
 		off := p.destOff(r.Addend)
-		dest := callDestAt(r.Sym.Sec, off)
+		dest := p.callDestAt(r.Sym.Sec, off)
 		if dest == nil {
 			return &Problem{At: in, Fatal: true,
 				Msg: fmt.Sprintf("can't find call dest symbol at %s+0x%x", r.Sym.Sec.Name, off)}
@@ -269,15 +269,33 @@ func (p *Program) addCall(in *Insn) *Problem {
 	return nil
 }
 
-// callDestAt returns the function, else any symbol, starting at off.
-func callDestAt(sec *Section, off uint64) *Symbol {
+// callDestAt returns the function, else any symbol, starting at off, or
+// the ppc64 function whose local entry point is off.
+func (p *Program) callDestAt(sec *Section, off uint64) *Symbol {
 	if sec == nil {
 		return nil
 	}
 	if f := sec.FuncAt(off); f != nil {
 		return f
 	}
-	return sec.SymbolAt(off)
+	if s := sec.SymbolAt(off); s != nil {
+		return s
+	}
+	if f := sec.FuncContaining(off); f != nil && p.localEntry(f) != 0 && off == f.Offset+p.localEntry(f) {
+		return f
+	}
+	return nil
+}
+
+// localEntry is the offset of a ppc64 ELFv2 function's local entry point,
+// where calls from code sharing its TOC enter (past the TOC setup): the
+// st_other bits 5-7 (PPC64_LOCAL_ENTRY_OFFSET). It is 0 elsewhere.
+func (p *Program) localEntry(s *Symbol) uint64 {
+	if p.File.Machine != elf.EM_PPC64 {
+		return 0
+	}
+	v := (s.Other >> 5) & 7
+	return uint64((1<<v)>>2) << 2
 }
 
 // markTrailingCalls makes a call that ends its function a dead end, on
