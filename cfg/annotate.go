@@ -242,6 +242,9 @@ func (p *Program) readIntraFunctionCalls() *Problem {
 
 // intraFunctionCall converts one annotated call.
 func (p *Program) intraFunctionCall(in *Insn) *Problem {
+	if in.AFlags&arch.FlagLinkRegCall != 0 && p.Arch.PCReadNotCall {
+		return nil // an annotated PC read: already not a call
+	}
 	if in.Kind != arch.Call {
 		return &Problem{At: in, Fatal: true, Msg: "intra_function_call not a direct call"}
 	}

@@ -56,8 +56,11 @@ func New() *arch.Arch {
 		BranchRelocBias: 0,
 		// arm64asm.Decode writes a package-level coverage slice.
 		ConcurrentDecode: false,
-		FindSwitch:       FindSwitch,
-		Specials:         specials(),
+		// head.S places code (and its alternatives) in .idmap.text, which
+		// is not flagged executable.
+		AltCode:    []string{".idmap.text"},
+		FindSwitch: FindSwitch,
+		Specials:   specials(),
 		// No cpucap is treated specially: arm64 objtool has no --uaccess
 		// (PAN is toggled by alternatives on ARM64_HAS_PAN like any other
 		// feature), and every original path is followed. cpucap 0 exists
