@@ -135,11 +135,15 @@ func (p *Program) addNotCode(s *Section, off uint64, ai *arch.Insn) {
 type dataMap []struct{ start, end uint64 }
 
 // dataRanges reads the $d ... $x (or $d to the end) ranges of a section.
-func dataRanges(s *Section) dataMap {
+func dataRanges(s *Section) dataMap { return dataRangesOf(s.all, s.Size) }
+
+// dataRangesOf reads the data ranges of symbols in section order, in a
+// section of the given size.
+func dataRangesOf(syms []*Symbol, size uint64) dataMap {
 	var m dataMap
 	open := false
 	var start uint64
-	for _, sym := range s.all {
+	for _, sym := range syms {
 		switch {
 		case isMapping(sym.Name, 'd') && !open:
 			open, start = true, sym.Offset
@@ -149,7 +153,7 @@ func dataRanges(s *Section) dataMap {
 		}
 	}
 	if open {
-		m = append(m, struct{ start, end uint64 }{start, s.Size})
+		m = append(m, struct{ start, end uint64 }{start, size})
 	}
 	return m
 }
