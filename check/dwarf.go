@@ -4,6 +4,7 @@ import (
 	"debug/elf"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/objcheck/objcheck/ehframe"
 )
@@ -61,12 +62,15 @@ func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs dwarfRegs, src string) {
 			continue
 		}
 		ours, theirs, ok := compareCFA(s, row.CFA, regs, c.frame)
+		if ok && c.frame.lr >= 0 && in.Kind.IsCall() {
+			ours, theirs, ok = compareRA(s, row.RA, c.frame)
+		}
 		if ok {
 			agreed = true
 			continue
 		}
 		if agreed {
-			c.rep.warnAt(in.Sec, in.Off, fmt.Sprintf("DWARF CFA mismatch: objcheck %s, %s %s", ours, src, theirs))
+			c.rep.warnAt(in.Sec, in.Off, fmt.Sprintf("DWARF %s mismatch: objcheck %s, %s %s", what(ours), ours, src, theirs))
 		}
 		agreed = false
 	}
@@ -93,4 +97,38 @@ func compareCFA(s *cfiState, rule ehframe.Rule, regs dwarfRegs, f frame) (ours, 
 		return "", "", true
 	}
 	return fmt.Sprintf("%s%+d", name, have), fmt.Sprintf("%s%+d", name, rule.Off), have == rule.Off
+}
+
+// compareRA compares, at a call on a link-register machine, where
+// objcheck and the CFI say the return address is saved: a call overwrites
+// the link register, so by then the two must agree. (Elsewhere the saved
+// slot and the restored register hold the same value, and either
+// description is right.)
+func compareRA(s *cfiState, rule ehframe.Rule, f frame) (ours, theirs string, ok bool) {
+	saved := s.regs[f.lr]
+	switch rule.Kind {
+	case ehframe.AtCFA:
+		theirs = fmt.Sprintf("ra at cfa%+d", rule.Off)
+	case ehframe.SameValue:
+		theirs = "ra in lr"
+	default:
+		return "", "", true
+	}
+	switch {
+	case saved.base == baseCFA:
+		ours = fmt.Sprintf("ra at cfa%+d", saved.off)
+	case saved.base == baseUndef:
+		ours = "ra in lr"
+	default:
+		return "", "", true
+	}
+	return ours, theirs, ours == theirs
+}
+
+// what names the kind of state a mismatch is about.
+func what(ours string) string {
+	if strings.HasPrefix(ours, "ra ") {
+		return "return address"
+	}
+	return "CFA"
 }

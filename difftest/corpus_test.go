@@ -112,7 +112,7 @@ func firstLine(b []byte) string {
 // without --link.
 const linkedNote = "error: objtool: Linked object detected, forcing --link\n"
 
-// stackvalCorpus runs objcheck --stackval --dry-run on every object of a
+// stackvalCorpus runs objcheck --stackval --dwarf --dry-run on every object of a
 // non-x86 corpus. Objects compiled from C (kinds c and ld; an ld object
 // may print linkedNote) must come out clean, but for the functions the
 // corpus README names as really breaking the frame rules and for the
@@ -131,7 +131,7 @@ func stackvalCorpus(t *testing.T, name string, expected map[string]string) {
 	}
 	jobs := make([]job, 0, len(entries))
 	for _, e := range entries {
-		jobs = append(jobs, job{Path: e.Path, Kind: e.Kind, Args: []string{"--stackval", "--dry-run"}})
+		jobs = append(jobs, job{Path: e.Path, Kind: e.Kind, Args: []string{"--stackval", "--dwarf", "--dry-run"}})
 	}
 	skipUnsupported(t, bin, dir, jobs[0])
 	results := runJobs(t, bin, dir, jobs)
@@ -187,7 +187,7 @@ func stackvalCorpus(t *testing.T, name string, expected map[string]string) {
 		writeKnown(t, name, newKnown.String())
 	}
 	t.Logf("hand-written assembly: %d objects with output, %d lines:\n%s", asmObjs, asmWarnings, summary.String())
-	t.Logf("%s --stackval: %d/%d compiled objects clean, %d with known findings (testdata/known-%s.txt)", name, cClean, cTotal, cKnown, name)
+	t.Logf("%s --stackval --dwarf: %d/%d compiled objects clean, %d with known findings (testdata/known-%s.txt)", name, cClean, cTotal, cKnown, name)
 }
 
 // knownPath is the list of known findings on a corpus's compiled objects.
