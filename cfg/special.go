@@ -25,6 +25,9 @@ func (p *Program) readSpecials() ([]*specialAlt, *Problem) {
 		if sec == nil {
 			continue
 		}
+		if uint64(len(sec.Data)) < sec.Size {
+			continue // no contents (SHT_NOBITS): nothing to read
+		}
 		if sec.Size%uint64(spec.EntrySize) != 0 {
 			return nil, &Problem{Plain: true, Fatal: true,
 				Msg: fmt.Sprintf("%s size not a multiple of %d", sec.Name, spec.EntrySize)}
