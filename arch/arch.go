@@ -296,6 +296,10 @@ type Arch struct {
 	// without being executable (ppc64 __ftr_alt_*): they are decoded too.
 	AltCode []string
 
+	// DWARF names the stack and frame pointers in DWARF's numbering, which
+	// the compiler's call-frame information uses.
+	DWARF DWARFRegs
+
 	// Notes are messages printed while decoding an instruction that carries
 	// a flag, each formatted with the section name and the offset.
 	Notes []Note
@@ -417,3 +421,10 @@ type Range struct{ Start, End uint64 }
 // ErrNoSwitchBound is returned by a switch-table finder that recognised a
 // table but could not bound it: the jump is reported, not guessed.
 var ErrNoSwitchBound = errors.New("switch table without a bound")
+
+// DWARFRegs are the DWARF numbers and names of the stack and frame
+// pointers.
+type DWARFRegs struct {
+	SP, FP         uint16
+	SPName, FPName string
+}

@@ -1,26 +1,13 @@
 package check
 
 import (
-	"debug/elf"
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/ehframe"
 )
-
-// dwarfRegs names the stack and frame pointers in DWARF numbering, per
-// machine: the registers a compiler's CFA rules are based on.
-type dwarfRegs struct {
-	sp, fp         uint16
-	spName, fpName string
-}
-
-var dwarfFrameRegs = map[elf.Machine]dwarfRegs{
-	elf.EM_X86_64:  {sp: 7, fp: 6, spName: "rsp", fpName: "rbp"},
-	elf.EM_AARCH64: {sp: 31, fp: 29, spName: "sp", fpName: "x29"},
-	elf.EM_PPC64:   {sp: 1, fp: 31, spName: "r1", fpName: "r31"},
-}
 
 // crossCheckDWARF compares the CFA objcheck computed at every instruction
 // its walks reached with the CFA rule of the object's own call-frame
@@ -28,8 +15,8 @@ var dwarfFrameRegs = map[elf.Machine]dwarfRegs{
 // disagree. No objtool does this: it catches frame code the walk models
 // wrongly, and CFI the compiler or an assembly author got wrong.
 func (c *checker) crossCheckDWARF() {
-	regs, ok := dwarfFrameRegs[c.prog.File.Machine]
-	if !ok {
+	regs := c.prog.Arch.DWARF
+	if regs.SPName == "" {
 		return
 	}
 	fdes, err := ehframe.Read(c.prog.File)
@@ -47,7 +34,7 @@ func (c *checker) crossCheckDWARF() {
 }
 
 // crossCheckFDE compares one function's rows.
-func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs dwarfRegs, src string) {
+func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs arch.DWARFRegs, src string) {
 	if fde.Section == nil || fde.Section.Index >= len(c.prog.Sections) {
 		return
 	}
@@ -80,19 +67,19 @@ func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs dwarfRegs, src string) {
 // both sides in the rule's terms and whether they agree; theirs is empty
 // when the two cannot be compared (an expression, a base objcheck does not
 // track, a pt_regs frame).
-func compareCFA(s *cfiState, rule ehframe.Rule, regs dwarfRegs, f frame) (ours, theirs string, ok bool) {
+func compareCFA(s *cfiState, rule ehframe.Rule, regs arch.DWARFRegs, f frame) (ours, theirs string, ok bool) {
 	if rule.Kind != ehframe.RegOffset || s.typ != hintCall || s.cfa.base == baseUndef {
 		return "", "", true
 	}
 	var have int64
 	var name string
 	switch {
-	case rule.Reg == regs.sp && s.cfa.base == f.sp:
-		have, name = int64(s.cfa.off), regs.spName
-	case rule.Reg == regs.sp && s.cfa.base == f.bp:
-		have, name = int64(s.stackSize), regs.spName
-	case rule.Reg == regs.fp && s.cfa.base == f.bp:
-		have, name = int64(s.cfa.off), regs.fpName
+	case rule.Reg == regs.SP && s.cfa.base == f.sp:
+		have, name = int64(s.cfa.off), regs.SPName
+	case rule.Reg == regs.SP && s.cfa.base == f.bp:
+		have, name = int64(s.stackSize), regs.SPName
+	case rule.Reg == regs.FP && s.cfa.base == f.bp:
+		have, name = int64(s.cfa.off), regs.FPName
 	default:
 		return "", "", true
 	}

@@ -70,6 +70,7 @@ func New() *arch.Arch {
 		// -fpatchable-function-entry nops, not a call to _mcount, and Linux
 		// 6.12 has no retpolines or return thunks on arm64. HintBase stays
 		// nil: arm64 has no unwind hints.
+		DWARF:  arch.DWARFRegs{SP: 31, FP: 29, SPName: "sp", FPName: "x29"},
 		Decode: Decode,
 	}
 }

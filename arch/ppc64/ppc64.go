@@ -60,6 +60,7 @@ func New(order binary.ByteOrder) *arch.Arch {
 		BranchRelocBias:  0,
 		ConcurrentDecode: false,
 		FindSwitch:       switchFinder(order),
+		DWARF:            arch.DWARFRegs{SP: 1, FP: 31, SPName: "r1", FPName: "r31"},
 		Decode: func(code []byte, off uint64, in *arch.Insn) error {
 			return decode(order, code, off, in)
 		},

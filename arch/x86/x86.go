@@ -90,6 +90,7 @@ func New() *arch.Arch {
 			{Flag: FlagInvalidLEA, Format: "invalid LEA encoding at %s:0x%x"},
 			{Flag: FlagENQCMD, Format: "ENQCMD instruction at %s:%x"}, // sic: no 0x
 		},
+		DWARF:  arch.DWARFRegs{SP: 7, FP: 6, SPName: "rsp", FPName: "rbp"},
 		Decode: Decode,
 	}
 }
