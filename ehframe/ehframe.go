@@ -103,7 +103,7 @@ func (r Rule) String() string {
 // next row's Off (or the end of the FDE).
 type Row struct {
 	Off uint64 // offset in the function's section
-	CFA Rule   // RegOffset or Expression
+	CFA Rule   // RegOffset or Expression; Undefined if the CFI never defines it
 	RA  Rule   // the return address: the column FDE.RAReg
 	FP  Rule   // the frame-pointer register, FPReg of the machine
 	// RASigned is arm64's pointer-authentication state: the return
@@ -118,7 +118,8 @@ type FDE struct {
 	// Start and End delimit the code, [Start, End), as offsets in Section.
 	Start, End uint64
 	// Rows are sorted by Off, each different from the one before; the
-	// first is at Start, all are below End. There is at least one row.
+	// first is at Start, all are below End. There is at least one row
+	// unless Start == End.
 	Rows []Row
 	// RAReg is the DWARF register of the return-address column (16 on
 	// x86-64, 30 on arm64, 65 on ppc64), from the FDE's CIE.

@@ -1,258 +1,332 @@
 package ehframe
 
 import (
-	"encoding/binary"
+	"debug/elf"
+	"fmt"
+	"strings"
 
 	"github.com/objcheck/objcheck/decode"
 )
 
-// maxRows bounds the rows of one FDE, and maxStates the remembered states,
-// so a hostile section cannot make Read allocate without limit.
-const (
-	maxRows   = 1 << 16
-	maxStates = 64
-)
-
-// Read returns the frame tables of f: from .eh_frame, else from
-// .debug_frame; nil, nil when it has neither. FDEs whose start address has
-// no relocation (nothing to tie them to code) are left out.
+// Read returns the FDEs of f's .eh_frame, or of its .debug_frame when it
+// has no .eh_frame, in the order of the section; nil, nil when it has
+// neither, or the section has no contents. Code addresses are resolved
+// through the relocations at the FDEs' fields, so f must be a relocatable
+// object. A malformed entry gives an *Error naming the section and offset,
+// never a panic; rules this package does not evaluate (DWARF expressions)
+// come back as Expression.
 func Read(f *decode.File) ([]FDE, error) {
 	sec := f.SectionByName(".eh_frame")
-	eh := true
 	if sec == nil {
-		sec, eh = f.SectionByName(".debug_frame"), false
+		sec = f.SectionByName(".debug_frame")
 	}
-	if sec == nil || sec.Data == nil {
+	if sec == nil || sec.Type == elf.SHT_NOBITS || len(sec.Data) == 0 {
 		return nil, nil
 	}
-	r := &reader{f: f, sec: sec, eh: eh, order: f.ByteOrder, cies: map[uint64]*cie{}}
-	return r.readAll()
+	p := &parser{
+		f:    f,
+		sec:  sec,
+		eh:   sec.Name == ".eh_frame",
+		cies: map[uint64]*cie{},
+		rows: make([]Row, 0, len(sec.Data)/8),
+	}
+	p.fpReg, p.trackFP = FPReg(f.Machine)
+	return p.entries()
 }
 
-// A reader walks one frame section.
-type reader struct {
-	f     *decode.File
-	sec   *decode.Section
-	eh    bool // .eh_frame rather than .debug_frame
-	order binary.ByteOrder
-	cies  map[uint64]*cie
+// A parser reads one frame section.
+type parser struct {
+	f       *decode.File
+	sec     *decode.Section // .eh_frame or .debug_frame
+	eh      bool            // sec is .eh_frame
+	cies    map[uint64]*cie // by offset, as read
+	fpReg   uint16
+	trackFP bool
+	rows    []Row   // every FDE's rows, one after the other
+	stack   []state // remember_state's stack, reused across FDEs
 }
 
-// A cie holds what an FDE takes from its CIE.
-type cie struct {
-	codeAlign uint64
-	dataAlign int64
-	raReg     uint16
-	fdeEnc    uint8
-	hasAug    bool
-	signal    bool
-	initial   []byte
+// An entry is the frame of one CIE or FDE: where its length field is,
+// and what follows it.
+type entry struct {
+	off     uint64 // of the length field
+	idOff   uint64 // of the CIE id or CIE pointer
+	id      uint64 // that field's value
+	end     uint64 // just past the entry
+	dwarf64 bool
 }
 
-// errAt makes an Error at off.
-func (r *reader) errAt(off uint64, msg string) error {
-	return &Error{Section: r.sec.Name, Off: off, Msg: msg}
-}
+// maxStack caps remember_state's nesting.
+const maxStack = 64
 
-// readAll reads every entry of the section.
-func (r *reader) readAll() ([]FDE, error) {
+// entries walks the section, reading every FDE and the CIEs they use.
+func (p *parser) entries() ([]FDE, error) {
 	var fdes []FDE
-	data := r.sec.Data
+	var spans [][2]int // each FDE's rows in p.rows
+	data := p.sec.Data
 	for off := uint64(0); off < uint64(len(data)); {
-		c := &cursor{data: data, off: off, end: uint64(len(data)), order: r.order}
-		length := uint64(c.u32())
-		if c.bad {
-			return nil, r.errAt(off, "truncated entry length")
-		}
-		if length == 0 {
-			if r.eh {
-				break // the .eh_frame terminator
-			}
-			off = c.off
-			continue
-		}
-		if length == 0xffffffff {
-			return nil, r.errAt(off, "64-bit DWARF frame entries are not supported")
-		}
-		if length > c.end-c.off {
-			return nil, r.errAt(off, "entry past the end of the section")
-		}
-		c.end = c.off + length
-		fde, err := r.readEntry(c, off)
+		e, err := p.entry(off)
 		if err != nil {
 			return nil, err
 		}
-		if fde != nil {
-			fdes = append(fdes, *fde)
+		off = e.end
+		if e.end == e.idOff { // a zero terminator
+			continue
 		}
-		off = c.end
+		if p.isCIE(e) {
+			if _, err := p.cieAt(e.off, e.off); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		lo := len(p.rows)
+		fde, err := p.fde(e)
+		if err != nil {
+			return nil, err
+		}
+		fdes = append(fdes, fde)
+		spans = append(spans, [2]int{lo, len(p.rows)})
+	}
+	for i, s := range spans {
+		fdes[i].Rows = p.rows[s[0]:s[1]:s[1]]
 	}
 	return fdes, nil
 }
 
-// readEntry reads the CIE or FDE whose length field is at off.
-func (r *reader) readEntry(c *cursor, off uint64) (*FDE, error) {
-	idOff := c.off
-	id := uint64(c.u32())
-	isCIE := r.eh && id == 0 || !r.eh && id == 0xffffffff
-	if isCIE {
-		ci, err := r.readCIE(c, off)
-		if err != nil {
-			return nil, err
-		}
-		r.cies[off] = ci
-		return nil, nil
+// entry reads the length and id fields of the entry at off. A zero length
+// (the terminator .eh_frame may hold, even in the middle after ld -r)
+// gives an entry that ends at its id.
+func (p *parser) entry(off uint64) (entry, error) {
+	c := p.cursor(off, uint64(len(p.sec.Data)))
+	e := entry{off: off}
+	n := uint64(c.u32())
+	if n == 0xffffffff {
+		e.dwarf64 = true
+		n = c.u64()
+	} else if n >= 0xfffffff0 {
+		return e, p.errorf(off, "reserved length %#x", n)
 	}
-	cieOff := id
-	if r.eh {
-		if id > idOff {
-			return nil, r.errAt(off, "CIE pointer before the section")
-		}
-		cieOff = idOff - id
+	if c.bad {
+		return e, p.errorf(off, "entry header runs past the end of the section")
 	}
-	ci, ok := r.cies[cieOff]
-	if !ok {
-		return nil, r.errAt(off, "FDE names no CIE read before it")
+	e.idOff = c.off
+	if n > c.end-c.off {
+		return e, p.errorf(off, "entry length %#x runs past the end of the section", n)
 	}
-	return r.readFDE(c, off, ci)
+	e.end = c.off + n
+	if n == 0 {
+		return e, nil
+	}
+	c.end = e.end
+	if e.dwarf64 {
+		e.id = c.u64()
+	} else {
+		e.id = uint64(c.u32())
+	}
+	if c.bad {
+		return e, p.errorf(off, "entry too short for its CIE id")
+	}
+	return e, nil
 }
 
-// readCIE reads a CIE's fields and augmentation.
-func (r *reader) readCIE(c *cursor, off uint64) (*cie, error) {
-	ci := &cie{fdeEnc: 0}
+// isCIE reports whether e is a CIE: id 0 in .eh_frame, all ones in
+// .debug_frame.
+func (p *parser) isCIE(e entry) bool {
+	if p.eh {
+		return e.id == 0
+	}
+	if e.dwarf64 {
+		return e.id == ^uint64(0)
+	}
+	return e.id == 0xffffffff
+}
+
+// cursor returns a cursor over the section from off to end.
+func (p *parser) cursor(off, end uint64) *cursor {
+	return &cursor{data: p.sec.Data, off: off, end: end, order: p.f.ByteOrder}
+}
+
+// errorf makes an *Error at offset off of the section.
+func (p *parser) errorf(off uint64, format string, args ...any) *Error {
+	return &Error{Section: p.sec.Name, Off: off, Msg: fmt.Sprintf(format, args...)}
+}
+
+// A cie is what FDEs take from their CIE.
+type cie struct {
+	off       uint64
+	codeAlign uint64
+	dataAlign int64
+	raReg     uint16
+	fdeEnc    uint8 // pointer encoding of the FDE's addresses (.eh_frame)
+	addrSize  uint8 // of addresses in .debug_frame
+	aug       bool  // augmentation "z": FDEs have augmentation data
+	signal    bool
+	init      state // the rules after the initial instructions
+}
+
+// cieAt returns the CIE at off, reading it the first time.
+func (p *parser) cieAt(off uint64, from uint64) (*cie, error) {
+	if c := p.cies[off]; c != nil {
+		return c, nil
+	}
+	if off >= uint64(len(p.sec.Data)) {
+		return nil, p.errorf(from, "CIE pointer %#x is past the end of the section", off)
+	}
+	e, err := p.entry(off)
+	if err != nil {
+		return nil, err
+	}
+	if e.end == e.idOff || !p.isCIE(e) {
+		return nil, p.errorf(from, "CIE pointer %#x does not point to a CIE", off)
+	}
+	c, err := p.cie(e)
+	if err != nil {
+		return nil, err
+	}
+	p.cies[off] = c
+	return c, nil
+}
+
+// cie reads the CIE e and runs its initial instructions.
+func (p *parser) cie(e entry) (*cie, error) {
+	c := p.cursor(e.idOff, e.end)
+	c.off += 4
+	if e.dwarf64 {
+		c.off += 4
+	}
+	ci := &cie{off: e.off, fdeEnc: encAbsptr, addrSize: 8}
 	version := c.u8()
-	aug := c.cstring()
-	if !r.eh && version >= 4 {
-		c.u8() // address size
-		c.u8() // segment selector size
+	if version != 1 && version != 3 && version != 4 {
+		return nil, p.errorf(e.off, "CIE version %d is not 1, 3 or 4", version)
+	}
+	augmentation := c.cstring()
+	if version == 4 {
+		ci.addrSize = c.u8()
+		if seg := c.u8(); seg != 0 && !c.bad {
+			return nil, p.errorf(e.off, "CIE segment selector size %d is not 0", seg)
+		}
+		if ci.addrSize != 4 && ci.addrSize != 8 && !c.bad {
+			return nil, p.errorf(e.off, "CIE address size %d is not 4 or 8", ci.addrSize)
+		}
 	}
 	ci.codeAlign = c.uleb()
 	ci.dataAlign = c.sleb()
+	var ra uint64
 	if version == 1 {
-		ci.raReg = uint16(c.u8())
+		ra = uint64(c.u8())
 	} else {
-		ci.raReg = uint16(c.uleb())
+		ra = c.uleb()
 	}
 	if c.bad {
-		return nil, r.errAt(off, "truncated CIE")
+		return nil, p.errorf(c.badAt, "CIE header runs past the end of its entry")
 	}
-	if err := r.readAugmentation(c, off, aug, ci); err != nil {
+	if ra > 0xffff {
+		return nil, p.errorf(e.off, "return address register %d out of range", ra)
+	}
+	ci.raReg = uint16(ra)
+	if err := p.augmentation(c, ci, augmentation); err != nil {
 		return nil, err
 	}
-	ci.initial = c.data[c.off:c.end]
+	ci.init = state{cfa: Rule{Kind: Undefined}, ra: Rule{Kind: SameValue}, fp: Rule{Kind: SameValue}}
+	m := machine{p: p, ci: ci, cur: ci.init}
+	if err := m.run(c); err != nil {
+		return nil, err
+	}
+	ci.init = m.cur
 	return ci, nil
 }
 
-// readAugmentation reads the "z" augmentation data of a CIE.
-func (r *reader) readAugmentation(c *cursor, off uint64, aug string, ci *cie) error {
-	if len(aug) == 0 {
+// Pointer encodings (DW_EH_PE_*): the low nibble is the format, the high
+// one how the value applies.
+const (
+	encAbsptr   = 0x00
+	encUleb128  = 0x01
+	encUdata2   = 0x02
+	encUdata4   = 0x03
+	encUdata8   = 0x04
+	encSleb128  = 0x09
+	encSdata2   = 0x0a
+	encSdata4   = 0x0b
+	encSdata8   = 0x0c
+	encPcrel    = 0x10
+	encOmit     = 0xff
+	encFormat   = 0x0f
+	encApply    = 0x70
+	encIndirect = 0x80
+)
+
+// augmentation reads the augmentation data of CIE ci, whose string is s,
+// leaving c at the initial instructions.
+func (p *parser) augmentation(c *cursor, ci *cie, s string) error {
+	if s == "" {
 		return nil
 	}
-	if aug[0] != 'z' {
-		return r.errAt(off, "unsupported CIE augmentation "+aug)
+	if s[0] != 'z' {
+		return p.errorf(ci.off, "unsupported augmentation %q", s)
 	}
-	ci.hasAug = true
+	ci.aug = true
 	n := c.uleb()
-	end := c.off + n
 	if c.bad || n > c.end-c.off {
-		return r.errAt(off, "truncated CIE augmentation")
+		return p.errorf(ci.off, "augmentation data runs past the end of the CIE")
 	}
-	for _, a := range aug[1:] {
-		switch a {
+	data := p.cursor(c.off, c.off+n)
+	c.off += n
+	for _, ch := range s[1:] {
+		switch ch {
 		case 'R':
-			ci.fdeEnc = c.u8()
+			ci.fdeEnc = data.u8()
 		case 'L':
-			c.u8()
+			data.u8() // LSDA encoding: the pointer is skipped with the FDE's data
 		case 'P':
-			enc := c.u8()
-			c.take(encSize(enc))
+			enc := data.u8()
+			if _, err := p.pointer(data, enc, ci.addrSize); err != nil {
+				return p.errorf(ci.off, "personality: %v", err)
+			}
 		case 'S':
 			ci.signal = true
+		case 'B', 'G': // arm64: B key for return addresses; MTE-tagged frame
+		default: // the rest is skipped by its length, as unwinders do
+			return p.checkData(data, ci)
 		}
 	}
-	c.off = end
+	return p.checkData(data, ci)
+}
+
+// checkData reports an augmentation whose data ran past its length.
+func (p *parser) checkData(data *cursor, ci *cie) error {
+	if data.bad {
+		return p.errorf(data.badAt, "augmentation data of the CIE at %#x is too short", ci.off)
+	}
+	if strings.IndexByte("\x00\x01\x02\x03\x04\x09\x0a\x0b\x0c", ci.fdeEnc&encFormat) < 0 ||
+		ci.fdeEnc&^(encFormat|encPcrel) != 0 {
+		return p.errorf(ci.off, "unsupported FDE pointer encoding %#x", ci.fdeEnc)
+	}
 	return nil
 }
 
-// encSize is the size of a pointer in DWARF encoding enc.
-func encSize(enc uint8) uint64 {
-	switch enc & 0x0f {
-	case 0x02, 0x0a:
-		return 2
-	case 0x03, 0x0b:
-		return 4
-	default:
-		return 8
-	}
-}
-
-// readFDE reads an FDE and runs its CFA program.
-func (r *reader) readFDE(c *cursor, off uint64, ci *cie) (*FDE, error) {
-	startField := c.off
-	size := uint64(8)
-	if r.eh {
-		size = encSize(ci.fdeEnc)
-	}
-	c.take(size)
-	rng := c.take(size)
-	if ci.hasAug {
-		n := c.uleb()
-		c.take(n)
-	}
-	if c.bad {
-		return nil, r.errAt(off, "truncated FDE")
-	}
-	rel := r.sec.RelocAt(startField)
-	if rel == nil || rel.Sym == nil || rel.Sym.Section == nil {
-		return nil, nil
-	}
-	fde := &FDE{Section: rel.Sym.Section, RAReg: ci.raReg, Signal: ci.signal, Offset: off}
-	fde.Start = rel.Sym.Value + uint64(rel.Addend)
-	fde.End = fde.Start + readUint(r.order, rng)
-	m := &machine{ci: ci, order: r.order, fp: fpRegOf(r.f), loc: fde.Start}
-	m.init()
-	if err := m.run(ci.initial); err != nil {
-		return nil, r.errAt(off, "CIE program: "+err.Error())
-	}
-	m.initState = m.cur
-	if err := m.run(c.data[c.off:c.end]); err != nil {
-		return nil, r.errAt(off, err.Error())
-	}
-	m.flush()
-	fde.Rows = trimRows(m.rows, fde.End)
-	if len(fde.Rows) == 0 {
-		return nil, nil
-	}
-	return fde, nil
-}
-
-// readUint reads a 2-, 4- or 8-byte unsigned value.
-func readUint(order binary.ByteOrder, b []byte) uint64 {
-	switch len(b) {
-	case 2:
-		return uint64(order.Uint16(b))
-	case 4:
-		return uint64(order.Uint32(b))
-	case 8:
-		return order.Uint64(b)
-	}
-	return 0
-}
-
-// fpRegOf returns the frame-pointer column tracked for f's machine.
-func fpRegOf(f *decode.File) uint16 {
-	fp, _ := FPReg(f.Machine)
-	return fp
-}
-
-// trimRows drops rows at or past end.
-func trimRows(rows []Row, end uint64) []Row {
-	n := 0
-	for _, row := range rows {
-		if row.Off < end {
-			rows[n] = row
-			n++
+// pointer reads a value in encoding enc's format, not applied: the raw
+// field, sign-extended when the format is signed.
+func (p *parser) pointer(c *cursor, enc, addrSize uint8) (uint64, error) {
+	switch enc & encFormat {
+	case encAbsptr:
+		if addrSize == 4 {
+			return uint64(c.u32()), nil
 		}
+		return c.u64(), nil
+	case encUleb128:
+		return c.uleb(), nil
+	case encUdata2:
+		return uint64(c.u16()), nil
+	case encUdata4:
+		return uint64(c.u32()), nil
+	case encUdata8, encSdata8:
+		return c.u64(), nil
+	case encSleb128:
+		return uint64(c.sleb()), nil
+	case encSdata2:
+		return uint64(int16(c.u16())), nil
+	case encSdata4:
+		return uint64(int32(c.u32())), nil
 	}
-	return rows[:n]
+	return 0, fmt.Errorf("unsupported pointer encoding %#x", enc)
 }
