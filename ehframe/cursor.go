@@ -112,18 +112,19 @@ func (c *cursor) sleb() int64 {
 	}
 }
 
-// cstring reads a NUL-terminated string, without the NUL.
-func (c *cursor) cstring() string {
+// cstring reads a NUL-terminated string, without the NUL. It aliases
+// the section's bytes.
+func (c *cursor) cstring() []byte {
 	if c.bad {
-		return ""
+		return nil
 	}
 	for i := c.off; i < c.end; i++ {
 		if c.data[i] == 0 {
-			s := string(c.data[c.off:i])
+			s := c.data[c.off:i]
 			c.off = i + 1
 			return s
 		}
 	}
 	c.fail()
-	return ""
+	return nil
 }

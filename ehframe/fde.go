@@ -7,12 +7,14 @@ import (
 )
 
 // fde reads the FDE e and runs its program, appending its rows to p.rows.
+// The FDE's Rows are those of the array p.rows has at the time.
 func (p *parser) fde(e entry) (FDE, error) {
 	ci, err := p.cieOf(e)
 	if err != nil {
 		return FDE{}, err
 	}
-	c := p.cursor(e.idOff+idSize(e), e.end)
+	cur := p.cursor(e.idOff+idSize(e), e.end)
+	c := &cur
 	sec, start, err := p.address(c, ci, e.off, "start address")
 	if err != nil {
 		return FDE{}, err
@@ -31,13 +33,15 @@ func (p *parser) fde(e entry) (FDE, error) {
 	if start > sec.Size || length > sec.Size-start {
 		return FDE{}, p.errorf(e.off, "FDE range %#x+%#x is outside %s (%#x bytes)", start, length, sec.Name, sec.Size)
 	}
-	fde := FDE{Section: sec, Start: start, End: start + length, RAReg: ci.raReg, Signal: ci.signal, Offset: e.off}
-	m := machine{p: p, ci: ci, fde: &fde, loc: start, cur: ci.init, first: len(p.rows)}
+	m := machine{p: p, ci: ci, sec: sec, end: start + length, loc: start, cur: ci.init, first: len(p.rows)}
 	if err := m.run(c); err != nil {
 		return FDE{}, err
 	}
 	m.emit()
-	return fde, nil
+	return FDE{
+		Section: sec, Start: start, End: start + length, RAReg: ci.raReg, Signal: ci.signal, Offset: e.off,
+		Rows: p.rows[m.first:len(p.rows):len(p.rows)], // moved to the final array by entries
+	}, nil
 }
 
 // idSize is the size of e's CIE id or pointer field.

@@ -4,6 +4,8 @@ import (
 	"debug/elf"
 	"fmt"
 	"math"
+
+	"github.com/objcheck/objcheck/decode"
 )
 
 // A state is what a CFA program builds: the CFA and the tracked columns.
@@ -17,7 +19,8 @@ type state struct {
 type machine struct {
 	p     *parser
 	ci    *cie
-	fde   *FDE // nil while running a CIE's initial instructions
+	sec   *decode.Section // the FDE's code; nil while running a CIE's initial instructions
+	end   uint64          // the FDE's end
 	loc   uint64
 	cur   state
 	first int    // index in p.rows of the FDE's first row
@@ -271,7 +274,7 @@ func (m *machine) stateOp(op uint8) error {
 
 // advance ends the current row and moves delta code units on.
 func (m *machine) advance(delta uint64) error {
-	if m.fde == nil {
+	if m.sec == nil {
 		return m.errorf("CIE initial instructions advance the location")
 	}
 	if a := m.ci.codeAlign; a != 0 && delta > (math.MaxUint64-m.loc)/a {
@@ -285,14 +288,14 @@ func (m *machine) advance(delta uint64) error {
 // setLoc ends the current row and moves to DW_CFA_set_loc's address,
 // which must lie in the FDE's section and not before the location.
 func (m *machine) setLoc(c *cursor) error {
-	if m.fde == nil {
+	if m.sec == nil {
 		return m.errorf("CIE initial instructions set the location")
 	}
 	sec, loc, err := m.p.address(c, m.ci, m.at, "DW_CFA_set_loc address")
 	switch {
 	case err != nil:
 		return err
-	case sec != m.fde.Section:
+	case sec != m.sec:
 		return m.errorf("DW_CFA_set_loc moves to another section, %s", sec.Name)
 	case loc < m.loc:
 		return m.errorf("DW_CFA_set_loc moves back, from %#x to %#x", m.loc, loc)
@@ -306,7 +309,7 @@ func (m *machine) setLoc(c *cursor) error {
 // already there, and is left out when the FDE has ended or the row says
 // nothing new.
 func (m *machine) emit() {
-	if m.loc >= m.fde.End {
+	if m.loc >= m.end {
 		return
 	}
 	row := Row{Off: m.loc, CFA: m.cur.cfa, RA: m.cur.ra, FP: m.cur.fp, RASigned: m.cur.raSigned}
