@@ -71,8 +71,8 @@ func (c *cursor) uleb() uint64 {
 	start := c.off
 	var v uint64
 	for shift := uint(0); ; shift += 7 {
-		b := c.u8()
-		if c.bad {
+		b, ok := c.lebByte(start)
+		if !ok {
 			return 0
 		}
 		if shift == 63 && b&0x7e != 0 || shift > 63 {
@@ -93,8 +93,8 @@ func (c *cursor) sleb() int64 {
 	start := c.off
 	var v int64
 	for shift := uint(0); ; shift += 7 {
-		b := c.u8()
-		if c.bad {
+		b, ok := c.lebByte(start)
+		if !ok {
 			return 0
 		}
 		if shift > 63 || shift == 63 && b&0x7f != 0 && b&0x7f != 0x7f {
@@ -110,6 +110,20 @@ func (c *cursor) sleb() int64 {
 			return v
 		}
 	}
+}
+
+// lebByte reads the next byte of a LEB128 number that began at start; at
+// the end it fails the cursor there.
+func (c *cursor) lebByte(start uint64) (uint8, bool) {
+	if c.bad || c.off >= c.end {
+		if !c.bad {
+			c.off = start
+		}
+		c.fail()
+		return 0, false
+	}
+	c.off++
+	return c.data[c.off-1], true
 }
 
 // cstring reads a NUL-terminated string, without the NUL. It aliases

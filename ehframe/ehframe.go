@@ -16,6 +16,19 @@
 // Only the CFA, the return-address column and the frame-pointer register
 // are tracked (FPReg); instructions about other registers are read and
 // checked but leave no trace in the rows.
+//
+// Supported: the CFA instructions of DWARF 2-5 (advance_loc, 1, 2, 4 and
+// MIPS's 8, set_loc, def_cfa and its _sf, _register and _offset forms,
+// offset and offset_extended(_sf), val_offset(_sf), restore(_extended),
+// undefined, same_value, register, remember_state and restore_state, nop),
+// GNU_args_size, GNU_negative_offset_extended, and on arm64
+// AARCH64_negate_ra_state (and its _with_pc form), which toggles
+// Row.RASigned. DWARF expressions (def_cfa_expression, expression,
+// val_expression) are skipped and their rules marked Expression. CIEs of
+// version 1, 3 and 4, with augmentations z, R, P, L, S, B and G (letters
+// after an unknown one are skipped by the "z" length), 32- and 64-bit
+// DWARF, FDE pointer encodings absptr, (u|s)data2/4/8 and (s|u)leb128,
+// absolute or pc-relative.
 package ehframe
 
 import (
