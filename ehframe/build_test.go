@@ -16,6 +16,7 @@ type frameBuilder struct {
 	debug   bool // .debug_frame rather than .eh_frame
 	dwarf64 bool // 64-bit DWARF entries
 	abs8    bool // .eh_frame FDE addresses are absolute 8-byte (udata8)
+	version byte // of CIEs; 0 for 1 (4 in 64-bit .debug_frame)
 	buf     []byte
 	relocs  []decode.Reloc
 	text    *decode.Section
@@ -103,7 +104,10 @@ func (b *frameBuilder) cie(aug string, codeAlign uint64, dataAlign int64, ra uin
 	}
 	start := b.header(id)
 	version := byte(1)
-	if b.debug && b.dwarf64 {
+	switch {
+	case b.version != 0:
+		version = b.version
+	case b.debug && b.dwarf64:
 		version = 4
 	}
 	b.buf = append(b.buf, version)
@@ -113,7 +117,11 @@ func (b *frameBuilder) cie(aug string, codeAlign uint64, dataAlign int64, ra uin
 	}
 	b.buf = append(b.buf, uleb(codeAlign)...)
 	b.buf = append(b.buf, sleb(dataAlign)...)
-	b.buf = append(b.buf, ra)
+	if version == 1 {
+		b.buf = append(b.buf, ra)
+	} else {
+		b.buf = append(b.buf, uleb(uint64(ra))...)
+	}
 	if len(aug) > 0 && aug[0] == 'z' {
 		b.buf = append(b.buf, uleb(uint64(len(augData)))...)
 		b.buf = append(b.buf, augData...)

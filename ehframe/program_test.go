@@ -196,6 +196,7 @@ func TestAugmentations(t *testing.T) {
 		name                 string
 		order                binary.ByteOrder
 		debug, dwarf64, abs8 bool
+		version              byte
 		aug                  string
 		augData              []byte
 		signal               bool
@@ -206,10 +207,11 @@ func TestAugmentations(t *testing.T) {
 		{name: "zBR, unknown letters skipped", order: binary.LittleEndian, aug: "zBRX?", augData: []byte{0x1b, 7, 7}},
 		{name: "debug_frame", order: binary.LittleEndian, debug: true},
 		{name: "debug_frame 64-bit DWARF", order: binary.BigEndian, debug: true, dwarf64: true},
+		{name: "debug_frame version 3", order: binary.LittleEndian, debug: true, version: 3},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := newBuilder(elf.EM_PPC64, tt.order, tt.debug)
-			b.dwarf64, b.abs8 = tt.dwarf64, tt.abs8
+			b.dwarf64, b.abs8, b.version = tt.dwarf64, tt.abs8, tt.version
 			b.cie("zR", 1, -4, 16, []byte{0x1b}, 0x0c, 7, 8)
 			c := b.cie(tt.aug, 4, -8, 65, tt.augData, 0x0c, 1, 0)
 			off := b.fde(c, tt.aug != "", 0x40, 0x20, 0x41, 0x0e, 32)

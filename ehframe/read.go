@@ -205,42 +205,13 @@ func (p *parser) cieAt(off uint64, from uint64) (*cie, error) {
 
 // cie reads the CIE e and runs its initial instructions.
 func (p *parser) cie(e entry) (*cie, error) {
-	cur := p.cursor(e.idOff, e.end)
+	cur := p.cursor(e.idOff+idSize(e), e.end)
 	c := &cur
-	c.off += 4
-	if e.dwarf64 {
-		c.off += 4
-	}
 	ci := &cie{off: e.off, fdeEnc: encAbsptr, addrSize: 8}
-	version := c.u8()
-	if version != 1 && version != 3 && version != 4 {
-		return nil, p.errorf(e.off, "CIE version %d is not 1, 3 or 4", version)
+	augmentation, err := p.cieHeader(c, ci)
+	if err != nil {
+		return nil, err
 	}
-	augmentation := c.cstring()
-	if version == 4 {
-		ci.addrSize = c.u8()
-		if seg := c.u8(); seg != 0 && !c.bad {
-			return nil, p.errorf(e.off, "CIE segment selector size %d is not 0", seg)
-		}
-		if ci.addrSize != 4 && ci.addrSize != 8 && !c.bad {
-			return nil, p.errorf(e.off, "CIE address size %d is not 4 or 8", ci.addrSize)
-		}
-	}
-	ci.codeAlign = c.uleb()
-	ci.dataAlign = c.sleb()
-	var ra uint64
-	if version == 1 {
-		ra = uint64(c.u8())
-	} else {
-		ra = c.uleb()
-	}
-	if c.bad {
-		return nil, p.errorf(c.badAt, "CIE header runs past the end of its entry")
-	}
-	if ra > 0xffff {
-		return nil, p.errorf(e.off, "return address register %d out of range", ra)
-	}
-	ci.raReg = uint16(ra)
 	if err := p.augmentation(c, ci, augmentation); err != nil {
 		return nil, err
 	}
@@ -251,6 +222,41 @@ func (p *parser) cie(e entry) (*cie, error) {
 	}
 	ci.init = m.cur
 	return ci, nil
+}
+
+// cieHeader reads a CIE's fields from its version to its return-address
+// register into ci, and returns its augmentation string.
+func (p *parser) cieHeader(c *cursor, ci *cie) ([]byte, error) {
+	version := c.u8()
+	if version != 1 && version != 3 && version != 4 && !c.bad {
+		return nil, p.errorf(ci.off, "CIE version %d is not 1, 3 or 4", version)
+	}
+	augmentation := c.cstring()
+	if version == 4 {
+		ci.addrSize = c.u8()
+		if seg := c.u8(); seg != 0 && !c.bad {
+			return nil, p.errorf(ci.off, "CIE segment selector size %d is not 0", seg)
+		}
+		if ci.addrSize != 4 && ci.addrSize != 8 && !c.bad {
+			return nil, p.errorf(ci.off, "CIE address size %d is not 4 or 8", ci.addrSize)
+		}
+	}
+	ci.codeAlign = c.uleb()
+	ci.dataAlign = c.sleb()
+	var ra uint64
+	if version == 1 {
+		ra = uint64(c.u8())
+	} else {
+		ra = c.uleb()
+	}
+	switch {
+	case c.bad:
+		return nil, p.errorf(c.badAt, "CIE header runs past the end of its entry")
+	case ra > 0xffff:
+		return nil, p.errorf(ci.off, "return address register %d out of range", ra)
+	}
+	ci.raReg = uint16(ra)
+	return augmentation, nil
 }
 
 // Pointer encodings (DW_EH_PE_*): the low nibble is the format, the high
