@@ -23,6 +23,9 @@ type File struct {
 	// Symbols in .symtab order; Symbols[0] is the null symbol. Empty when
 	// the object has no symbol table.
 	Symbols []*Symbol
+	// Data is the whole file as read; the sections' contents alias it.
+	// Never write to it.
+	Data []byte
 }
 
 // A Section is one section of the object.
@@ -75,6 +78,7 @@ type Symbol struct {
 type Reloc struct {
 	Offset uint64 // r_offset, within the section it applies to
 	Type   uint32 // ELF64_R_TYPE(r_info), per machine
+	Index  uint32 // the entry's number in its relocation section
 	Sym    *Symbol
 	Addend int64
 }

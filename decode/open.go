@@ -39,7 +39,7 @@ func Parse(name string, data []byte) (f *File, err error) {
 
 // parse is Parse without the recover.
 func parse(name string, data []byte) (*File, error) {
-	p := &parser{data: data, f: &File{Name: name}}
+	p := &parser{data: data, f: &File{Name: name, Data: data}}
 	if err := p.run(); err != nil {
 		return nil, err
 	}

@@ -83,7 +83,7 @@ func (p *parser) reloc(r *Reloc, i int, s *Section, entsize uint64, t *Section) 
 		return errorf("relocation %d of %s: offset %#x past end of %s (%#x bytes)",
 			i, secLabel(s), off, secLabel(t), t.Size)
 	}
-	*r = Reloc{Offset: off, Type: uint32(info), Sym: p.f.Symbols[sym]}
+	*r = Reloc{Offset: off, Type: uint32(info), Index: uint32(i), Sym: p.f.Symbols[sym]}
 	if entsize == relaSize {
 		r.Addend = int64(o.Uint64(b[16:]))
 	}
