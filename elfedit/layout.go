@@ -1,0 +1,69 @@
+package elfedit
+
+import (
+	"debug/elf"
+)
+
+// Bytes lays the file out as libelf does when objtool writes it
+// (elf_update without ELF_F_LAYOUT), and returns it:
+//   - the ELF header, then every section in index order, each at the next
+//     offset rounded up to its sh_addralign (0 counts as 1), the gaps
+//     zero-filled; an SHT_NOBITS section gets an offset but no bytes;
+//   - the section header table last, at the next offset rounded up to 8.
+//
+// The input's own layout plays no part: whenever objtool writes, every
+// offset is computed anew.
+func (f *File) Bytes() []byte {
+	off := uint64(ehdrSize)
+	for _, s := range f.secs[1:] {
+		off = alignUp(off, s.Hdr.Addralign)
+		s.Hdr.Offset = off
+		if s.Hdr.Type != elf.SHT_NOBITS {
+			off += uint64(len(s.data))
+		}
+	}
+	shoff := alignUp(off, 8)
+	out := make([]byte, shoff+uint64(len(f.secs))*shdrSize)
+	copy(out, f.ehdr)
+	for _, s := range f.secs[1:] {
+		copy(out[s.Hdr.Offset:], s.data)
+	}
+	o := f.order
+	o.PutUint64(out[0x28:], shoff)
+	n := len(f.secs)
+	h0 := f.secs[0].Hdr
+	if f.extended || n >= int(elf.SHN_LORESERVE) {
+		o.PutUint16(out[0x3c:], 0)
+		h0.Size = uint64(n)
+	} else {
+		o.PutUint16(out[0x3c:], uint16(n))
+	}
+	f.secs[0].Hdr = h0
+	for i, s := range f.secs {
+		f.putHeader(out[shoff+uint64(i)*shdrSize:], &s.Hdr)
+	}
+	return out
+}
+
+// putHeader encodes one section header.
+func (f *File) putHeader(b []byte, h *Header) {
+	o := f.order
+	o.PutUint32(b, h.Name)
+	o.PutUint32(b[4:], uint32(h.Type))
+	o.PutUint64(b[8:], uint64(h.Flags))
+	o.PutUint64(b[0x10:], h.Addr)
+	o.PutUint64(b[0x18:], h.Offset)
+	o.PutUint64(b[0x20:], h.Size)
+	o.PutUint32(b[0x28:], h.Link)
+	o.PutUint32(b[0x2c:], h.Info)
+	o.PutUint64(b[0x30:], h.Addralign)
+	o.PutUint64(b[0x38:], h.Entsize)
+}
+
+// alignUp rounds off up to a multiple of align; 0 and 1 leave it.
+func alignUp(off, align uint64) uint64 {
+	if align <= 1 {
+		return off
+	}
+	return (off + align - 1) / align * align
+}

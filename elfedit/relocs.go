@@ -1,0 +1,89 @@
+package elfedit
+
+import (
+	"debug/elf"
+)
+
+// A Reloc is one relocation entry to write.
+type Reloc struct {
+	Offset uint64 // r_offset in the section the relocations apply to
+	Sym    uint32 // symbol index, as it is now
+	Type   uint32
+	Addend int64
+}
+
+// isReloc reports a section of relocation entries, and their size.
+func (f *File) isReloc(i int) (uint64, bool) {
+	switch f.secs[i].Hdr.Type {
+	case elf.SHT_RELA:
+		return relaSize, true
+	case elf.SHT_REL:
+		return relSize, true
+	}
+	return 0, false
+}
+
+// SetReloc writes entry idx of the relocation section rsec.
+func (f *File) SetReloc(rsec, idx int, r Reloc) {
+	var b [relaSize]byte
+	o := f.order
+	o.PutUint64(b[:], r.Offset)
+	o.PutUint64(b[8:], uint64(r.Sym)<<32|uint64(r.Type))
+	o.PutUint64(b[16:], uint64(r.Addend))
+	f.WriteBytes(rsec, uint64(idx)*relaSize, b[:])
+	if f.refs != nil {
+		f.refs[r.Sym] = append(f.refs[r.Sym], relocRef{int32(rsec), int32(idx)})
+	}
+}
+
+// SetRelocType changes the type of entry idx of relocation section rsec,
+// as objtool's set_reloc_type does when it patches an instruction.
+func (f *File) SetRelocType(rsec, idx int, typ uint32) {
+	size, ok := f.isReloc(rsec)
+	if !ok {
+		return
+	}
+	off := uint64(idx)*size + 8
+	d := f.secs[rsec].data
+	if off+8 > uint64(len(d)) {
+		return
+	}
+	info := f.order.Uint64(d[off:])
+	var b [8]byte
+	f.order.PutUint64(b[:], info&^0xffffffff|uint64(typ))
+	f.WriteBytes(rsec, off, b[:])
+}
+
+// buildRefs indexes every relocation by the symbol it names.
+func (f *File) buildRefs() {
+	f.refs = make(map[uint32][]relocRef)
+	for i := range f.secs {
+		size, ok := f.isReloc(i)
+		if !ok {
+			continue
+		}
+		d := f.secs[i].data
+		for j := uint64(0); j+size <= uint64(len(d)); j += size {
+			sym := uint32(f.order.Uint64(d[j+8:]) >> 32)
+			f.refs[sym] = append(f.refs[sym], relocRef{int32(i), int32(j / size)})
+		}
+	}
+}
+
+// moveRefs makes every relocation naming symbol from name symbol to.
+func (f *File) moveRefs(from, to uint32) {
+	if f.refs == nil {
+		f.buildRefs()
+	}
+	list := f.refs[from]
+	delete(f.refs, from)
+	for _, r := range list {
+		size, _ := f.isReloc(int(r.sec))
+		off := uint64(r.idx)*size + 8
+		info := f.order.Uint64(f.secs[r.sec].data[off:])
+		var b [8]byte
+		f.order.PutUint64(b[:], uint64(to)<<32|info&0xffffffff)
+		f.WriteBytes(int(r.sec), off, b[:])
+	}
+	f.refs[to] = append(f.refs[to], list...)
+}
