@@ -311,11 +311,40 @@ type Arch struct {
 	// table it cannot bound.
 	FindSwitch func(q *SwitchQuery) (*SwitchTable, error)
 
+	// Write is what objtool's writing actions put in objects of this
+	// machine; the zero value where objtool writes nothing.
+	Write Writing
+
 	// Decode decodes the instruction at the start of code, which sits at
 	// offset off of its section, into in (which it overwrites whole). It never
 	// panics; on failure it returns an error wrapping ErrTruncated or
 	// ErrUnknown and in.Len still says how far to step (at least 1).
 	Decode func(code []byte, off uint64, in *Insn) error
+}
+
+// Writing is the machine data of objtool's writing actions: relocation
+// types, the bytes of patched instructions, the ORC register numbers.
+type Writing struct {
+	// RelocNone replaces the relocation of a patched instruction;
+	// RelocText is the type of a relocation to code (objtool's R_TEXT64),
+	// RelocData to data (R_DATA64), RelocAbs the absolute address of
+	// __mcount_loc (R_ABS64).
+	RelocNone, RelocText, RelocData, RelocAbs uint32
+	// Nops[n] is the n-byte nop objtool writes over an n-byte instruction;
+	// Rets[n] the n-byte return (and trap, and padding) it writes over a
+	// tail call it removes. Empty where it writes neither.
+	Nops, Rets [][]byte
+	// ORCReg maps a CFA base (a register or a pseudo base) to its ORC
+	// register number; nil where objtool writes no ORC.
+	ORCReg map[int]uint8
+	// ORCBP maps where the frame pointer is saved (undefined, CFA-relative,
+	// in the frame pointer register) to the ORC bp_reg number.
+	ORCBP map[int]uint8
+	// CallOnly is upstream objtool's own decoder on machines where it
+	// knows nothing but the call (powerpc, for --mcount): the length of
+	// the instruction at the start of code and whether it is a call. nil
+	// where objtool decodes fully and the instruction graph is used.
+	CallOnly func(code []byte) (n int, call bool)
 }
 
 // A RegLoc pairs a register with the location of its saved value.

@@ -56,7 +56,7 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 		p.addRetpolineCall(in)
 		return nil
 	case r.Sym.Has(SymReturnThunk):
-		p.addReturnCall(in)
+		p.addReturnCall(in, true)
 		return nil
 	case fn != nil:
 		p.addCallDest(in, r.Sym, true)
@@ -76,7 +76,7 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 			return nil
 		}
 		if dest.Sym.Has(SymReturnThunk) {
-			p.addReturnCall(in)
+			p.addReturnCall(in, true)
 			return nil
 		}
 	}
@@ -97,8 +97,7 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 func (p *Program) jumpDestMissing(in *Insn, fn *Symbol, sec *Section, off uint64) *Problem {
 	if sec != nil {
 		if sym := sec.SymbolAt(off); sym != nil && sym.Has(SymEmbeddedInsn) {
-			in.Kind = arch.Return
-			in.Flags |= RetpolineSafe
+			p.addReturnCall(in, false)
 			return nil
 		}
 	}
@@ -154,10 +153,14 @@ func (p *Program) addRetpolineCall(in *Insn) {
 	p.annotateCallSite(in, false)
 }
 
-// addReturnCall turns a jump to the return thunk into the return it is.
-func (p *Program) addReturnCall(in *Insn) {
+// addReturnCall turns a jump to the return thunk into the return it is,
+// listing it among the return sites when list is set.
+func (p *Program) addReturnCall(in *Insn, list bool) {
 	in.Kind = arch.Return
 	in.Flags |= RetpolineSafe
+	if list {
+		p.Sites.ReturnThunks = append(p.Sites.ReturnThunks, in)
+	}
 }
 
 // addCallDest records a call's (or sibling call's) destination.
@@ -194,10 +197,16 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 	if in.Sec.Name == ".altinstr_replacement" {
 		return
 	}
-	if sym.Has(SymStaticCallTramp) || sym.Has(SymRetpolineThunk) {
+	switch {
+	case sym.Has(SymStaticCallTramp):
+		p.Sites.StaticCalls = append(p.Sites.StaticCalls, in)
+		return
+	case sym.Has(SymRetpolineThunk):
+		p.Sites.Retpolines = append(p.Sites.Retpolines, in)
 		return
 	}
 	if p.Opts.HackNoinstr && in.Sec.Noinstr && sym.Has(SymProfilingFunc) {
+		p.Patches = append(p.Patches, Patch{At: in, Ret: sibling, Rel: p.Reloc(in)})
 		if sibling {
 			in.Kind = arch.Return
 			in.Flags |= RetpolineSafe
@@ -211,9 +220,14 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 			p.Problems = append(p.Problems, Problem{At: in, Msg: "tail call to __fentry__ !?!?"})
 		}
 		if p.Opts.Mnop {
+			p.Patches = append(p.Patches, Patch{At: in, Rel: p.Reloc(in)})
 			in.Kind = arch.Nop
 		}
+		p.Sites.Mcount = append(p.Sites.Mcount, in)
 		return
+	}
+	if in.Kind == arch.Call && !in.Sec.Init {
+		p.Sites.Calls = append(p.Sites.Calls, in)
 	}
 	if !sibling && p.deadEndFunc(sym, 0) {
 		in.Flags |= DeadEnd

@@ -214,10 +214,24 @@ func (p *Program) attachSymbols(s *Section) *Problem {
 		}
 		for in := first; in != nil && in.Off < sym.Offset+sym.Len; in = p.Next(in) {
 			in.Sym = sym
+			if sym.IsFunc() && in.Kind == arch.Endbr && !in.listedEndbr {
+				p.listEndbr(in, in == first)
+			}
 		}
 	}
 	p.resolveIrets(s)
 	return nil
+}
+
+// listEndbr lists an ENDBR at a function's start for sealing, and counts
+// one inside a function.
+func (p *Program) listEndbr(in *Insn, atStart bool) {
+	if !atStart {
+		p.Sites.EndbrsInside++
+		return
+	}
+	in.listedEndbr = true
+	p.Sites.Endbrs = append(p.Sites.Endbrs, in)
 }
 
 // resolveIrets turns an iret inside a function (sync_core's iret to self)

@@ -40,6 +40,10 @@ type Program struct {
 	// IgnoreUnreachables is set when a RIP-relative switch table was found
 	// (GCC's table-copy quirk leaves dead code behind).
 	IgnoreUnreachables bool
+	// Sites are the instruction lists of the writing actions.
+	Sites Sites
+	// Patches are the rewrites made while building, in order.
+	Patches []Patch
 	// Opts are the options the graph was built for.
 	Opts Options
 	// numAlts counts the alternatives read, to number them.
@@ -60,6 +64,28 @@ type Options struct {
 	Mnop        bool // --mnop
 	IBT         bool // --ibt
 	Link        bool // --link
+}
+
+// Sites are the instructions objtool lists while building the graph, each
+// list in the order objtool fills it, for the writing actions to record.
+type Sites struct {
+	StaticCalls  []*Insn // calls and tail calls to static-call trampolines
+	Retpolines   []*Insn // calls and jumps through retpoline thunks
+	ReturnThunks []*Insn // jumps to the return thunk
+	Mcount       []*Insn // calls to the ftrace entry (__fentry__, _mcount)
+	Calls        []*Insn // other direct calls outside init code (--hacks=skylake)
+	Endbrs       []*Insn // ENDBRs at function starts (--ibt seals the unused)
+	EndbrsInside int     // ENDBRs inside functions, counted for --stats
+}
+
+// A Patch is an instruction that objtool rewrites while building the graph
+// (--hacks=jump_label, --hacks=noinstr, --mnop): it becomes a nop of its
+// length, or a return when Ret is set, and its relocation, if any, is
+// made R_NONE.
+type Patch struct {
+	At  *Insn
+	Ret bool
+	Rel *Rel
 }
 
 // A Section is an object section with what the checker needs to know of it.
@@ -137,6 +163,8 @@ type Insn struct {
 	HasTarget bool
 	// ops bounds the instruction's stack operations in Program.Ops.
 	opsStart, opsEnd int32
+	// listedEndbr is set once the ENDBR is in Sites.Endbrs.
+	listedEndbr bool
 
 	Sym          *Symbol // the function or code symbol the instruction is in
 	JumpDest     *Insn

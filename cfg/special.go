@@ -199,6 +199,7 @@ func (p *Program) handleJumpAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Proble
 		return nil, &Problem{At: orig, Fatal: true, Msg: "unsupported instruction at jump label"}
 	}
 	if p.Opts.JumpLabel && a.keyAddend&2 != 0 {
+		p.Patches = append(p.Patches, Patch{At: orig, Rel: p.Reloc(orig)})
 		orig.Kind = arch.Nop
 	}
 	if orig.Kind == arch.Nop {

@@ -61,7 +61,11 @@ func (c *checker) validateIBTInsn(in *cfg.Insn) {
 			off += uint64(r.Addend)
 		}
 		dest := c.prog.Find(r.Sym.Sec, off)
-		if dest == nil || dest.Kind == arch.Endbr {
+		if dest == nil {
+			continue
+		}
+		if dest.Kind == arch.Endbr {
+			c.endbrUsed[dest.Index] = true
 			continue
 		}
 		if df, f := dest.Func(), in.Func(); df != nil && f != nil && df.Pfunc == f.Pfunc {
@@ -104,6 +108,9 @@ func (c *checker) noendbrRange(in *cfg.Insn) bool {
 func (c *checker) validateIBTData(sec *cfg.Section, r *decode.Reloc) {
 	sym := c.prog.Syms[r.Sym.Index]
 	dest := c.prog.Find(sym.Sec, sym.Value+uint64(r.Addend))
+	if dest != nil && dest.Kind == arch.Endbr {
+		c.endbrUsed[dest.Index] = true
+	}
 	if dest == nil || dest.Kind == arch.Endbr || dest.Has(cfg.Noendbr) {
 		return
 	}

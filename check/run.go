@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/objcheck/objcheck/arch"
@@ -18,6 +19,9 @@ type Result struct {
 	Status int
 	// Warnings counts the warning lines printed.
 	Warnings int
+	// Plan is what the writing actions change in the object; nil when
+	// none was asked for.
+	Plan *Plan
 }
 
 // A checker holds the state of checking one object.
@@ -31,6 +35,10 @@ type checker struct {
 	visited []uint8     // per instruction index
 	alts    [][]*cfiState
 	stats   struct{ visited int }
+	// endbrUsed marks the ENDBRs whose address code or data takes.
+	endbrUsed map[int]bool
+	stdout    bytes.Buffer
+	plan      *Plan
 }
 
 // Run checks one parsed object with the given options.
@@ -42,12 +50,20 @@ func Run(f *decode.File, opts *Options) *Result {
 	if f.Arch.HasLR && !validates(opts) {
 		// Upstream objtool runs on these machines only for --mcount, with a
 		// decoder that knows nothing but bl: it has nothing to say about
-		// the code, and objcheck, which writes no __mcount_loc, neither.
-		return &Result{}
+		// the code, and only writes __mcount_loc.
+		if f.Arch.Write.CallOnly == nil {
+			return &Result{}
+		}
+		plan, msg := callOnlyPlan(f, opts)
+		r := &Result{Stderr: msg, Plan: plan}
+		if msg != nil {
+			r.Warnings = 1
+		}
+		return r
 	}
 	c := newChecker(f, opts)
 	c.run()
-	return &Result{Stderr: c.rep.out.Bytes(), Warnings: c.rep.printed}
+	return &Result{Stderr: c.rep.out.Bytes(), Stdout: c.stdout.Bytes(), Warnings: c.rep.printed, Plan: c.plan}
 }
 
 // graphOptions derives the graph builder's options.
@@ -71,7 +87,8 @@ func newChecker(f *decode.File, opts *Options) *checker {
 		rep:  reporter{name: f.Name, secAddress: opts.SecAddress, backtrace: opts.Backtrace || opts.Verbose},
 		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), lr: -1, initial: &init,
 			stackval: opts.Stackval},
-		pool: cfiPool{m: make(map[cfiState]*cfiState)},
+		pool:      cfiPool{m: make(map[cfiState]*cfiState)},
+		endbrUsed: map[int]bool{},
 	}
 	if a.HasLR {
 		c.frame.lr = int32(a.LR)
@@ -91,6 +108,9 @@ func (c *checker) run() {
 		if p.Problems[i].Counted {
 			warnings++
 		}
+	}
+	if c.opts.writes() {
+		defer func() { c.plan = c.makePlan(p.Fatal()) }()
 	}
 	if p.Fatal() || len(p.Insns) == 0 {
 		return

@@ -61,6 +61,7 @@ func New(order binary.ByteOrder) *arch.Arch {
 		ConcurrentDecode: false,
 		FindSwitch:       switchFinder(order),
 		DWARF:            arch.DWARFRegs{SP: 1, FP: 31, SPName: "r1", FPName: "r31"},
+		Write:            writing(order),
 		Decode: func(code []byte, off uint64, in *arch.Insn) error {
 			return decode(order, code, off, in)
 		},
@@ -90,5 +91,30 @@ func specials() []arch.SpecialSection {
 			OrigLen: -1, NewLen: -1, Feature: -1, Key: 8},
 		{Name: "__ex_table", Kind: arch.SpecialExTable, EntrySize: 8, Orig: 0, New: 4,
 			OrigLen: -1, NewLen: -1, Feature: -1, Key: -1},
+	}
+}
+
+// writing returns what objtool writes into powerpc objects (for --mcount):
+// R_PPC_NONE, R_PPC64_REL32 for code, R_PPC_REL32 for data (sic: its
+// R_TEXT64 and R_DATA32), R_PPC64_ADDR64 for __mcount_loc; the nop; and
+// objtool's own decoder, which knows bl and the length of prefixed
+// instructions and nothing else.
+func writing(order binary.ByteOrder) arch.Writing {
+	nop := make([]byte, 4)
+	order.PutUint32(nop, 0x60000000)
+	return arch.Writing{
+		RelocNone: 0, RelocText: 26, RelocData: 44, RelocAbs: 38,
+		Nops: [][]byte{4: nop},
+		CallOnly: func(code []byte) (int, bool) {
+			if len(code) < 4 {
+				return len(code), false
+			}
+			w := order.Uint32(code)
+			n := 4
+			if w>>26 == 1 {
+				n = 8
+			}
+			return n, w>>26 == 18 && w&3 == 1
+		},
 	}
 }

@@ -91,6 +91,7 @@ func New() *arch.Arch {
 			{Flag: FlagENQCMD, Format: "ENQCMD instruction at %s:%x"}, // sic: no 0x
 		},
 		DWARF:  arch.DWARFRegs{SP: 7, FP: 6, SPName: "rsp", FPName: "rbp"},
+		Write:  writing(),
 		Decode: Decode,
 	}
 }
@@ -107,4 +108,30 @@ func specials() []arch.SpecialSection {
 		Name: "__ex_table", Kind: arch.SpecialExTable, EntrySize: 12,
 		Orig: 0, New: 4, OrigLen: -1, NewLen: -1, Feature: -1, Key: -1,
 	}}
+}
+
+// The ORC register numbers not named above (arch/x86/include/asm/orc_types.h).
+const (
+	orcRegPrevSP     = 1
+	orcRegBPIndirect = 8
+)
+
+// writing returns what objtool writes into x86-64 objects:
+// R_X86_64_NONE, PC32 for code and data, 64 for __mcount_loc; the nops of
+// arch/x86/include/asm/nops.h, a return with an int3 (and a nop) for a
+// removed tail call; the ORC registers.
+func writing() arch.Writing {
+	return arch.Writing{
+		RelocNone: 0, RelocText: 2, RelocData: 2, RelocAbs: 1,
+		Nops: [][]byte{nil, {0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}, {0x0f, 0x1f, 0x40, 0x00},
+			{0x0f, 0x1f, 0x44, 0x00, 0x00}},
+		Rets: [][]byte{nil, {0xc3}, {0xc3, 0xcc}, {0xc3, 0xcc, 0x90}, {0xc3, 0xcc, 0x66, 0x90},
+			{0xc3, 0xcc, 0x0f, 0x1f, 0x00}},
+		ORCReg: map[int]uint8{
+			int(SP): orcRegSP, arch.BaseSPIndirect: orcRegSPIndirect, int(BP): orcRegBP,
+			arch.BaseBPIndirect: orcRegBPIndirect, int(R10): orcRegR10, int(R13): orcRegR13,
+			int(DI): orcRegDI, int(DX): orcRegDX,
+		},
+		ORCBP: map[int]uint8{arch.BaseUndefined: orcRegUndefined, arch.BaseCFA: orcRegPrevSP, int(BP): orcRegBP},
+	}
 }

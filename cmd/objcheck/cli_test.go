@@ -45,6 +45,7 @@ func optionsSeen(t *testing.T, env []string, args ...string) check.Options {
 }
 
 func TestOptions(t *testing.T) {
+	t.Chdir(t.TempDir()) // --backup writes x.o.orig
 	for _, tt := range []struct {
 		env  []string
 		args []string

@@ -86,12 +86,11 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		r.status = openError(&r.stderr, path, err, opts.Dump)
 		return r
 	}
-	if !opts.Dump && !fileOptsValid(f, &opts, &r.stderr) {
+	if opts.Backup && !opts.Dump && !backup(&r.stderr, path, f.Data) {
 		r.status = 1
 		return r
 	}
-	if name := cmd.writeAction(); name != "" {
-		fmt.Fprintf(&r.stderr, "error: objtool: %s requires writing the object, which objcheck does not do yet; add --dry-run to validate only\n", name)
+	if !opts.Dump && !fileOptsValid(f, &opts, &r.stderr) {
 		r.status = 1
 		return r
 	}
@@ -99,6 +98,15 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 	r.stderr.Write(res.Stderr)
 	r.stdout.Write(res.Stdout)
 	r.status = res.Status
+	if cmd.orcValidateOnly {
+		res.Plan.DropORC()
+	}
+	if res.Status == 0 && !opts.DryRun && res.Plan.Changes() {
+		if err := writeObject(path, f, res.Plan); err != nil {
+			fmt.Fprintf(&r.stderr, "%s: error: objcheck: can't write the object: %v\n", path, err)
+			r.status = exitWrite
+		}
+	}
 	return r
 }
 

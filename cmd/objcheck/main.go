@@ -8,8 +8,8 @@
 // subcommand forms of objtool before 5.19 ("objtool check ...", "objtool
 // orc generate ..."), and options of its own (objcheck --objcheck-help).
 //
-// objcheck never writes the object. The actions that make objtool rewrite
-// it are accepted only together with --dry-run.
+// The writing actions write what objtool writes, byte for byte, through a
+// temporary file renamed over the object.
 package main
 
 import (
@@ -157,36 +157,6 @@ func optsValid(o *check.Options, stderr io.Writer) bool {
 	return false
 }
 
-// writeAction returns the first option, in objtool's table order, that would
-// make objtool rewrite the object, unless --dry-run is set or nothing is
-// written (--dump). objcheck refuses these where objtool would go on to
-// check and rewrite the object, after all of objtool's own checks.
-func (cmd *command) writeAction() string {
-	o := &cmd.opts
-	if o.DryRun || o.Dump {
-		return ""
-	}
-	for _, w := range []struct {
-		set  bool
-		name string
-	}{
-		{o.HacksJumpLabel || o.HacksNoinstr || o.HacksSkylake, "--hacks"},
-		{o.IBT, "--ibt"},
-		{o.Mcount, "--mcount"},
-		{o.ORC && !cmd.orcValidateOnly, "--orc"},
-		{o.Retpoline, "--retpoline"},
-		{o.Rethunk, "--rethunk"},
-		{o.Prefix != 0, "--prefix"},
-		{o.StaticCall, "--static-call"},
-		{o.CFI, "--cfi"},
-	} {
-		if w.set {
-			return w.name
-		}
-	}
-	return ""
-}
-
 // printObjcheckHelp prints the help for objcheck's own options and forms.
 func printObjcheckHelp(w io.Writer, extra []*option) {
 	var opts strings.Builder
@@ -208,8 +178,10 @@ Several files are checked in parallel. The output is what checking them one
 at a time, in argument order, would print, and the exit status is the first
 non-zero one.
 
-objcheck never writes the object, so the actions that make objtool rewrite it
-(--hacks, --ibt, --mcount, --orc, --retpoline, --rethunk, --prefix,
---static-call, --cfi) are accepted only together with --dry-run.
+The actions that make objtool rewrite the object (--hacks, --ibt, --mcount,
+--orc, --retpoline, --rethunk, --prefix, --static-call, --cfi) write what
+objtool writes, byte for byte; objcheck writes a new file beside the object
+and renames it over the object, so a failure leaves the input as it was.
+--dry-run checks without writing.
 `, opts.String())
 }

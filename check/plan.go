@@ -1,0 +1,335 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/cfg"
+)
+
+// A Site is a place in the object's code: a section index and an offset.
+type Site struct {
+	Sec int
+	Off uint64
+}
+
+// A StaticKey is the key of one static-call site.
+type StaticKey struct {
+	Sym  int  // the key symbol's index in the input's symbol table
+	Tail bool // the site is a tail call (STATIC_CALL_SITE_TAIL)
+}
+
+// An ORC is one entry of the ORC unwind table, objtool's struct orc_entry.
+type ORC struct {
+	SPOffset, BPOffset int16
+	SPReg, BPReg, Type uint8
+	Signal             bool
+}
+
+// A Prefix is a __pfx_ symbol to add before a function.
+type Prefix struct {
+	Func int // the function's index in the input's symbol table
+	Size int
+}
+
+// A Patch is an instruction to rewrite: with a nop of Len bytes, or a
+// return when Ret is set; Rela and Reloc, when Rela is not 0, locate the
+// relocation entry to make R_NONE.
+type Patch struct {
+	Site
+	Len   int
+	Ret   bool
+	Rela  int
+	Reloc int
+}
+
+// A Step is one addition objtool makes to the object, in its order.
+type Step struct {
+	// Section names the section added (its relocations go with it); it is
+	// empty for a step that adds symbols only.
+	Section string
+	// Entries is the number of entries the section is made with; at a
+	// fatal error objtool leaves the rest zero, so Sites may be shorter.
+	Entries int
+	// Sites are the code addresses of the entries, in order.
+	Sites []Site
+	// Keys are the static-call keys of .static_call_sites, one per site.
+	Keys []StaticKey
+	// ORC are the .orc_unwind entries, one per site of .orc_unwind_ip.
+	ORC []ORC
+	// Prefixes are the prefix symbols to add.
+	Prefixes []Prefix
+}
+
+// A Plan is what objtool's writing actions change in the object: the
+// instructions rewritten while building the graph, then the sections and
+// symbols added, in objtool's order. The check computes it; it writes
+// nothing.
+type Plan struct {
+	Patches []Patch
+	Steps   []Step
+}
+
+// Changes reports whether objtool would write the file.
+func (p *Plan) Changes() bool { return p != nil && (len(p.Patches) > 0 || len(p.Steps) > 0) }
+
+// DropORC removes the ORC tables from the plan (the pre-5.19 "check
+// --no-fp" validates as --orc does but generates nothing).
+func (p *Plan) DropORC() {
+	if p == nil {
+		return
+	}
+	for i, s := range p.Steps {
+		if s.Section == ".orc_unwind" {
+			p.Steps = append(p.Steps[:i], p.Steps[i+1:]...)
+			return
+		}
+	}
+}
+
+// writes reports whether any option makes objtool change the object.
+func (o *Options) writes() bool {
+	return o.HacksJumpLabel || o.HacksNoinstr || o.Mnop || o.StaticCall || o.Retpoline || o.CFI ||
+		o.Rethunk || o.Mcount || o.Prefix != 0 || o.IBT || o.ORC
+}
+
+// A planner computes the steps after the checks.
+type planner struct {
+	c    *checker
+	plan *Plan
+	// over overrides the stack state of instructions: the prefix nops
+	// take their function's.
+	over map[int]*cfiState
+}
+
+// makePlan computes the plan after the checks have run; fatal is set when
+// building the graph stopped, and only the patches made so far count.
+func (c *checker) makePlan(fatal bool) *Plan {
+	pl := &planner{c: c, plan: &Plan{}, over: map[int]*cfiState{}}
+	pl.patches()
+	if fatal || len(c.prog.Insns) == 0 {
+		return pl.plan
+	}
+	o := c.opts
+	steps := []struct {
+		on  bool
+		run func() bool // false stops the steps, as objtool's -1
+	}{
+		{o.StaticCall, pl.staticCalls},
+		{o.Retpoline, func() bool { return pl.list(".retpoline_sites", ".retpoline_sites,", c.prog.Sites.Retpolines) }},
+		{o.CFI, pl.cfiSites},
+		{o.Rethunk, func() bool { return pl.list(".return_sites", ".return_sites,", c.prog.Sites.ReturnThunks) }},
+		{o.Rethunk && o.HacksSkylake, func() bool {
+			return pl.list(".call_sites", ".call_sites section,", c.prog.Sites.Calls)
+		}},
+		{o.Mcount, pl.mcount},
+		{o.Prefix != 0, pl.prefixes},
+		{o.IBT, pl.endbrSeal},
+		{o.ORC, pl.orc},
+	}
+	for _, s := range steps {
+		if s.on && !s.run() {
+			break
+		}
+	}
+	return pl.plan
+}
+
+// patches turns the graph's rewrites into patches.
+func (pl *planner) patches() {
+	for _, p := range pl.c.prog.Patches {
+		pt := Patch{Site: site(p.At), Len: int(p.At.Len), Ret: p.Ret}
+		if p.Rel != nil {
+			pt.Rela, pt.Reloc = p.At.Sec.Rela.Index, int(p.Rel.Index)
+		}
+		pl.plan.Patches = append(pl.plan.Patches, pt)
+	}
+}
+
+// site is where an instruction is.
+func site(in *cfg.Insn) Site { return Site{Sec: in.Sec.Index, Off: in.Off} }
+
+// sites lists where instructions are.
+func sites(ins []*cfg.Insn) []Site {
+	s := make([]Site, len(ins))
+	for i, in := range ins {
+		s[i] = site(in)
+	}
+	return s
+}
+
+// has reports whether the object already has a section called name,
+// warning that objtool skips it: "file already has <what> skipping".
+func (pl *planner) has(name, what string) bool {
+	if pl.c.prog.File.SectionByName(name) == nil {
+		return false
+	}
+	pl.c.rep.warn("file already has " + what + " skipping")
+	return true
+}
+
+// add appends a step.
+func (pl *planner) add(s Step) { pl.plan.Steps = append(pl.plan.Steps, s) }
+
+// list adds a section listing the sites ins, unless it exists or ins is
+// empty.
+func (pl *planner) list(name, what string, ins []*cfg.Insn) bool {
+	if !pl.has(name, what) && len(ins) > 0 {
+		pl.add(Step{Section: name, Entries: len(ins), Sites: sites(ins)})
+	}
+	return true
+}
+
+// mcount adds __mcount_loc.
+func (pl *planner) mcount() bool {
+	return pl.list("__mcount_loc", "__mcount_loc section,", pl.c.prog.Sites.Mcount)
+}
+
+// cfiSites adds .cfi_sites, the kCFI preambles: every __cfi_ function in
+// objtool's symbol order. The section is made even when empty.
+func (pl *planner) cfiSites() bool {
+	if pl.has(".cfi_sites", ".cfi_sites section,") {
+		return true
+	}
+	st := Step{Section: ".cfi_sites"}
+	for _, sec := range pl.c.prog.Sections {
+		for _, s := range sec.Symbols() {
+			if s.IsFunc() && strings.HasPrefix(s.Name, "__cfi_") && s.Sec != nil {
+				st.Sites = append(st.Sites, Site{Sec: s.Sec.Index, Off: s.Offset})
+			}
+		}
+	}
+	st.Entries = len(st.Sites)
+	pl.add(st)
+	return true
+}
+
+// staticCalls adds .static_call_sites: each call's address and its key,
+// the __SCK__ symbol named after the __SCT__ trampoline called.
+func (pl *planner) staticCalls() bool {
+	calls := pl.c.prog.Sites.StaticCalls
+	if pl.has(".static_call_sites", ".static_call_sites section,") || len(calls) == 0 {
+		return true
+	}
+	st := Step{Section: ".static_call_sites", Entries: len(calls)}
+	defer func() { pl.add(st) }()
+	for _, in := range calls {
+		st.Sites = append(st.Sites, site(in))
+		tramp := cfg.CallDestOf(in)
+		if tramp == nil {
+			tramp = pl.c.prog.Reloc(in).Sym
+		}
+		name := "__SCK__" + strings.TrimPrefix(tramp.Name, "__SCT__")
+		key := pl.symbolByName(name)
+		if key == nil {
+			if !pl.c.opts.Module {
+				pl.c.rep.warn("static_call: can't find static_call_key symbol: " + name)
+				return false
+			}
+			key = tramp
+		}
+		st.Keys = append(st.Keys, StaticKey{Sym: key.Index, Tail: cfg.IsSiblingCall(in)})
+	}
+	return true
+}
+
+// symbolByName is objtool's find_symbol_by_name: of several symbols with
+// the name, the last in the table (section symbols go by their section's
+// name).
+func (pl *planner) symbolByName(name string) *cfg.Symbol {
+	syms := pl.c.prog.Syms
+	for i := len(syms) - 1; i > 0; i-- {
+		if syms[i].Name == name {
+			return syms[i]
+		}
+	}
+	return nil
+}
+
+// endbrSeal adds .ibt_endbr_seal: the ENDBRs at function starts that no
+// code or data takes the address of.
+func (pl *planner) endbrSeal() bool {
+	var seal []*cfg.Insn
+	for _, in := range pl.c.prog.Sites.Endbrs {
+		if !pl.c.endbrUsed[in.Index] {
+			seal = append(seal, in)
+		}
+	}
+	if pl.c.opts.Stats {
+		fmt.Fprintf(&pl.c.stdout, "ibt: ENDBR at function start: %d\n", len(pl.c.prog.Sites.Endbrs))
+		fmt.Fprintf(&pl.c.stdout, "ibt: ENDBR inside functions:  %d\n", pl.c.prog.Sites.EndbrsInside)
+		fmt.Fprintf(&pl.c.stdout, "ibt: superfluous ENDBR:       %d\n", len(seal))
+	}
+	if pl.has(".ibt_endbr_seal", ".ibt_endbr_seal,") || len(seal) == 0 {
+		return true
+	}
+	for _, in := range seal {
+		s := in.Sym
+		if pl.c.opts.Module && s != nil && s.IsFunc() && in.Off == s.Offset &&
+			(s.Name == "init_module" || s.Name == "cleanup_module") {
+			pl.c.rep.warn(s.Name + "(): not an indirect call target")
+		}
+	}
+	pl.add(Step{Section: ".ibt_endbr_seal", Entries: len(seal), Sites: sites(seal)})
+	return true
+}
+
+// prefixes adds a __pfx_ symbol before every function that the compiler
+// padded with exactly Prefix bytes of nops, and gives those nops the
+// function's stack state (objtool's add_prefix_symbols).
+func (pl *planner) prefixes() bool {
+	st := Step{}
+	size := uint64(pl.c.opts.Prefix)
+	for _, sec := range pl.c.prog.Sections {
+		if !sec.IsExec() {
+			continue
+		}
+		for _, fn := range sec.Symbols() {
+			if fn.IsFunc() && pl.prefix(sec, fn, size) {
+				st.Prefixes = append(st.Prefixes, Prefix{Func: fn.Index, Size: int(size)})
+			}
+		}
+	}
+	if len(st.Prefixes) > 0 {
+		pl.add(st)
+	}
+	return true
+}
+
+// prefix reports whether fn gets a prefix symbol, and propagates its
+// entry state to the padding.
+func (pl *planner) prefix(sec *cfg.Section, fn *cfg.Symbol, size uint64) bool {
+	p := pl.c.prog
+	in := p.Find(sec, fn.Offset)
+	if in == nil {
+		return false
+	}
+	var start *cfg.Insn
+	for prev := p.Prev(in); prev != nil; prev = p.Prev(prev) {
+		if prev.Kind != arch.Nop || fn.Offset-prev.Off > size {
+			return false
+		}
+		if fn.Offset-prev.Off == size {
+			start = prev
+			break
+		}
+	}
+	if start == nil {
+		return false
+	}
+	if s := pl.state(in); s != nil {
+		for x := start; x != in; x = p.Next(x) {
+			pl.over[x.Index] = s
+		}
+	}
+	return true
+}
+
+// state is the stack state objtool has for an instruction, nil if none.
+func (pl *planner) state(in *cfg.Insn) *cfiState {
+	if s, ok := pl.over[in.Index]; ok {
+		return s
+	}
+	return pl.c.cfi[in.Index]
+}

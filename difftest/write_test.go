@@ -1,0 +1,210 @@
+package difftest
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+)
+
+// A WriteCase is one object written by both tools: the object's path as
+// kbuild names it, and the arguments (without --dry-run).
+type WriteCase struct {
+	Path string
+	Args []string
+	// Again runs both tools a second time, each over the object it wrote,
+	// which then already holds the sections they add.
+	Again bool
+}
+
+// CompareWrite copies the object src into a and b (under the case's
+// relative path), runs objtool in a and objcheck in b, and returns "" when
+// both print the same, exit the same and leave byte-identical files, or a
+// description of the first difference.
+func CompareWrite(ctx context.Context, objtool, objcheck, src, a, b string, c WriteCase) (string, error) {
+	for _, d := range []string{a, b} {
+		if err := copyFile(src, filepath.Join(d, c.Path)); err != nil {
+			return "", err
+		}
+	}
+	runs := 1
+	if c.Again {
+		runs = 2
+	}
+	for run := 1; run <= runs; run++ {
+		args := append(append([]string(nil), c.Args...), c.Path)
+		want, err := Run(ctx, objtool, a, args)
+		if err != nil {
+			return "", err
+		}
+		got, err := Run(ctx, objcheck, b, args)
+		if err != nil {
+			return "", err
+		}
+		if !got.Equal(want) {
+			return fmt.Sprintf("run %d: output differs:\nobjtool (rc %d):\n%sobjcheck (rc %d):\n%s",
+				run, want.RC, indent(want.Stderr, 4), got.RC, indent(got.Stderr, 4)), nil
+		}
+		if d := DiffFiles(filepath.Join(a, c.Path), filepath.Join(b, c.Path)); d != "" {
+			return fmt.Sprintf("run %d: written files differ: %s", run, d), nil
+		}
+	}
+	return "", nil
+}
+
+// copyFile copies src to dst, making dst's folder.
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+// DiffFiles returns "" when the files at a (objtool's) and b (objcheck's)
+// are identical, or names their first difference: a section, its header or
+// its contents, or the bytes outside sections.
+func DiffFiles(a, b string) string {
+	da, err := os.ReadFile(a)
+	if err != nil {
+		return err.Error()
+	}
+	db, err := os.ReadFile(b)
+	if err != nil {
+		return err.Error()
+	}
+	if bytes.Equal(da, db) {
+		return ""
+	}
+	fa, err := elf.NewFile(bytes.NewReader(da))
+	if err != nil {
+		return fmt.Sprintf("objtool's file: %v", err)
+	}
+	fb, err := elf.NewFile(bytes.NewReader(db))
+	if err != nil {
+		return fmt.Sprintf("objcheck's file: %v", err)
+	}
+	if len(fa.Sections) != len(fb.Sections) {
+		return fmt.Sprintf("%d sections, objtool %d", len(fb.Sections), len(fa.Sections))
+	}
+	for i, sa := range fa.Sections {
+		sb := fb.Sections[i]
+		if sa.SectionHeader != sb.SectionHeader {
+			return fmt.Sprintf("section %d header: objcheck %+v, objtool %+v", i, sb.SectionHeader, sa.SectionHeader)
+		}
+		ca, _ := sa.Data()
+		cb, _ := sb.Data()
+		if !bytes.Equal(ca, cb) {
+			return fmt.Sprintf("section %d (%s) contents differ at %#x", i, sa.Name, firstByteDiff(ca, cb))
+		}
+	}
+	return fmt.Sprintf("%d bytes, objtool %d; first difference at %#x", len(db), len(da), firstByteDiff(da, db))
+}
+
+// firstByteDiff returns the first offset at which a and b differ.
+func firstByteDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// againEvery is how often a corpus object is also run a second time over
+// what each tool wrote.
+const againEvery = 7
+
+// TestWriteX86 runs objtool and objcheck without --dry-run over copies of
+// every object of both x86-64 corpora with kbuild's recorded arguments: the
+// written files must be identical, and so must what they print and
+// return; every 7th object is then run again over the written file.
+func TestWriteX86(t *testing.T) {
+	objtool := objtoolBin(t)
+	for _, name := range []string{"x86-orc", "x86-fp"} {
+		t.Run(name, func(t *testing.T) { writeCorpus(t, objtool, name) })
+	}
+}
+
+// TestWritePpc64 does the same for the ppc64le corpus's recorded --mcount
+// runs, with objtool built for powerpc.
+func TestWritePpc64(t *testing.T) {
+	objtool := filepath.Join(filepath.Dir(objtoolBin(t)), "objtool.real-powerpc")
+	if _, err := os.Stat(objtool); err != nil {
+		t.Skipf("SKIP: no powerpc objtool: %v", err)
+	}
+	writeCorpus(t, objtool, "ppc64le")
+}
+
+// writeCorpus compares the writes of every recorded object of a corpus.
+func writeCorpus(t *testing.T, objtool, name string) {
+	bin := objcheckBin(t)
+	dir := corpusDir(t, name)
+	entries, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []WriteCase
+	for _, e := range entries {
+		rec, err := ReadRecord(dir, e.Path)
+		if err != nil || rec.Args == nil {
+			continue
+		}
+		cases = append(cases, WriteCase{Path: e.Path, Args: rec.Args, Again: len(cases)%againEvery == 0})
+	}
+	if len(cases) == 0 {
+		t.Fatalf("%s: no recorded runs", name)
+	}
+	diffs := writeCases(t, objtool, bin, dir, cases)
+	for i, d := range diffs {
+		if i < maxReported {
+			t.Error(d)
+		}
+	}
+	t.Logf("%s: %d/%d objects written as objtool writes them (%d run twice)", name, len(cases)-len(diffs),
+		len(cases), (len(cases)+againEvery-1)/againEvery)
+}
+
+// writeCases runs the cases in parallel and returns their differences.
+func writeCases(t *testing.T, objtool, bin, dir string, cases []WriteCase) []string {
+	var mu sync.Mutex
+	var diffs []string
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				c := cases[i]
+				tmp := t.TempDir()
+				d, err := CompareWrite(t.Context(), objtool, bin, filepath.Join(dir, c.Path),
+					filepath.Join(tmp, "a"), filepath.Join(tmp, "b"), c)
+				if err != nil {
+					d = err.Error()
+				}
+				if d != "" {
+					mu.Lock()
+					diffs = append(diffs, c.Path+": "+d)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	slices.Sort(diffs)
+	return diffs
+}
