@@ -119,18 +119,19 @@ type offsetError struct {
 func (e *offsetError) Error() string { return fmt.Sprintf("offset %#x: %v", e.off, e.err) }
 func (e *offsetError) Unwrap() error { return e.err }
 
-// fallbackUse names how the fallback decoded the instruction at the start
-// of code: its sysInsns entry, or "generic" and its opcode; "" when x86asm
-// did.
+// fallbackUse names how the opcode tables decoded the instruction at the
+// start of code: its opcode bytes, "vex" and the opcode for a VEX or EVEX
+// one, and the ModRM reg field; "" when x86asm did.
 func fallbackUse(code []byte) string {
 	var f fields
 	if f.decode(code) != errNone || !f.fallback {
 		return ""
 	}
-	if f.sys != nil {
-		return f.sys.name
+	vex := ""
+	if f.vex {
+		vex = "vex "
 	}
-	return fmt.Sprintf("generic % x /%d", f.op[:f.nop], f.modrm>>3&7)
+	return fmt.Sprintf("%s% x /%d", vex, f.op[:f.nop], f.modrm>>3&7)
 }
 
 // TestCorpusDecodes decodes every executable section of every corpus

@@ -74,10 +74,10 @@ type fields struct {
 	imm    int32 // relative offset of a direct branch, or first immediate
 	length int
 
-	// fallback says the fallback decoded the instruction, with the table
-	// entry sys, or with the generic rule when sys is nil.
-	fallback bool
-	sys      *sysInsn
+	// fallback says the opcode tables decoded the instruction (opmap.go),
+	// not x86asm; undefined, that they decoded an opcode that is no
+	// instruction of 64-bit mode, which Decode rejects.
+	fallback, undefined bool
 }
 
 // A decodeError is why fields.decode failed.
@@ -87,7 +87,7 @@ const (
 	errNone      decodeError = iota
 	errTruncated             // the bytes ran out before the instruction did
 	errTooLong               // the instruction would pass 15 bytes
-	errInvalid               // not an instruction x86asm or the fallback knows
+	errInvalid               // not an instruction of x86asm or of the opcode map
 )
 
 // wrap turns a decode failure into an error wrapping arch.ErrTruncated or
@@ -112,7 +112,7 @@ var emulatePrefixes = [...][5]byte{
 }
 
 // decode decodes the 64-bit mode instruction at the start of code into f:
-// with x86asm, or where x86asm cannot, with the fallback.
+// with x86asm, or where x86asm cannot, with the opcode tables.
 func (f *fields) decode(code []byte) decodeError {
 	code = code[:min(len(code), maxInsnLen)]
 	emulate := 0
@@ -138,27 +138,19 @@ func (f *fields) decodeInsn(code []byte, full bool) decodeError {
 		return errNone
 	}
 	*f = fields{fallback: true}
-	e := f.decodeFallback(code)
-	if e != errInvalid || full || len(code) == 0 {
-		if e == errTruncated && full {
-			e = errTooLong
-		}
+	switch e := f.decodeTable(code); {
+	case e == errTruncated && full:
+		return errTooLong
+	case e == errNone && f.undefined:
+		return errInvalid
+	default:
 		return e
 	}
-	// What x86asm rejects may be an instruction cut short: say truncated
-	// when it decodes, longer than the bytes, once they are made up with
-	// zeros.
-	var buf [maxInsnLen]byte
-	copy(buf[:], code)
-	if inst, err := x86asm.Decode(buf[:], 64); err == nil && inst.Op != 0 && inst.Len > len(code) {
-		return errTruncated
-	}
-	return errInvalid
 }
 
 // fromInst fills f from x86asm's decoding of the instruction at the start
 // of code. It reports false for the instructions whose length x86asm and
-// the kernel's decoder disagree on, which the fallback decodes instead.
+// the kernel's decoder disagree on, which the opcode tables decode instead.
 func (f *fields) fromInst(inst *x86asm.Inst, code []byte) bool {
 	var legacy [len(inst.Prefix)]byte
 	nlegacy := 0

@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/objcheck/objcheck/arch"
-	"golang.org/x/arch/x86/x86asm"
 )
 
 // Builders for expected instructions.
@@ -278,9 +277,6 @@ var knownDifferences = []struct {
 	// A REX prefix followed by a legacy prefix: objtool reads 66 as a
 	// 2-byte instruction of its own; x86asm rejects 66 as an opcode.
 	{"REX then a prefix", "4866", arch.Insn{}, arch.ErrUnknown},
-	// andn is VEX-only; objtool rejects the legacy form, which the generic
-	// 0f 38 rule decodes as a ModRM instruction.
-	{"andn without VEX", "0f38f2c0", want(4, arch.Other), nil},
 	// An F2 or F3 prefix on an instruction whose 0f-map slot has prefix
 	// variants but none for it: objtool's decoder reads no ModRM (3
 	// bytes); the CPU and x86asm ignore the prefix (cmove, 4 bytes).
@@ -353,6 +349,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"f20f00", arch.ErrTruncated},     // lkgs cut short
 		{"660f3a0fc0", arch.ErrTruncated}, // palignr without its immediate
 		{"489a010203040506", arch.ErrUnknown},
+		{"0f38f2c0", arch.ErrUnknown}, // andn without VEX: VEX-only
+		{"0fa7", arch.ErrTruncated},   // xstore without its ModRM
+		{"d580c9", arch.ErrUnknown},   // REX2
 	}
 	for _, tt := range tests {
 		code, _ := hex.DecodeString(tt.hex)
@@ -424,22 +423,94 @@ func TestNew(t *testing.T) {
 	}
 }
 
-// TestSysInsns checks the fallback's table: x86asm rejects every entry
-// (else it would not be needed), and Decode takes each, with its mandatory
-// prefix, as one instruction of its bytes.
-func TestSysInsns(t *testing.T) {
-	for i := range sysInsns {
-		s := &sysInsns[i]
-		code := []byte(s.code)
-		if s.pfx != 0 {
-			code = append([]byte{s.pfx}, code...)
-		}
-		if inst, err := x86asm.Decode(code, 64); err == nil && inst.Op != 0 {
-			t.Errorf("%s (% x): x86asm decodes it as %v", s.name, code, inst)
-		}
+// tableInsns are instructions, as GNU as 2.40 assembles them, that x86asm
+// does not decode (or reads with another length than the kernel's
+// decoder), so that the opcode tables do: system instructions, VIA
+// PadLock, 3DNow!, AMX, CMPccXADD, AVX512-FP16. Each must decode whole,
+// with the kind objtool gives it.
+var tableInsns = []struct {
+	name, hex string
+	kind      arch.Kind
+}{
+	{"enclv", "0f01c0", arch.Other},
+	{"vmcall", "0f01c1", arch.Other},
+	{"vmlaunch", "0f01c2", arch.Other},
+	{"vmresume", "0f01c3", arch.Other},
+	{"vmxoff", "0f01c4", arch.Other},
+	{"pconfig", "0f01c5", arch.Other},
+	{"wrmsrns", "0f01c6", arch.Other},
+	{"clac", "0f01ca", arch.Clac},
+	{"eretu", "f30f01ca", arch.ContextSwitch},
+	{"erets", "f20f01ca", arch.ContextSwitch},
+	{"stac", "0f01cb", arch.Stac},
+	{"tdcall", "660f01cc", arch.Other},
+	{"seamret", "660f01cd", arch.Other},
+	{"seamops", "660f01ce", arch.Other},
+	{"seamcall", "660f01cf", arch.Other},
+	{"encls", "0f01cf", arch.Other},
+	{"enclu", "0f01d7", arch.Other},
+	{"vmrun", "0f01d8", arch.Other},
+	{"vmmcall", "0f01d9", arch.Other},
+	{"vmload", "0f01da", arch.Other},
+	{"vmsave", "0f01db", arch.Other},
+	{"stgi", "0f01dc", arch.Other},
+	{"clgi", "0f01dd", arch.Other},
+	{"skinit", "0f01de", arch.Other},
+	{"invlpga", "0f01df", arch.Other},
+	{"serialize", "0f01e8", arch.Other},
+	{"setssbsy", "f30f01e8", arch.Other},
+	{"xsusldtrk", "f20f01e8", arch.Other},
+	{"xresldtrk", "f20f01e9", arch.Other},
+	{"saveprevssp", "f30f01ea", arch.Other},
+	{"rdpkru", "0f01ee", arch.Other},
+	{"wrpkru", "0f01ef", arch.Other},
+	{"monitorx", "0f01fa", arch.Other},
+	{"mwaitx", "0f01fb", arch.Other},
+	{"clzero", "0f01fc", arch.Other},
+	{"rdpru", "0f01fd", arch.Other},
+	{"endbr64", "f30f1efa", arch.Endbr},
+	{"endbr32", "f30f1efb", arch.Endbr},
+	{"lkgs %di", "f20f00f7", arch.Other},
+	{"ud0 has no ModRM", "0fff", arch.Other},
+	{"lea with a register", "488dc0", arch.Other},
+	{"xstore-rng", "0fa7c0", arch.Other},
+	{"xstore with a memory ModRM", "0fa74008", arch.Other},
+	{"rep xcrypt-ecb", "f30fa7c8", arch.Other},
+	{"rep xcrypt-cbc", "f30fa7d0", arch.Other},
+	{"rep xcrypt-ctr", "f30fa7d8", arch.Other},
+	{"rep xcrypt-cfb", "f30fa7e0", arch.Other},
+	{"rep xcrypt-ofb", "f30fa7e8", arch.Other},
+	{"rep montmul", "f30fa6c0", arch.Other},
+	{"rep xsha1", "f30fa6c8", arch.Other},
+	{"rep xsha256", "f30fa6d0", arch.Other},
+	{"femms", "0f0e", arch.Other},
+	{"getsec", "0f37", arch.Other},
+	{"pfadd %mm1,%mm2", "0f0fd19e", arch.Other},
+	{"pi2fw %mm1,%mm2", "0f0fd10c", arch.Other},
+	{"pfadd 8(%rax),%mm2", "0f0f50089e", arch.Other},
+	{"tilerelease", "c4e27849c0", arch.Other},
+	{"ldtilecfg (%rax)", "c4e2784900", arch.Other},
+	{"tdpbf16ps", "c4e2725cda", arch.Other},
+	{"tdpfp16ps", "c4e2735cda", arch.Other},
+	{"cmpbexadd %eax,%ecx,(%rdx)", "c4e279e60a", arch.Other},
+	{"vaddph %zmm1,%zmm2,%zmm3", "62f56c4858d9", arch.Other},
+	{"vfmaddcph %zmm1,%zmm2,%zmm3", "62f66e4856d9", arch.Other},
+	{"vmovsh %xmm1,%xmm2,%xmm3", "62f56e0810d9", arch.Other},
+	{"vzeroupper", "c5f877", arch.Other},
+	{"vzeroall", "c5fc77", arch.Other},
+}
+
+// TestTableInsns checks that the opcode tables decode tableInsns.
+func TestTableInsns(t *testing.T) {
+	for _, tt := range tableInsns {
+		code := mustHex(tt.hex)
 		var f fields
-		if e := f.decode(code); e != errNone || f.sys != s || f.length != len(code) {
-			t.Errorf("%s (% x): decoded as %v, length %d (error %d)", s.name, code, f.sys, f.length, e)
+		if e := f.decode(code); e != errNone || !f.fallback || f.length != len(code) {
+			t.Errorf("%s (% x): fallback %v, length %d (error %d)", tt.name, code, f.fallback, f.length, e)
+		}
+		var in arch.Insn
+		if err := Decode(append(code, 0xcc, 0xcc), 0, &in); err != nil || int(in.Len) != len(code) || in.Kind != tt.kind {
+			t.Errorf("%s (% x): Decode: length %d, kind %v, error %v; want %d, %v", tt.name, code, in.Len, in.Kind, err, len(code), tt.kind)
 		}
 	}
 }

@@ -7,16 +7,20 @@
 // prefixes, opcode and operands. The classification on top of them, what
 // objtool's decode.c makes of each instruction, is this package's own
 // (classify.go). Where x86asm fails, or is known to give another length
-// than the kernel's decoder, a small fallback of this package's own takes
-// over (fallback.go): a table of the system instructions the kernel uses
-// that x86asm does not know (clac, stac, vmcall, endbr64, ...), and a
-// generic rule for the ModRM instructions of the 0f, 0f 38 and 0f 3a maps
-// (lkgs, tpause, enqcmd, ...).
+// than the kernel's decoder, the kernel's own opcode tables take over
+// (opmap.go): generated from the kernel's opcode map
+// (arch/x86/lib/x86-opcode-map.txt) by internal/mkopmap, they are read the
+// way the kernel's decoder reads them, so that every instruction the map
+// knows (system instructions, VIA PadLock, 3DNow!, AMX, AVX512-FP16, ...)
+// gets the kernel's length. Opcodes the map does not define for 64-bit
+// mode are refused, where the kernel's decoder would take any byte.
 //
 // objtool decodes every executable section linearly, so the length of
 // every instruction must be the one objtool sees. The corpus tests check
-// that, and the oracle tests (testdata/oracle) compare Decode with
-// objtool's own decoder; the encodings on which they legitimately differ,
-// none of which an assembler emits for the kernel, are listed in the
-// tests (knownDifferences, validEncoding).
+// that (and the whole of a linked vmlinux.o against objdump), and the
+// oracle tests (testdata/oracle) compare Decode with objtool's own
+// decoder, and the opcode tables alone with it on every generated input;
+// the encodings on which Decode legitimately differs, none of which an
+// assembler emits for the kernel, are listed in the tests
+// (knownDifferences, validEncoding).
 package x86
