@@ -2,6 +2,7 @@ package elfedit
 
 import (
 	"debug/elf"
+	"fmt"
 )
 
 // Bytes lays the file out as libelf does when objtool writes it
@@ -12,10 +13,15 @@ import (
 //   - the section header table last, at the next offset rounded up to 8.
 //
 // The input's own layout plays no part: whenever objtool writes, every
-// offset is computed anew.
-func (f *File) Bytes() []byte {
+// offset is computed anew. An alignment that is not a power of two is an
+// error, as in libelf, and so is one past maxAlign, which no real object
+// has and which would make the file absurdly large.
+func (f *File) Bytes() ([]byte, error) {
 	off := uint64(ehdrSize)
-	for _, s := range f.secs[1:] {
+	for i, s := range f.secs[1:] {
+		if a := s.Hdr.Addralign; a&(a-1) != 0 || a > maxAlign {
+			return nil, fmt.Errorf("section %d (%s): bad alignment %#x", i+1, s.Name, a)
+		}
 		off = alignUp(off, s.Hdr.Addralign)
 		s.Hdr.Offset = off
 		if s.Hdr.Type != elf.SHT_NOBITS {
@@ -42,8 +48,11 @@ func (f *File) Bytes() []byte {
 	for i, s := range f.secs {
 		f.putHeader(out[shoff+uint64(i)*shdrSize:], &s.Hdr)
 	}
-	return out
+	return out, nil
 }
+
+// maxAlign bounds a section's alignment: 1 GiB.
+const maxAlign = 1 << 30
 
 // putHeader encodes one section header.
 func (f *File) putHeader(b []byte, h *Header) {

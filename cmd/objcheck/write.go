@@ -49,7 +49,11 @@ func writeObject(path string, f *decode.File, plan *check.Plan) error {
 	if err := objwrite.Apply(ef, f.Arch, plan); err != nil {
 		return err
 	}
-	return replace(path, ef.Bytes())
+	out, err := ef.Bytes()
+	if err != nil {
+		return err
+	}
+	return replace(path, out)
 }
 
 // replace writes data to a temporary file in the directory of path (of
