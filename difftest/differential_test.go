@@ -14,10 +14,11 @@ import (
 // TestDifferentialX86 runs the real objtool and objcheck on mutants of the
 // x86-64 corpus objects (see Mutants: one stack operation, jump or return
 // replaced by NOPs) and wants the same stderr, byte for byte, and the same
-// exit status. Each mutant sits in its own folder under the object's kbuild
-// path, and both tools run from there with that path and the object's
-// recorded arguments plus --dry-run; one process per mutant and tool, two
-// per core at a time.
+// exit status, and, since both write the mutant (without --dry-run, each
+// on its own copy), byte-identical files. Each mutant sits in its own
+// folder under the object's kbuild path, and both tools run from there
+// with that path and the object's recorded arguments; one process per
+// mutant and tool, two per core at a time.
 //
 // OBJCHECK_MUTANTS sets how many (default 600, about a minute on two
 // cores), OBJCHECK_MUTANT_SEED the seed, and OBJCHECK_KEEP_MUTANTS=dir
@@ -57,6 +58,7 @@ func TestDifferentialX86(t *testing.T) {
 
 	type outcome struct {
 		objtool, objcheck Output
+		written           string // how the written files differ, "" if they do not
 		err               error
 	}
 	outcomes := make([]outcome, len(mutants))
@@ -71,11 +73,19 @@ func TestDifferentialX86(t *testing.T) {
 					continue
 				}
 				dir := m.Dir(root)
-				args := append(slices.Clip(m.Args), "--dry-run", m.Path)
+				twin := dir + ".objcheck"
+				if o.err = copyFile(filepath.Join(dir, m.Path), filepath.Join(twin, m.Path)); o.err != nil {
+					continue
+				}
+				args := append(slices.Clip(m.Args), m.Path)
 				if o.objtool, o.err = Run(ctx, objtool, dir, args); o.err != nil {
 					continue
 				}
-				if o.objcheck, o.err = Run(ctx, bin, dir, args); o.err != nil {
+				if o.objcheck, o.err = Run(ctx, bin, twin, args); o.err != nil {
+					continue
+				}
+				o.written = DiffFiles(filepath.Join(dir, m.Path), filepath.Join(twin, m.Path))
+				if o.err = os.RemoveAll(twin); o.err != nil {
 					continue
 				}
 				if os.Getenv("OBJCHECK_KEEP_MUTANTS") != "" {
@@ -113,9 +123,13 @@ func TestDifferentialX86(t *testing.T) {
 			warned++
 			k.warned++
 		}
-		if o.objcheck.Equal(o.objtool) {
+		if o.objcheck.Equal(o.objtool) && o.written == "" {
 			matched++
 			k.matched++
+			continue
+		}
+		if o.written != "" {
+			mismatches = append(mismatches, fmt.Sprintf("%v\n  written files differ: %s\n", m, o.written))
 			continue
 		}
 		mismatches = append(mismatches, fmt.Sprintf("%v\n  objtool (exit %s):\n%s  objcheck (exit %s):\n%s",
@@ -134,7 +148,7 @@ func TestDifferentialX86(t *testing.T) {
 		c := kinds[k]
 		t.Logf("  %-6s %4d mutants, %4d with warnings, %4d match", k, c.total, c.warned, c.matched)
 	}
-	t.Logf("differential x86: %d/%d mutants match; %d of them make objtool warn", matched, total, warned)
+	t.Logf("differential x86: %d/%d mutants match (output, status and written file); %d of them make objtool warn", matched, total, warned)
 	if len(mismatches) > 0 {
 		t.Errorf("%d of %d mutants give other output than objtool (first %d above)", len(mismatches), total, min(len(mismatches), maxReported))
 	}
