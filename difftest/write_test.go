@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -174,6 +175,56 @@ func writeCorpus(t *testing.T, objtool, name string) {
 		len(cases), (len(cases)+againEvery-1)/againEvery)
 }
 
+// readelfEvery is how often a written object is also read whole by
+// binutils' readelf, which must not complain.
+const readelfEvery = 10
+
+// readelfComplaints returns what `readelf --wide -a` says on standard error
+// about the object at path, "" when nothing (or when there is no readelf).
+func readelfComplaints(path string) string {
+	readelf, err := exec.LookPath("readelf")
+	if err != nil {
+		return ""
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(readelf, "--wide", "-a", path)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil && stderr.Len() == 0 {
+		return "readelf: " + err.Error()
+	}
+	if stderr.Len() > 0 {
+		return "readelf --wide -a complains: " + firstLine(stderr.Bytes())
+	}
+	return ""
+}
+
+// TestWriteVmlinux runs both tools without --dry-run over copies of the
+// whole linked kernel, vmlinux.o, with kbuild's recorded arguments (--link,
+// --ibt, --orc, --prefix, ...): identical output, status and file.
+func TestWriteVmlinux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIP: -short: vmlinux.o takes half a minute and 3 GB")
+	}
+	objtool := objtoolBin(t)
+	bin := objcheckBin(t)
+	dir := corpusDir(t, "x86-vmlinux")
+	rec, err := ReadRecord(dir, "vmlinux.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	c := WriteCase{Path: "vmlinux.o", Args: rec.Args}
+	d, err := CompareWrite(t.Context(), objtool, bin, filepath.Join(dir, c.Path),
+		filepath.Join(tmp, "a"), filepath.Join(tmp, "b"), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d != "" {
+		t.Fatal(d)
+	}
+	t.Logf("x86-vmlinux: vmlinux.o written as objtool writes it")
+}
+
 // writeCases runs the cases in parallel and returns their differences.
 func writeCases(t *testing.T, objtool, bin, dir string, cases []WriteCase) []string {
 	var mu sync.Mutex
@@ -191,6 +242,9 @@ func writeCases(t *testing.T, objtool, bin, dir string, cases []WriteCase) []str
 					filepath.Join(tmp, "a"), filepath.Join(tmp, "b"), c)
 				if err != nil {
 					d = err.Error()
+				}
+				if d == "" && i%readelfEvery == 0 {
+					d = readelfComplaints(filepath.Join(tmp, "b", c.Path))
 				}
 				if d != "" {
 					mu.Lock()
