@@ -30,6 +30,9 @@ type insnState struct {
 // alternatives (objtool's validate_branch). It returns 1 after a warning.
 func (c *checker) walk(fn *cfg.Symbol, in *cfg.Insn, st insnState) int {
 	var prev *cfg.Insn
+	// objtool names the section the walk started in, not the one it ran
+	// off the end of (they differ after an alternative's replacement).
+	sec := in.Sec
 	for {
 		next := c.nextToValidate(in)
 		if r, done := c.enter(fn, in, prev, &st); done {
@@ -51,7 +54,7 @@ func (c *checker) walk(fn *cfg.Symbol, in *cfg.Insn, st insnState) int {
 			if st.cfi.cfa.base == baseUndef || c.prog.IgnoreUnreachables {
 				return 0
 			}
-			c.rep.warn(fmt.Sprintf("%s: unexpected end of section", in.Sec.Name))
+			c.rep.warn(fmt.Sprintf("%s: unexpected end of section", sec.Name))
 			return 1
 		}
 		prev, in = in, next

@@ -159,3 +159,38 @@ nosize:
 eos:
 	xor	%eax, %eax	# want ".text.eos: unexpected end of section"
 	.size	eos, .-eos
+
+# The same after an alternative's replacement, the walk going on past the
+# original group: objtool names the section the walk of the replacement
+# started in, not the one it ran off.
+.macro altinstr_entry orig alt ft_flags orig_len alt_len
+	.long \orig - .
+	.long \alt - .
+	.4byte \ft_flags
+	.byte \orig_len
+	.byte \alt_len
+.endm
+
+.macro ALTERNATIVE oldinstr, newinstr, ft_flags
+740:
+	\oldinstr
+741:
+	.skip -(((744f-743f)-(741b-740b)) > 0) * ((744f-743f)-(741b-740b)),0x90
+742:
+	.pushsection .altinstructions,"a"
+	altinstr_entry 740b,743f,\ft_flags,742b-740b,744f-743f
+	.popsection
+	.pushsection .altinstr_replacement,"ax"
+743:
+	\newinstr
+744:
+	.popsection
+.endm
+
+	.section .text.eosalt, "ax", @progbits
+	.globl	eos_alt
+	.type	eos_alt, @function
+eos_alt:
+	ALTERNATIVE "nop", "xor %eax, %eax", 123
+	xor	%ecx, %ecx	# want ".altinstr_replacement: unexpected end of section"
+	.size	eos_alt, .-eos_alt
