@@ -56,6 +56,7 @@ func (s *Section) Data() []byte { return s.data }
 type File struct {
 	order binary.ByteOrder
 	ehdr  []byte // the input's ELF header, copied
+	phdrs []byte // the program header table, rare in an object
 	secs  []*Section
 	// extended is set when the input counts its sections in the null
 	// section header (e_shnum 0) or names its string table there.
@@ -98,14 +99,29 @@ func Open(data []byte) (*File, error) {
 	default:
 		return nil, fmt.Errorf("unknown byte order")
 	}
-	if f.order.Uint16(data[0x38:]) != 0 {
-		return nil, fmt.Errorf("program headers in a relocatable object are not supported")
+	if err := f.readProgramHeaders(data); err != nil {
+		return nil, err
 	}
 	if err := f.readSections(data); err != nil {
 		return nil, err
 	}
 	f.findTables()
 	return f, nil
+}
+
+// readProgramHeaders keeps the program header table, which libelf writes
+// right after the ELF header.
+func (f *File) readProgramHeaders(data []byte) error {
+	n := uint64(f.order.Uint16(data[0x38:]))
+	if n == 0 {
+		return nil
+	}
+	off, size := f.order.Uint64(data[0x20:]), n*uint64(f.order.Uint16(data[0x36:]))
+	if off > uint64(len(data)) || size > uint64(len(data))-off {
+		return fmt.Errorf("program headers past end of file")
+	}
+	f.phdrs = data[off : off+size : off+size]
+	return nil
 }
 
 // readSections reads the section header table and each section's name.

@@ -273,6 +273,12 @@ func TestOpenRejects(t *testing.T) {
 		{"headers past end", func(b []byte) []byte { le.PutUint64(b[0x28:], uint64(len(b))); return b }},
 		{"contents past end", func(b []byte) []byte { return b[:len(b)-shdrSize*7+0x20] }},
 		{"string table index", func(b []byte) []byte { le.PutUint16(b[0x3e:], 99); return b }},
+		{"program headers past end", func(b []byte) []byte {
+			le.PutUint64(b[0x20:], uint64(len(b)))
+			le.PutUint16(b[0x36:], 56)
+			le.PutUint16(b[0x38:], 1)
+			return b
+		}},
 	} {
 		b := tt.edit(append([]byte(nil), good...))
 		if _, err := Open(b); err == nil {

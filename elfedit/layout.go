@@ -7,7 +7,8 @@ import (
 
 // Bytes lays the file out as libelf does when objtool writes it
 // (elf_update without ELF_F_LAYOUT), and returns it:
-//   - the ELF header, then every section in index order, each at the next
+//   - the ELF header (and the program headers, if any), then every section
+//     in index order, each at the next
 //     offset rounded up to its sh_addralign (0 counts as 1), the gaps
 //     zero-filled; an SHT_NOBITS section gets an offset but no bytes;
 //   - the section header table last, at the next offset rounded up to 8.
@@ -17,7 +18,7 @@ import (
 // error, as in libelf, and so is one past maxAlign, which no real object
 // has and which would make the file absurdly large.
 func (f *File) Bytes() ([]byte, error) {
-	off := uint64(ehdrSize)
+	off := uint64(ehdrSize + len(f.phdrs))
 	for i, s := range f.secs[1:] {
 		if a := s.Hdr.Addralign; a&(a-1) != 0 || a > maxAlign {
 			return nil, fmt.Errorf("section %d (%s): bad alignment %#x", i+1, s.Name, a)
@@ -31,6 +32,10 @@ func (f *File) Bytes() ([]byte, error) {
 	shoff := alignUp(off, 8)
 	out := make([]byte, shoff+uint64(len(f.secs))*shdrSize)
 	copy(out, f.ehdr)
+	copy(out[ehdrSize:], f.phdrs)
+	if len(f.phdrs) > 0 {
+		f.order.PutUint64(out[0x20:], ehdrSize)
+	}
 	for _, s := range f.secs[1:] {
 		copy(out[s.Hdr.Offset:], s.data)
 	}

@@ -81,16 +81,20 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 			r.status = exitPanic
 		}
 	}()
-	f, err := c.open(path)
-	if err != nil {
-		r.status = openError(&r.stderr, path, err, opts.Dump)
+	if opts.Dump {
+		r.status = c.dumpFile(path, &r.stdout, &r.stderr)
 		return r
 	}
-	if opts.Backup && !opts.Dump && !backup(&r.stderr, path, f.Data) {
+	f, err := c.open(path)
+	if err != nil {
+		r.status = openError(&r.stderr, path, err)
+		return r
+	}
+	if opts.Backup && !backup(&r.stderr, path, f.Data) {
 		r.status = 1
 		return r
 	}
-	if !opts.Dump && !fileOptsValid(f, &opts, &r.stderr) {
+	if !fileOptsValid(f, &opts, &r.stderr) {
 		r.status = 1
 		return r
 	}
@@ -110,21 +114,14 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 	return r
 }
 
-// openError prints why path could not be read and returns the exit status.
-// A system error is reported in objtool's words: orc_dump's perror("open")
-// for --dump, elf_open_read's message otherwise.
-func openError(w *bytes.Buffer, path string, err error, dump bool) int {
+// openError prints why path could not be read and returns the exit status:
+// a system error in elf_open_read's words, a malformed object in one line.
+func openError(w *bytes.Buffer, path string, err error) int {
 	var errno syscall.Errno
-	switch {
-	case errors.As(err, &errno) && dump:
-		fmt.Fprintf(w, "open: %s\n", strerror(errno))
-	case errors.As(err, &errno):
+	if errors.As(err, &errno) {
 		fmt.Fprintf(w, "objtool: Can't open '%s': %s\n", path, strerror(errno))
-	default:
+	} else {
 		fmt.Fprintf(w, "%s: error: objtool: %v\n", path, err)
-	}
-	if dump {
-		return 255 // orc_dump() returns -1
 	}
 	return 1
 }

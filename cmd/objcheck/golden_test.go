@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/objcheck/objcheck/check"
 	"github.com/objcheck/objcheck/decode"
+	"github.com/objcheck/objcheck/orcdump"
 )
 
 // A golden case is one command line and what it prints, stored as a text
@@ -126,6 +128,12 @@ func fakeCLI() *cli {
 			return f, nil
 		},
 		check: func(*decode.File, *check.Options) *check.Result { return &check.Result{} },
+		dump: func(path string, _, stderr io.Writer) int {
+			if _, err := os.Stat(path); err != nil {
+				return orcdump.Dump(path, io.Discard, stderr)
+			}
+			return 0 // c.o and l.o have no ORC
+		},
 	}
 }
 

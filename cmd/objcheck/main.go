@@ -20,6 +20,7 @@ import (
 
 	"github.com/objcheck/objcheck/check"
 	"github.com/objcheck/objcheck/decode"
+	"github.com/objcheck/objcheck/orcdump"
 )
 
 func main() {
@@ -40,6 +41,16 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 type cli struct {
 	open  func(path string) (*decode.File, error)
 	check func(f *decode.File, opts *check.Options) *check.Result
+	// dump prints an object's ORC table (--dump); nil is orcdump.Dump.
+	dump func(path string, stdout, stderr io.Writer) int
+}
+
+// dumpFile runs --dump on one file.
+func (c *cli) dumpFile(path string, stdout, stderr io.Writer) int {
+	if c.dump == nil {
+		return orcdump.Dump(path, stdout, stderr)
+	}
+	return c.dump(path, stdout, stderr)
 }
 
 // An env is what the command runs in.
