@@ -262,3 +262,89 @@ func writeCases(t *testing.T, objtool, bin, dir string, cases []WriteCase) []str
 	slices.Sort(diffs)
 	return diffs
 }
+
+// variantEvery is how often a corpus object is taken for the variants.
+const variantEvery = 5
+
+// writeVariants are the argument sets of other kernel configs, added to
+// the recorded ones: IBT and kCFI at link time, a module, and the
+// frame-pointer corpus with the mitigations and ORC turned on. (The corpus
+// was built without ftrace: TestWriteFixtures covers --mcount.)
+var writeVariants = []struct {
+	set, name string
+	extra     []string
+}{
+	{"x86-orc", "ibt-cfi", []string{"--ibt", "--cfi", "--link"}},
+	{"x86-orc", "module", []string{"--module"}},
+	{"x86-fp", "mitigations", []string{"--orc", "--retpoline", "--rethunk", "--hacks=skylake", "--prefix=16"}},
+}
+
+// TestWriteVariants compares the writes of every 5th corpus object with
+// the argument sets of other configs.
+func TestWriteVariants(t *testing.T) {
+	objtool := objtoolBin(t)
+	bin := objcheckBin(t)
+	for _, v := range writeVariants {
+		t.Run(v.set+"/"+v.name, func(t *testing.T) {
+			dir := corpusDir(t, v.set)
+			entries, err := ReadManifest(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cases []WriteCase
+			for i, e := range entries {
+				rec, err := ReadRecord(dir, e.Path)
+				if err != nil || rec.Args == nil || i%variantEvery != 0 {
+					continue
+				}
+				args := append(slices.Clip(rec.Args), v.extra...)
+				cases = append(cases, WriteCase{Path: e.Path, Args: args, Again: len(cases)%againEvery == 0})
+			}
+			diffs := writeCases(t, objtool, bin, dir, cases)
+			for i, d := range diffs {
+				if i < maxReported {
+					t.Error(d)
+				}
+			}
+			t.Logf("%s %s: %d/%d objects written as objtool writes them", v.set, v.name, len(cases)-len(diffs), len(cases))
+		})
+	}
+}
+
+// The arguments of kbuild's x86 configs, for the fixtures.
+var (
+	orcArgs = []string{"--hacks=jump_label", "--hacks=noinstr", "--hacks=skylake", "--orc", "--retpoline",
+		"--rethunk", "--static-call", "--uaccess", "--prefix=16"}
+	fpArgs = []string{"--hacks=jump_label", "--hacks=noinstr", "--stackval", "--static-call", "--uaccess"}
+)
+
+// TestWriteFixtures compares the writes of the objects in testdata: the x86
+// fixtures with the ORC and the frame-pointer configs' arguments, and
+// testdata/x86/write/ftrace.o, compiled for ftrace, with --mcount and
+// --mnop as well (its noinstr code calls a sanitizer hook, which
+// --hacks=noinstr removes).
+func TestWriteFixtures(t *testing.T) {
+	objtool := objtoolBin(t)
+	bin := objcheckBin(t)
+	root, err := RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures, _ := filepath.Glob(filepath.Join(root, "testdata", "x86", "*.o"))
+	var cases []WriteCase
+	for _, f := range fixtures {
+		rel, _ := filepath.Rel(root, f)
+		for _, args := range [][]string{orcArgs, fpArgs} {
+			cases = append(cases, WriteCase{Path: rel, Args: args, Again: true})
+		}
+	}
+	ftrace := filepath.Join("testdata", "x86", "write", "ftrace.o")
+	for _, args := range [][]string{{"--mcount"}, {"--mcount", "--mnop"}, append(slices.Clip(orcArgs), "--mcount", "--mnop")} {
+		cases = append(cases, WriteCase{Path: ftrace, Args: args, Again: true})
+	}
+	diffs := writeCases(t, objtool, bin, root, cases)
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	t.Logf("fixtures: %d/%d runs written as objtool writes them", len(cases)-len(diffs), len(cases))
+}
