@@ -32,7 +32,7 @@ func (p *Program) Fatal() bool {
 func (p *Program) steps() []func() *Problem {
 	return []func() *Problem{
 		p.buildSymbols,
-		p.decodeInsns,
+		p.decodeInsnsPvOps,
 		func() *Problem { p.addIgnores(); p.addUaccessSafe(); return nil },
 		p.addIgnoreAlts,
 		p.readNoendbrHints,

@@ -33,6 +33,8 @@ type Program struct {
 	Problems []Problem
 	// Hints is set when the object has unwind hints.
 	Hints bool
+	// PvOps is the pv_ops table under --noinstr (pvops.go), or nil.
+	PvOps *PvOps
 	// HintList holds the unwind hints that set a stack state, in order.
 	HintList []*Hint
 	// Rodata is set when the object has sections that may hold jump tables.
@@ -64,6 +66,7 @@ type Options struct {
 	Mnop        bool // --mnop
 	IBT         bool // --ibt
 	Link        bool // --link
+	Noinstr     bool // --noinstr: read the pv_ops table
 }
 
 // Sites are the instructions objtool lists while building the graph, each

@@ -18,6 +18,7 @@ var testFlags = map[string]func(*check.Options){
 	"--sls":         func(o *check.Options) { o.SLS = true },
 	"--ibt":         func(o *check.Options) { o.IBT = true },
 	"--link":        func(o *check.Options) { o.Link = true },
+	"--noinstr":     func(o *check.Options) { o.Noinstr = true },
 	"--static-call": func(o *check.Options) { o.StaticCall = true },
 	"--backtrace":   func(o *check.Options) { o.Backtrace = true },
 }

@@ -137,7 +137,7 @@ func (c *checker) validateCall(in *cfg.Insn, st *insnState) int {
 func (c *checker) noinstrCallDest(in *cfg.Insn) bool {
 	d := cfg.CallDestOf(in)
 	if d == nil {
-		return false
+		return c.prog.PvCallDest(in, c.rep.warn)
 	}
 	if d.Sec != nil && d.Sec.Noinstr || d.Has(cfg.SymStaticCallTramp) {
 		return true
@@ -145,13 +145,12 @@ func (c *checker) noinstrCallDest(in *cfg.Insn) bool {
 	return len(d.Name) >= 15 && d.Name[:15] == "__ubsan_handle_"
 }
 
-// callDestName names a call's destination for messages.
+// callDestName names a call's destination for messages. objtool 6.12
+// means to name a call through pv_ops "pv_ops[N]", but looks for its
+// relocation without the object, so that it never finds it.
 func (c *checker) callDestName(in *cfg.Insn) string {
 	if d := cfg.CallDestOf(in); d != nil {
 		return d.Name
-	}
-	if r := c.prog.Reloc(in); r != nil && r.Sym.Name == "pv_ops" {
-		return fmt.Sprintf("pv_ops[%d]", r.Addend/8)
 	}
 	return "{dynamic}"
 }

@@ -67,6 +67,10 @@ var wholeLine = []*regexp.Regexp{
 	regexp.MustCompile(`^\S+\(\) is missing an ELF size annotation$`),
 	regexp.MustCompile(`^\S+\(\): `), // STT_FUNC at end of section, etc.
 	regexp.MustCompile(`^\S+: unexpected end of section$`),
+	regexp.MustCompile(`^pv_ops\[\d+\]: \S+$`), // a paravirt target that is not noinstr
+	regexp.MustCompile(`^no func for pv_ops\[\]$`),
+	// the decoder's notes
+	regexp.MustCompile(`^(notrack prefix found|invalid LEA encoding|ENQCMD instruction) at \S+$`),
 }
 
 func isWholeLine(msg string) bool {
