@@ -119,7 +119,8 @@ func Archive(shared, name string) string {
 }
 
 // Extract unpacks archive into dest with tar (xz-utils must be installed)
-// and returns the folder it unpacked to, named like the archive.
+// and returns the folder it unpacked to, named like the archive. The
+// folder holds a MANIFEST, except x86-vmlinux's (one object, vmlinux.o).
 func Extract(archive, dest string) (string, error) {
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return "", err
@@ -129,7 +130,7 @@ func Extract(archive, dest string) (string, error) {
 		return "", fmt.Errorf("tar -xJf %s: %v\n%s", archive, err, out)
 	}
 	dir := filepath.Join(dest, strings.TrimSuffix(filepath.Base(archive), ".tar.xz"))
-	if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil && !fileExists(filepath.Join(dir, "vmlinux.o")) {
 		return "", fmt.Errorf("%s: no MANIFEST after unpacking: %v", archive, err)
 	}
 	return dir, nil
