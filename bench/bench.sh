@@ -4,10 +4,12 @@
 #
 #   bench/bench.sh            # every object of every corpus
 #   QUICK=10 bench/bench.sh   # every 10th object only
+#   WRITE=1 bench/bench.sh    # without --dry-run: both tools write
 #
 # Environment: OBJCHECK_SHARED (default ../shared beside the repository),
 # OBJTOOL (default the linux-kbuild-6.12 package's objtool.real-x86),
-# RUNS (hyperfine runs of the one call, default 5), QUICK.
+# RUNS (hyperfine runs of the one call, default 5), QUICK, WRITE, SETS
+# (the corpora to run, default "x86-orc x86-fp arm64 ppc64le").
 #
 # For each x86-64 corpus (x86-orc, x86-fp), with kbuild's recorded
 # arguments plus --dry-run, from the unpacked folder with kbuild's paths:
@@ -21,13 +23,18 @@
 # For the arm64 and ppc64le corpora, objcheck alone with --stackval.
 # Wall times come from bash's $EPOCHREALTIME (no process spawned to read
 # the clock), so the loop itself costs the same small amount per object
-# for both tools.
+# for both tools. With WRITE=1 the x86 runs leave out --dry-run, so both
+# tools write the object: each run gets a fresh copy of it first, outside
+# the timed span.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=${OBJCHECK_SHARED:-$(dirname "$root")/shared}
 corpus=$shared/corpus/linux-6.12
 quick=${QUICK:-1}
+write=${WRITE:-0}
+dry=--dry-run
+[ "$write" = 1 ] && dry=
 runs=${RUNS:-5}
 objtool=${OBJTOOL:-$(ls -d /usr/lib/linux-kbuild-6.12*/tools/objtool/objtool.real-x86 2>/dev/null | tail -n 1)}
 [ -d "$corpus" ] || { echo "bench: no corpus at $corpus (set OBJCHECK_SHARED)" >&2; exit 1; }
@@ -68,6 +75,7 @@ perobject() {
 	cd "$2"
 	: > "$out.ms"; : > "$out.rss"
 	while IFS=$'\t' read -r args obj; do
+		fresh "$obj"
 		s=$EPOCHREALTIME
 		# shellcheck disable=SC2086 # the arguments are words
 		"$tool" $args "$obj" 2>/dev/null || bad=$((bad + 1))
@@ -75,12 +83,17 @@ perobject() {
 		ms "$s" "$e" >> "$out.ms"; echo >> "$out.ms"
 	done < "$lst"
 	while IFS=$'\t' read -r args obj; do
+		fresh "$obj"
 		# shellcheck disable=SC2086
 		/usr/bin/time -f %M -o "$tmp/rss" "$tool" $args "$obj" 2>/dev/null || true
 		tail -n 1 "$tmp/rss" >> "$out.rss"
 	done < "$lst"
 	echo "$bad"
 }
+
+# fresh OBJ: with WRITE=1, puts back the unwritten copy of OBJ (from the
+# current corpus folder's pristine twin) before a run.
+fresh() { [ "$write" = 1 ] && [ -n "${orig:-}" ] && cp "$orig/$1" "$1" || :; }
 
 # onecall TOOL DIR LIST: the script that runs TOOL once per group of
 # objects with identical arguments, all of them in that one call.
@@ -96,7 +109,8 @@ onecall() {
 # if it is installed (a warm-up, then RUNS runs), else of one run.
 timeit() {
 	if command -v hyperfine > /dev/null; then
-		hyperfine --shell bash --style none --warmup 1 --runs "$runs" -i \
+		local prep=(); [ "$write" = 1 ] && [ -n "${orig:-}" ] && prep=(--prepare "cp -r $orig/. $dir/")
+		hyperfine --shell bash --style none --warmup 1 --runs "$runs" -i "${prep[@]}" \
 			--export-json "$tmp/$1.json" "$2" > /dev/null 2>&1
 		grep -o '"mean": [0-9.e+-]*' "$tmp/$1.json" | awk '{ printf "%.0f\n", $2 * 1000 }'
 	else
@@ -112,12 +126,17 @@ echo "|---|---|---|---|---|---|---|---|---|---|" >> "$x86"
 echo "| corpus | objects | objcheck --stackval, one process each | RSS max / median | one call | exit != 0 |" > "$other"
 echo "|---|---|---|---|---|---|" >> "$other"
 
-for set in x86-orc x86-fp arm64 ppc64le; do
+for set in ${SETS:-x86-orc x86-fp arm64 ppc64le}; do
 	[ -f "$corpus/$set.tar.xz" ] || { echo "bench: no $set.tar.xz, skipped" >&2; continue; }
 	tar -xJf "$corpus/$set.tar.xz" -C "$tmp"
 	dir=$tmp/$set
+	orig=
+	if [ "$write" = 1 ] && [[ $set == x86-* ]]; then
+		orig=$tmp/$set.orig
+		cp -r "$dir" "$orig"
+	fi
 	case $set in
-	x86-*) list "$dir" --dry-run > "$tmp/$set.lst" ;;
+	x86-*) list "$dir" "$dry" > "$tmp/$set.lst" ;;
 	*) awk -F'\t' -v q="$quick" '(NR - 1) % q == 0 { print "--stackval --dry-run\t" $1 }' "$dir/MANIFEST" > "$tmp/$set.lst" ;;
 	esac
 	n=$(wc -l < "$tmp/$set.lst")
@@ -147,7 +166,7 @@ for set in x86-orc x86-fp arm64 ppc64le; do
 done
 
 echo
-echo "objcheck $(cd "$root" && git describe --always --dirty 2>/dev/null || echo '?') vs $(basename "$(dirname "$(dirname "$(dirname "$objtool")")")"), $(nproc) cores, $(date -u +%Y-%m-%d)$([ "$quick" = 1 ] || echo ", every ${quick}th object")"
+echo "objcheck $(cd "$root" && git describe --always --dirty 2>/dev/null || echo '?')$([ "$write" = 1 ] && echo ", writing") vs $(basename "$(dirname "$(dirname "$(dirname "$objtool")")")"), $(nproc) cores, $(date -u +%Y-%m-%d)$([ "$quick" = 1 ] || echo ", every ${quick}th object")"
 echo
 cat "$x86"
 echo

@@ -101,6 +101,8 @@ type planner struct {
 	// over overrides the stack state of instructions: the prefix nops
 	// take their function's.
 	over map[int]*cfiState
+	// byName finds symbols by name, built on first use.
+	byName map[string]*cfg.Symbol
 }
 
 // makePlan computes the plan after the checks have run; fatal is set when
@@ -238,13 +240,15 @@ func (pl *planner) staticCalls() bool {
 // the name, the last in the table (section symbols go by their section's
 // name).
 func (pl *planner) symbolByName(name string) *cfg.Symbol {
-	syms := pl.c.prog.Syms
-	for i := len(syms) - 1; i > 0; i-- {
-		if syms[i].Name == name {
-			return syms[i]
+	if pl.byName == nil {
+		pl.byName = make(map[string]*cfg.Symbol, len(pl.c.prog.Syms))
+		for i, s := range pl.c.prog.Syms {
+			if i > 0 && s != nil {
+				pl.byName[s.Name] = s
+			}
 		}
 	}
-	return nil
+	return pl.byName[name]
 }
 
 // endbrSeal adds .ibt_endbr_seal: the ENDBRs at function starts that no
