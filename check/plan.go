@@ -183,9 +183,17 @@ func (pl *planner) list(name, what string, ins []*cfg.Insn) bool {
 	return true
 }
 
-// mcount adds __mcount_loc.
+// mcount adds __mcount_loc: the calls the graph found, or those objtool's
+// call-only decoder finds where it has one.
 func (pl *planner) mcount() bool {
-	return pl.list("__mcount_loc", "__mcount_loc section,", pl.c.prog.Sites.Mcount)
+	f := pl.c.prog.File
+	if f.Arch.Write.CallOnly == nil {
+		return pl.list("__mcount_loc", "__mcount_loc section,", pl.c.prog.Sites.Mcount)
+	}
+	if sites := callOnlyMcount(f); !pl.has("__mcount_loc", "__mcount_loc section,") && len(sites) > 0 {
+		pl.add(Step{Section: "__mcount_loc", Entries: len(sites), Sites: sites})
+	}
+	return true
 }
 
 // cfiSites adds .cfi_sites, the kCFI preambles: every __cfi_ function in
