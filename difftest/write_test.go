@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -343,8 +344,38 @@ func TestWriteFixtures(t *testing.T) {
 		cases = append(cases, WriteCase{Path: ftrace, Args: args, Again: true})
 	}
 	diffs := writeCases(t, objtool, bin, root, cases)
+	n := len(cases)
+	if ppc := filepath.Join(filepath.Dir(objtool), "objtool.real-powerpc"); fileExists(ppc) {
+		plain, added, dir := ppcFixtures(t, root)
+		diffs = append(diffs, writeCases(t, ppc, bin, root, plain)...)
+		diffs = append(diffs, writeCases(t, ppc, bin, dir, added)...)
+		n += len(plain) + len(added)
+	}
 	for _, d := range diffs {
 		t.Error(d)
 	}
-	t.Logf("fixtures: %d/%d runs written as objtool writes them", len(cases)-len(diffs), len(cases))
+	t.Logf("fixtures: %d/%d runs written as objtool writes them", n-len(diffs), n)
+}
+
+// ppcFixtures are the powerpc fixtures with --mcount (which kbuild runs
+// there), and, in the folder dir, copies of the little-endian ones with an
+// empty __mcount_loc added by objcopy, which objtool reports before it
+// looks at the calls.
+func ppcFixtures(t *testing.T, root string) (plain, added []WriteCase, dir string) {
+	fixtures, _ := filepath.Glob(filepath.Join(root, "testdata", "ppc64", "*.o"))
+	objcopy, _ := exec.LookPath("powerpc64le-linux-gnu-objcopy")
+	dir = t.TempDir()
+	for _, f := range fixtures {
+		rel, _ := filepath.Rel(root, f)
+		plain = append(plain, WriteCase{Path: rel, Args: []string{"--mcount"}, Again: true})
+		if objcopy == "" || strings.Contains(rel, "be.o") {
+			continue
+		}
+		dst := filepath.Join(dir, filepath.Base(f))
+		if out, err := exec.Command(objcopy, "--add-section", "__mcount_loc=/dev/null", f, dst).CombinedOutput(); err != nil {
+			t.Fatalf("objcopy %s: %v: %s", rel, err, out)
+		}
+		added = append(added, WriteCase{Path: filepath.Base(f), Args: []string{"--mcount"}})
+	}
+	return plain, added, dir
 }
