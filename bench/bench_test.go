@@ -2,7 +2,9 @@ package bench
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,7 +13,59 @@ import (
 	"github.com/objcheck/objcheck/check"
 	"github.com/objcheck/objcheck/decode"
 	"github.com/objcheck/objcheck/difftest"
+	"github.com/objcheck/objcheck/elfedit"
+	"github.com/objcheck/objcheck/objwrite"
 )
+
+// An object is one corpus object with its recorded options.
+type object struct {
+	path string
+	opts *check.Options
+}
+
+// loadCorpus unpacks the corpus set into tmp and lists its objects with
+// their options, and their total size; it skips without the corpus.
+func loadCorpus(b *testing.B, root, tmp, set string) ([]object, int64) {
+	archive := difftest.Archive(difftest.SharedDir(root), set)
+	if _, err := os.Stat(archive); err != nil {
+		b.Skipf("SKIP: corpus absent: %v", err)
+	}
+	var dir string
+	var entries []difftest.Entry
+	if set == "x86-vmlinux" { // one object and no MANIFEST
+		if err := exec.Command("tar", "-xJf", archive, "-C", tmp).Run(); err != nil {
+			b.Fatal(err)
+		}
+		dir, entries = filepath.Join(tmp, set), []difftest.Entry{{Path: "vmlinux.o"}}
+	} else {
+		var err error
+		if dir, err = difftest.Extract(archive, tmp); err != nil {
+			b.Fatal(err)
+		}
+		if entries, err = difftest.ReadManifest(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+	objs := make([]object, 0, len(entries))
+	var size int64
+	for _, e := range entries {
+		rec, err := difftest.ReadRecord(dir, e.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts, err := options(rec.Args)
+		if err != nil {
+			b.Fatalf("%s: %v", e.Path, err)
+		}
+		fi, err := os.Stat(filepath.Join(dir, e.Path))
+		if err != nil {
+			b.Fatal(err)
+		}
+		size += fi.Size()
+		objs = append(objs, object{filepath.Join(dir, e.Path), opts})
+	}
+	return objs, size
+}
 
 // BenchmarkCorpusX86 checks every object of each x86-64 corpus in-process,
 // one after another, with kbuild's recorded arguments (and --dry-run): one
@@ -24,40 +78,7 @@ func BenchmarkCorpusX86(b *testing.B) {
 	tmp := b.TempDir()
 	for _, set := range []string{"x86-orc", "x86-fp"} {
 		b.Run(set, func(b *testing.B) {
-			archive := difftest.Archive(difftest.SharedDir(root), set)
-			if _, err := os.Stat(archive); err != nil {
-				b.Skipf("SKIP: corpus absent: %v", err)
-			}
-			dir, err := difftest.Extract(archive, tmp)
-			if err != nil {
-				b.Fatal(err)
-			}
-			entries, err := difftest.ReadManifest(dir)
-			if err != nil {
-				b.Fatal(err)
-			}
-			type object struct {
-				path string
-				opts *check.Options
-			}
-			objs := make([]object, 0, len(entries))
-			var size int64
-			for _, e := range entries {
-				rec, err := difftest.ReadRecord(dir, e.Path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				opts, err := options(rec.Args)
-				if err != nil {
-					b.Fatalf("%s: %v", e.Path, err)
-				}
-				fi, err := os.Stat(filepath.Join(dir, e.Path))
-				if err != nil {
-					b.Fatal(err)
-				}
-				size += fi.Size()
-				objs = append(objs, object{filepath.Join(dir, e.Path), opts})
-			}
+			objs, size := loadCorpus(b, root, tmp, set)
 			b.SetBytes(size)
 			b.ReportAllocs()
 			for b.Loop() {
@@ -70,6 +91,54 @@ func BenchmarkCorpusX86(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(objs)), "ns/object")
+		})
+	}
+}
+
+// BenchmarkWriteX86 is the cost of writing alone: for every object of
+// each x86-64 corpus, checked once beforehand, what objcheck adds when it
+// writes: the edit (elfedit.Open, objwrite.Apply) and the layout, written
+// to io.Discard.
+func BenchmarkWriteX86(b *testing.B) {
+	root, err := difftest.RepoRoot(".")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tmp := b.TempDir()
+	for _, set := range []string{"x86-orc", "x86-fp", "x86-vmlinux"} {
+		b.Run(set, func(b *testing.B) {
+			objs, size := loadCorpus(b, root, tmp, set)
+			type planned struct {
+				f    *decode.File
+				plan *check.Plan
+			}
+			var todo []planned
+			for _, o := range objs {
+				f, err := decode.Open(o.path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res := check.Run(f, o.opts); res.Plan.Changes() {
+					todo = append(todo, planned{f, res.Plan})
+				}
+			}
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, p := range todo {
+					ef, err := elfedit.Open(p.f.Data)
+					if err == nil {
+						err = objwrite.Apply(ef, p.f.Arch, p.plan)
+					}
+					if err == nil {
+						_, err = ef.WriteTo(io.Discard)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*max(len(todo), 1)), "ns/object")
 		})
 	}
 }

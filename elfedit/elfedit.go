@@ -69,7 +69,7 @@ type File struct {
 	secSym []uint32
 	// refs lists, per symbol index, the relocations that name it; built
 	// on the first symbol move.
-	refs map[uint32][]relocRef
+	refs [][]relocRef
 	// where maps each input symbol index to its index now, and origOf
 	// the other way (-1 for added symbols); nil until a symbol moves.
 	where   []uint32

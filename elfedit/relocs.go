@@ -32,7 +32,7 @@ func (f *File) SetReloc(rsec, idx int, r Reloc) {
 	o.PutUint64(b[16:], uint64(r.Addend))
 	f.WriteBytes(rsec, uint64(idx)*relaSize, b[:])
 	if f.refs != nil {
-		f.refs[r.Sym] = append(f.refs[r.Sym], relocRef{int32(rsec), int32(idx)})
+		f.addRef(r.Sym, relocRef{int32(rsec), int32(idx)})
 	}
 }
 
@@ -54,9 +54,36 @@ func (f *File) SetRelocType(rsec, idx int, typ uint32) {
 	f.WriteBytes(rsec, off, b[:])
 }
 
-// buildRefs indexes every relocation by the symbol it names.
+// buildRefs indexes every relocation by the symbol it names: one array
+// for all, counted first, each symbol's run of it capped so that adding
+// to one copies it out.
 func (f *File) buildRefs() {
-	f.refs = make(map[uint32][]relocRef)
+	n := f.NumSymbols()
+	count := make([]int, n+1)
+	f.eachReloc(func(_ int, _ int32, sym uint32) {
+		if int(sym) < n {
+			count[sym+1]++
+		}
+	})
+	for i := 1; i <= n; i++ {
+		count[i] += count[i-1]
+	}
+	all := make([]relocRef, count[n])
+	next := append([]int(nil), count[:n]...)
+	f.eachReloc(func(sec int, idx int32, sym uint32) {
+		if int(sym) < n {
+			all[next[sym]] = relocRef{int32(sec), idx}
+			next[sym]++
+		}
+	})
+	f.refs = make([][]relocRef, n)
+	for i := range f.refs {
+		f.refs[i] = all[count[i]:count[i+1]:count[i+1]]
+	}
+}
+
+// eachReloc calls fn with every relocation's section, index and symbol.
+func (f *File) eachReloc(fn func(sec int, idx int32, sym uint32)) {
 	for i := range f.secs {
 		size, ok := f.isReloc(i)
 		if !ok {
@@ -64,10 +91,17 @@ func (f *File) buildRefs() {
 		}
 		d := f.secs[i].data
 		for j := uint64(0); j+size <= uint64(len(d)); j += size {
-			sym := uint32(f.order.Uint64(d[j+8:]) >> 32)
-			f.refs[sym] = append(f.refs[sym], relocRef{int32(i), int32(j / size)})
+			fn(i, int32(j/size), uint32(f.order.Uint64(d[j+8:])>>32))
 		}
 	}
+}
+
+// addRef records that a relocation names symbol sym.
+func (f *File) addRef(sym uint32, r relocRef) {
+	for uint32(len(f.refs)) <= sym {
+		f.refs = append(f.refs, nil)
+	}
+	f.refs[sym] = append(f.refs[sym], r)
 }
 
 // moveRefs makes every relocation naming symbol from name symbol to.
@@ -75,8 +109,10 @@ func (f *File) moveRefs(from, to uint32) {
 	if f.refs == nil {
 		f.buildRefs()
 	}
-	list := f.refs[from]
-	delete(f.refs, from)
+	var list []relocRef
+	if from < uint32(len(f.refs)) {
+		list, f.refs[from] = f.refs[from], nil
+	}
 	for _, r := range list {
 		size, _ := f.isReloc(int(r.sec))
 		off := uint64(r.idx)*size + 8
@@ -84,6 +120,9 @@ func (f *File) moveRefs(from, to uint32) {
 		var b [8]byte
 		f.order.PutUint64(b[:], uint64(to)<<32|info&0xffffffff)
 		f.WriteBytes(int(r.sec), off, b[:])
+	}
+	for uint32(len(f.refs)) <= to {
+		f.refs = append(f.refs, nil)
 	}
 	f.refs[to] = append(f.refs[to], list...)
 }

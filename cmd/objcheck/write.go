@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -49,17 +50,16 @@ func writeObject(path string, f *decode.File, plan *check.Plan) error {
 	if err := objwrite.Apply(ef, f.Arch, plan); err != nil {
 		return err
 	}
-	out, err := ef.Bytes()
-	if err != nil {
+	return replace(path, func(w io.Writer) error {
+		_, err := ef.WriteTo(w)
 		return err
-	}
-	return replace(path, out)
+	})
 }
 
-// replace writes data to a temporary file in the directory of path (of
-// its target, when path is a symbolic link) and renames it over that
-// file, keeping its permissions.
-func replace(path string, data []byte) error {
+// replace writes the new contents with write to a temporary file in the
+// directory of path (of its target, when path is a symbolic link) and
+// renames it over that file, keeping its permissions.
+func replace(path string, write func(io.Writer) error) error {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return err
@@ -78,7 +78,7 @@ func replace(path string, data []byte) error {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err := tmp.Write(data); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err
 	}
