@@ -32,14 +32,7 @@ func TestUnseenWrite(t *testing.T) {
 			if len(cases) == 0 {
 				t.Fatalf("%s: no X.o with X.o.args", dir)
 			}
-			diffs := writeCases(t, objtool, bin, dir, cases)
-			for i, d := range diffs {
-				if i < maxReported {
-					t.Error(d)
-				}
-			}
-			t.Logf("%s: %d/%d objects written as objtool writes them (%d run twice)", dir, len(cases)-len(diffs),
-				len(cases), (len(cases)+againEvery-1)/againEvery)
+			reportWrites(t, dir, cases, writeCases(t, objtool, bin, dir, cases))
 		})
 	}
 }

@@ -166,14 +166,26 @@ func writeCorpus(t *testing.T, objtool, name string) {
 	if len(cases) == 0 {
 		t.Fatalf("%s: no recorded runs", name)
 	}
-	diffs := writeCases(t, objtool, bin, dir, cases)
+	reportWrites(t, name, cases, writeCases(t, objtool, bin, dir, cases))
+}
+
+// reportWrites reports the differences of a set of write cases and the
+// match count, with how many were run twice.
+func reportWrites(t *testing.T, label string, cases []WriteCase, diffs []string) {
+	t.Helper()
 	for i, d := range diffs {
 		if i < maxReported {
 			t.Error(d)
 		}
 	}
-	t.Logf("%s: %d/%d objects written as objtool writes them (%d run twice)", name, len(cases)-len(diffs),
-		len(cases), (len(cases)+againEvery-1)/againEvery)
+	twice := 0
+	for _, c := range cases {
+		if c.Again {
+			twice++
+		}
+	}
+	t.Logf("%s: %d/%d objects written as objtool writes them (%d run twice)", label, len(cases)-len(diffs),
+		len(cases), twice)
 }
 
 // readelfEvery is how often a written object is also read whole by
@@ -301,13 +313,7 @@ func TestWriteVariants(t *testing.T) {
 				args := append(slices.Clip(rec.Args), v.extra...)
 				cases = append(cases, WriteCase{Path: e.Path, Args: args, Again: len(cases)%againEvery == 0})
 			}
-			diffs := writeCases(t, objtool, bin, dir, cases)
-			for i, d := range diffs {
-				if i < maxReported {
-					t.Error(d)
-				}
-			}
-			t.Logf("%s %s: %d/%d objects written as objtool writes them", v.set, v.name, len(cases)-len(diffs), len(cases))
+			reportWrites(t, v.set+" "+v.name, cases, writeCases(t, objtool, bin, dir, cases))
 		})
 	}
 }
