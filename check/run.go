@@ -39,6 +39,9 @@ type checker struct {
 	endbrUsed map[int]bool
 	stdout    bytes.Buffer
 	plan      *Plan
+	// stopped is set after a fatal warning of a pass, after which
+	// objtool checks and writes nothing more.
+	stopped bool
 }
 
 // Run checks one parsed object with the given options.
@@ -110,7 +113,7 @@ func (c *checker) run() {
 		}
 	}
 	if c.opts.writes() {
-		defer func() { c.plan = c.makePlan(p.Fatal()) }()
+		defer func() { c.plan = c.makePlan(p.Fatal() || c.stopped) }()
 	}
 	if p.Fatal() || len(p.Insns) == 0 {
 		return
@@ -133,6 +136,15 @@ func (c *checker) run() {
 				c.validateHints(sec)
 			}
 		}
+	}
+	if c.opts.Unret {
+		// After the other walks: it has its own visited bit.
+		r := c.validateUnrets()
+		if r < 0 {
+			c.stopped = true
+			return
+		}
+		warnings += r
 	}
 	if c.opts.IBT {
 		c.validateIBT()
