@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,13 +25,26 @@ import (
 // cores), OBJCHECK_MUTANT_SEED the seed, and OBJCHECK_KEEP_MUTANTS=dir
 // keeps them: dir/NNNN holds the mutant laid out like a corpus folder, with
 // objtool's output as <obj>.ref and <obj>.rc and objcheck's as
-// <obj>.objcheck.err and <obj>.objcheck.rc.
+// <obj>.objcheck.err and <obj>.objcheck.rc. OBJCHECK_MUTANT_DIRS, a list
+// of folders laid out like the corpus (difftest/kbuild/compare.sh's
+// CAPTURE=1 makes them from any part of a kernel tree), takes its mutants
+// from those objects instead.
 func TestDifferentialX86(t *testing.T) {
 	objtool := objtoolBin(t)
 	bin := objcheckBin(t)
 	var objs []Object
-	for _, set := range []string{"x86-orc", "x86-fp"} {
-		dir := corpusDir(t, set)
+	sets := map[string]string{"x86-orc": "", "x86-fp": ""}
+	if dirs := os.Getenv("OBJCHECK_MUTANT_DIRS"); dirs != "" {
+		sets = make(map[string]string)
+		for _, d := range filepath.SplitList(dirs) {
+			sets[d] = d
+		}
+	}
+	for _, set := range slices.Sorted(maps.Keys(sets)) {
+		dir := sets[set]
+		if dir == "" {
+			dir = corpusDir(t, set)
+		}
 		entries, err := ReadManifest(dir)
 		if err != nil {
 			t.Fatal(err)
