@@ -44,6 +44,10 @@ func (p *Program) isAltCode(name string) bool {
 // decodeInsns decodes every executable section linearly from its start,
 // as objtool does, and attaches instructions to their symbols.
 func (p *Program) decodeInsns() *Problem {
+	if l := p.Opts.DecodeLock; l != nil && !p.Arch.ConcurrentDecode {
+		l.Lock()
+		defer l.Unlock()
+	}
 	total := 0
 	for _, s := range p.Sections {
 		if s.Code {

@@ -1,5 +1,7 @@
 package check
 
+import "sync"
+
 // Options are objtool's actions and options, plus objcheck's own. The
 // command line fills them; the checker reads them and never changes them.
 type Options struct {
@@ -37,4 +39,9 @@ type Options struct {
 	// DWARF asks for objcheck's cross-check of the computed stack state
 	// against the object's own .eh_frame or .debug_frame CFI.
 	DWARF bool
+
+	// DecodeLock is shared by checks that run at the same time: the
+	// decoders that are not safe for concurrent use run under it (see
+	// cfg.Options).
+	DecodeLock sync.Locker
 }

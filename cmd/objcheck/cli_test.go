@@ -289,3 +289,39 @@ func TestEnvArgv(t *testing.T) {
 		t.Errorf("after the 15th word: %q, want %q", s, "16 17")
 	}
 }
+
+// TestConcurrentDecode checks the arm64 and ppc64 objects of testdata
+// several times over in one call with several workers, as `go test -race`
+// runs it in .ci/run: x/arch's decoders for those arches keep package
+// state, and the output must be that of checking them one at a time.
+func TestConcurrentDecode(t *testing.T) {
+	var files []string
+	for _, pat := range []string{"../../testdata/arm64/*.o", "../../testdata/ppc64/*.o"} {
+		m, err := filepath.Glob(pat)
+		if err != nil || len(m) == 0 {
+			t.Fatalf("%s: no objects (%v)", pat, err)
+		}
+		files = append(files, m...)
+	}
+	var all []string
+	for range 4 {
+		all = append(all, files...)
+	}
+	runJ := func(jobs string) (string, int) {
+		var out bytes.Buffer
+		args := append([]string{"--stackval", "--dry-run", "-j", jobs}, all...)
+		rc := run(args, func(string) string { return "" }, &out, &out)
+		return out.String(), rc
+	}
+	want, wantRC := runJ("1")
+	if want == "" {
+		t.Fatal("-j 1: no output: the objects test nothing")
+	}
+	got, rc := runJ("4")
+	if rc != wantRC {
+		t.Errorf("-j 4: status %d, want %d", rc, wantRC)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("-j 4: output mismatch (-want +got):\n%s", diff)
+	}
+}

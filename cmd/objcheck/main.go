@@ -36,8 +36,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 
 // A cli is the command with the two steps it runs on each file. Tests
 // replace them. With several files both are called from several goroutines
-// at once; the check package serializes what is not safe for that (the
-// arm64 and ppc64 instruction decoders).
+// at once; checkFiles gives the checks a lock for what is not safe for
+// that (the arm64 and ppc64 instruction decoders).
 type cli struct {
 	open  func(path string) (*decode.File, error)
 	check func(f *decode.File, opts *check.Options) *check.Result
