@@ -95,6 +95,41 @@ func BenchmarkCorpusX86(b *testing.B) {
 	}
 }
 
+// BenchmarkVmlinux checks the whole linked kernel in-process, as kbuild
+// has objtool check it, in two stages: reading and decoding the ELF file
+// (decode.Open), and the check (graph, walks, rules). Profile it with
+// -cpuprofile and -memprofile to see where vmlinux.o's time goes.
+func BenchmarkVmlinux(b *testing.B) {
+	root, err := difftest.RepoRoot(".")
+	if err != nil {
+		b.Fatal(err)
+	}
+	objs, size := loadCorpus(b, root, b.TempDir(), "x86-vmlinux")
+	o := objs[0]
+	b.Run("open", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := decode.Open(o.path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("check", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			f, err := decode.Open(o.path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			check.Run(f, o.opts)
+		}
+	})
+}
+
 // BenchmarkWriteX86 is the cost of writing alone: for every object of
 // each x86-64 corpus, checked once beforehand, what objcheck adds when it
 // writes: the edit (elfedit.Open, objwrite.Apply) and the layout, written
