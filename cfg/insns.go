@@ -54,7 +54,11 @@ func (p *Program) decodeInsns() *Problem {
 			total += len(s.Data)
 		}
 	}
-	p.Insns = make([]Insn, 0, total/4+16)
+	// A fixed-width arch has at most total/InsnAlign instructions; x86
+	// averages some 3.4 bytes in a kernel, and a slice of millions that
+	// must grow is copied whole, so reserve for 3 (what is never touched
+	// costs no memory).
+	p.Insns = make([]Insn, 0, total/min(max(p.Arch.InsnAlign, 3), 4)+16)
 	for _, s := range p.Sections {
 		if !s.Code {
 			continue

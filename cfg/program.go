@@ -160,20 +160,10 @@ type Insn struct {
 	Index int
 	Sec   *Section
 	Off   uint64
-	Len   uint8
-	Kind  arch.Kind
-	Flags InsnFlags
-	// AFlags are the decoder's flags; Imm its trap immediate.
-	AFlags arch.InsnFlags
-	Imm    int64
-	Instr  int8 // instrumentation begin/end balance (noinstr)
+	// Imm is the decoder's trap immediate.
+	Imm int64
 	// Target is the decoder's direct destination, valid with HasTarget.
-	Target    int64
-	HasTarget bool
-	// ops bounds the instruction's stack operations in Program.Ops.
-	opsStart, opsEnd int32
-	// listedEndbr is set once the ENDBR is in Sites.Endbrs.
-	listedEndbr bool
+	Target int64
 
 	Sym          *Symbol // the function or code symbol the instruction is in
 	JumpDest     *Insn
@@ -182,6 +172,18 @@ type Insn struct {
 	JumpTable    *Rel
 	Alts         []Alt
 	Group        *AltGroup
+
+	// ops bounds the instruction's stack operations in Program.Ops.
+	opsStart, opsEnd int32
+	Len              uint8
+	Kind             arch.Kind
+	// AFlags are the decoder's flags.
+	AFlags    arch.InsnFlags
+	Instr     int8 // instrumentation begin/end balance (noinstr)
+	Flags     InsnFlags
+	HasTarget bool
+	// listedEndbr is set once the ENDBR is in Sites.Endbrs.
+	listedEndbr bool
 }
 
 // InsnFlags are marks on an instruction.
