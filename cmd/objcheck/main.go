@@ -30,7 +30,7 @@ func main() {
 // run runs the command on args (without the program name) and returns its
 // exit status. getenv reads OBJTOOL_ARGS and OBJTOOL_VERBOSE.
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	c := &cli{open: decode.Open, check: check.Run}
+	c := &cli{open: decode.Open, check: check.Run, tuneGC: true}
 	return c.run(args, &env{getenv: getenv, stdout: stdout, stderr: stderr})
 }
 
@@ -43,6 +43,9 @@ type cli struct {
 	check func(f *decode.File, opts *check.Options) *check.Result
 	// dump prints an object's ORC table (--dump); nil is orcdump.Dump.
 	dump func(path string, stdout, stderr io.Writer) int
+	// tuneGC sizes the collector for the files (see tuneGC); tests,
+	// which run many commands in one process, leave it alone.
+	tuneGC bool
 }
 
 // dumpFile runs --dump on one file.
@@ -91,6 +94,9 @@ func (c *cli) run(args []string, e *env) int {
 	}
 	if cmd.opts.Verbose {
 		cmd.opts.Backtrace = true
+	}
+	if c.tuneGC {
+		tuneGC(len(cmd.files), e.getenv)
 	}
 	return c.checkFiles(cmd, e)
 }
