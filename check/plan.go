@@ -98,9 +98,6 @@ func (o *Options) writes() bool {
 type planner struct {
 	c    *checker
 	plan *Plan
-	// over overrides the stack state of instructions: the prefix nops
-	// take their function's.
-	over map[int]*cfiState
 	// byName finds symbols by name, built on first use.
 	byName map[string]*cfg.Symbol
 }
@@ -108,7 +105,7 @@ type planner struct {
 // makePlan computes the plan after the checks have run; fatal is set when
 // building the graph stopped, and only the patches made so far count.
 func (c *checker) makePlan(fatal bool) *Plan {
-	pl := &planner{c: c, plan: &Plan{}, over: map[int]*cfiState{}}
+	pl := &planner{c: c, plan: &Plan{}}
 	pl.patches()
 	if fatal || len(c.prog.Insns) == 0 {
 		return pl.plan
@@ -332,7 +329,7 @@ func (pl *planner) prefix(sec *cfg.Section, fn *cfg.Symbol, size uint64) bool {
 	}
 	if s := pl.state(in); s != nil {
 		for x := start; x != in; x = p.Next(x) {
-			pl.over[x.Index] = s
+			pl.c.cfi[x.Index] = s // the checks are done: as objtool does
 		}
 	}
 	return true
@@ -340,8 +337,5 @@ func (pl *planner) prefix(sec *cfg.Section, fn *cfg.Symbol, size uint64) bool {
 
 // state is the stack state objtool has for an instruction, nil if none.
 func (pl *planner) state(in *cfg.Insn) *cfiState {
-	if s, ok := pl.over[in.Index]; ok {
-		return s
-	}
 	return pl.c.cfi[in.Index]
 }
