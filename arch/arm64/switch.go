@@ -307,7 +307,7 @@ func (a *swAnalysis) preds(p uint64) (edges []swEdge, entry bool) {
 	if p == a.q.Start {
 		return nil, true
 	}
-	if p >= a.q.Start+4 && swFallsThrough(a.word(p-4)) {
+	if p >= a.q.Start+4 && a.fallsThrough(p-4) {
 		edges = append(edges, swEdge{from: p - 4})
 	}
 	for _, s := range a.sources(p) {
@@ -647,9 +647,9 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 		pos = edges[0].from
 		cw := a.word(pos)
 		if swSetsFlags(cw) {
-			// cmp wI, #imm / cmp xI, #imm (subs zr, I, #imm)
-			if cw&0x7f80001f != 0x7100001f || swField(cw, 5, 5) != uint32(idx) ||
-				need64 && cw>>31 == 0 {
+			// cmp wI, #imm / cmp xI, #imm (subs zr, I, #imm), of the
+			// index or of a register that holds a copy of it.
+			if cw&0x7f80001f != 0x7100001f || !a.comparesIndex(pos, cw, idx, need64) {
 				return 0, swNoInfo
 			}
 			n := uint64(swField(cw, 10, 12)) << (12 * swField(cw, 22, 1))
@@ -668,6 +668,63 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 		}
 	}
 	return 0, swNoInfo
+}
+
+// comparesIndex says whether the compare cw at pos bounds the index idx
+// as the load reads it: a compare of idx itself, or of a register R that
+// a move between R and idx on every path into it made equal to idx,
+// neither changed since (GCC bounds the original and indexes with
+// the copy: mov w1, w0; cmp w0, #N; b.hi; ...; ldrb w0, [x0, w1, uxtw]).
+func (a *swAnalysis) comparesIndex(pos uint64, cw uint32, idx uint8, need64 bool) bool {
+	r := uint8(swField(cw, 5, 5))
+	cmp64 := cw>>31 != 0
+	if r == idx {
+		return cmp64 || !need64
+	}
+	mov64, ok := a.copyBefore(pos, r, idx)
+	// A 32-bit move zero-extends: a compare of either width bounds all
+	// of the copy. After a 64-bit one, a 32-bit compare bounds the low
+	// half only.
+	return ok && (!mov64 || cmp64 || !need64)
+}
+
+// copyBefore looks back from pos, on every path into it, for a move
+// between registers r and idx (mov wD, wS / mov xD, xS, either way) with
+// neither written after it, and says whether the moves are 64-bit (all
+// of one width, or no answer).
+func (a *swAnalysis) copyBefore(pos uint64, r, idx uint8) (is64, ok bool) {
+	widths := 0 // bit 0: a 32-bit move seen; bit 1: a 64-bit one
+	seen := map[uint64]bool{pos: true}
+	work := []uint64{pos}
+	for len(work) > 0 {
+		p := work[len(work)-1]
+		work = work[:len(work)-1]
+		if a.budget--; a.budget < 0 {
+			return false, false
+		}
+		edges, entry := a.preds(p)
+		if entry {
+			return false, false
+		}
+		for _, e := range edges {
+			w := a.word(e.from)
+			if w&0x7fe0ffe0 == 0x2a0003e0 { // orr D, zr, S: mov D, S
+				d, src := uint8(swField(w, 0, 5)), uint8(swField(w, 16, 5))
+				if d == idx && src == r || d == r && src == idx {
+					widths |= 1 << (w >> 31)
+					continue
+				}
+			}
+			if a.effect(e.from, swReg(r)) != swNone || a.effect(e.from, swReg(idx)) != swNone {
+				return false, false
+			}
+			if !seen[e.from] {
+				seen[e.from] = true
+				work = append(work, e.from)
+			}
+		}
+	}
+	return widths == 2, widths == 1 || widths == 2
 }
 
 // swDefBound returns the bound an instruction that sets the index puts on
@@ -815,6 +872,19 @@ func swBranchTarget(w uint32, pos uint64) (uint64, bool) {
 		return pos + uint64(swSext(uint64(swField(w, 5, 14)), 14)*4), true
 	}
 	return 0, false
+}
+
+// fallsThrough reports whether the instruction at pos may be followed by
+// the next: as swFallsThrough, and a BUG() (or __builtin_trap()) brk that
+// __bug_table does not make a WARN does not return.
+func (a *swAnalysis) fallsThrough(pos uint64) bool {
+	w := a.word(pos)
+	if w&0xffe0001f == 0xd4200000 { // brk #imm
+		if imm := swField(w, 5, 16); imm == bugImm || imm == trapImm {
+			return a.q.Warn != nil && a.q.Warn(pos)
+		}
+	}
+	return swFallsThrough(w)
 }
 
 // swFallsThrough reports whether the instruction may be followed by the

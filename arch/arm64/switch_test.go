@@ -459,6 +459,12 @@ const (
 	swBl        = 0x94000000 // bl (relocated)
 	swAndW0x3   = 0x12000400 // and w0, w0, #3
 	swAddW0x1   = 0x11000400 // add w0, w0, #1
+	swAddW2x1   = 0x11000442 // add w2, w2, #1
+	swBrkBug    = 0xd4210000 // brk #0x800 (BUG, or WARN when tabled)
+	swBrkKasan  = 0xd4212000 // brk #0x900 (KASAN: goes on)
+	swMovW0W2   = 0x2a0203e0 // mov w0, w2
+	swMovW2W0   = 0x2a0003e2 // mov w2, w0
+	swMovX0X2   = 0xaa0203e0 // mov x0, x2
 	swUbfxW0    = 0x53041800 // ubfx w0, w0, #4, #3
 	swLdrbW0X2  = 0x39400040 // ldrb w0, [x2]
 	swSubSp16   = 0xd10043ff // sub sp, sp, #16
@@ -538,6 +544,8 @@ type swSynth struct {
 	rodata []byte
 	// rodataRelocs are the relocations of .rodata (computed gotos).
 	rodataRelocs map[uint64]arch.Target
+	// warn are the traps __bug_table makes WARNs.
+	warn map[uint64]bool
 }
 
 // swTable returns .rodata: 4 bytes of something else, then the entries,
@@ -559,6 +567,7 @@ func (s *swSynth) query() *arch.SwitchQuery {
 	}
 	return &arch.SwitchQuery{
 		Code: code, Sec: 1, Start: 0, Jump: s.jump,
+		Warn: func(off uint64) bool { return s.warn[off] },
 		Reloc: func(sec int, off uint64) (arch.Target, bool) {
 			switch sec {
 			case 1:
@@ -635,6 +644,16 @@ func TestFindSwitchSynthetic(t *testing.T) {
 	gotoRelocs := map[uint64]arch.Target{
 		4: {Sec: 1, Off: 0x14}, 12: {Sec: 1, Off: 0x1c}, 20: {Sec: 1, Off: 0x18}, 28: {Sec: 1, Off: 0x20},
 	}
+	// copied puts pre before swBase, the last of them taking the place
+	// of its compare: every offset moves on by 4 per extra instruction.
+	copied := func(pre ...uint32) []uint32 {
+		return append(pre[:len(pre)-1:len(pre)-1], with(func(c []uint32) { c[0] = pre[len(pre)-1] })...)
+	}
+	copiedLoad := func(mov, cmp, load uint32) []uint32 {
+		c := copied(mov, cmp)
+		c[6] = load
+		return c
+	}
 	tests := []struct {
 		name    string
 		s       swSynth
@@ -659,6 +678,31 @@ func TestFindSwitchSynthetic(t *testing.T) {
 		}), rodata: byte4}, noBound, nil},
 		{"compare of another register", swSynth{code: with(func(c []uint32) {
 			c[0] = swCmpW2x3
+		}), rodata: byte4}, noBound, nil},
+		{"compare of a copy: mov w0, w2; cmp w2", swSynth{code: copied(swMovW0W2, swCmpW2x3), jump: 0x24,
+			relocs: swRelocs(0x10), rodata: byte4}, ok, shifted(swBaseTargets, 4)},
+		{"compare of the original: mov w2, w0; cmp w2", swSynth{code: copied(swMovW2W0, swCmpW2x3), jump: 0x24,
+			relocs: swRelocs(0x10), rodata: byte4}, ok, shifted(swBaseTargets, 4)},
+		{"copy on both ways into the compare", swSynth{code: copied(swMovW0W2, swEncCbz(3, 0x04, 0x0c), swNop, swCmpW2x3),
+			jump: 0x2c, relocs: swRelocs(0x18), rodata: byte4}, ok, shifted(swBaseTargets, 12)},
+		{"copy on one way into the compare only", swSynth{code: copied(swEncCbz(3, 0x00, 0x08), swMovW0W2, swCmpW2x3),
+			jump: 0x28, relocs: swRelocs(0x14), rodata: byte4}, noBound, nil},
+		{"copy changed before the compare", swSynth{code: copied(swMovW0W2, swAddW2x1, swCmpW2x3), jump: 0x28,
+			relocs: swRelocs(0x14), rodata: byte4}, noBound, nil},
+		{"index changed after the copy", swSynth{code: copied(swMovW0W2, swAddW0x1, swCmpW2x3), jump: 0x28,
+			relocs: swRelocs(0x14), rodata: byte4}, noBound, nil},
+		{"64-bit copy, 32-bit compare, 64-bit index", swSynth{code: copiedLoad(swMovX0X2, swCmpW2x3, swLdrbX0), jump: 0x24,
+			relocs: swRelocs(0x10), rodata: byte4}, noBound, nil},
+		{"32-bit copy, 32-bit compare, 64-bit index", swSynth{code: copiedLoad(swMovW0W2, swCmpW2x3, swLdrbX0), jump: 0x24,
+			relocs: swRelocs(0x10), rodata: byte4}, ok, shifted(swBaseTargets, 4)},
+		{"b.ls over a BUG to the dispatch", swSynth{code: with(func(c []uint32) {
+			c[1], c[2] = swEncBCond(swLS, 0x04, 0x0c), swBrkBug
+		}), rodata: byte4}, ok, swBaseTargets},
+		{"b.ls over a WARN: no bound on its way", swSynth{code: with(func(c []uint32) {
+			c[1], c[2] = swEncBCond(swLS, 0x04, 0x0c), swBrkBug
+		}), rodata: byte4, warn: map[uint64]bool{0x08: true}}, noBound, nil},
+		{"b.ls over another brk: no bound on its way", swSynth{code: with(func(c []uint32) {
+			c[1], c[2] = swEncBCond(swLS, 0x04, 0x0c), swBrkKasan
 		}), rodata: byte4}, noBound, nil},
 		{"no compare", swSynth{code: with(func(c []uint32) {
 			c[0] = swNop
@@ -897,4 +941,13 @@ func TestFindSwitchMalformed(t *testing.T) {
 		}
 	}
 	t.Logf("random code: %d tables, %d errors", tables, errs)
+}
+
+// shifted returns offs, each moved on by n.
+func shifted(offs []uint64, n uint64) []uint64 {
+	out := make([]uint64, len(offs))
+	for i, o := range offs {
+		out[i] = o + n
+	}
+	return out
 }
