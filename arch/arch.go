@@ -433,6 +433,10 @@ type SwitchQuery struct {
 	Reloc func(sec int, off uint64) (Target, bool)
 	// Data returns the contents of section sec, nil if it has none.
 	Data func(sec int) []byte
+	// Warn reports whether the trap at offset off of the jump's section
+	// is tabled as a warning (a WARN, after which execution goes on)
+	// rather than a BUG; nil means no trap is.
+	Warn func(off uint64) bool
 }
 
 // A SwitchTable is a switch table recovered from the code.

@@ -5,38 +5,52 @@ import "github.com/objcheck/objcheck/arch"
 // bugFlagWarning is BUGFLAG_WARNING: the trap is a WARN, which returns.
 const bugFlagWarning = 1
 
-// addWarnings reads __bug_table and clears the dead end of each trap
-// whose entry carries BUGFLAG_WARNING, on architectures that tell BUG from
-// WARN this way. The entry layout is worked out from the object: the
+// addWarnings clears the dead end of each trap whose __bug_table entry
+// carries BUGFLAG_WARNING (see bugWarnings).
+func (p *Program) addWarnings() *Problem {
+	for site := range p.bugWarnings() {
+		if in := p.Find(site.sec, site.off); in != nil && in.Kind == arch.Bug {
+			in.Flags &^= DeadEnd
+		}
+	}
+	return nil
+}
+
+// A bugSite is where a __bug_table entry points.
+type bugSite struct {
+	sec *Section
+	off uint64
+}
+
+// bugWarnings reads __bug_table, once, on architectures that tell BUG from
+// WARN this way, and returns the traps whose entry carries
+// BUGFLAG_WARNING. The entry layout is worked out from the object: the
 // distance between entries' address relocations gives the entry size, and
 // the size says where the flags are (relative or absolute addresses, with
 // or without file and line).
-func (p *Program) addWarnings() *Problem {
-	if !p.Arch.WarnTable {
-		return nil
+func (p *Program) bugWarnings() map[bugSite]bool {
+	if p.warnings != nil {
+		return p.warnings
 	}
+	p.warnings = map[bugSite]bool{}
 	sec := p.sectionByName("__bug_table")
-	if sec == nil || len(sec.Relocs) == 0 || uint64(len(sec.Data)) < sec.Size {
-		return nil
+	if !p.Arch.WarnTable || sec == nil || len(sec.Relocs) == 0 || uint64(len(sec.Data)) < sec.Size {
+		return p.warnings
 	}
 	size, flagsOff := bugLayout(p, sec)
 	if size == 0 {
-		return nil
+		return p.warnings
 	}
 	for off := uint64(0); off+size <= sec.Size; off += size {
 		r := p.relocAt(sec, off)
 		if r == nil || r.Sym.Sec == nil || !r.Sym.Sec.IsExec() {
 			continue
 		}
-		in := p.Find(r.Sym.Sec, r.Sym.Value+uint64(r.Addend))
-		if in == nil || in.Kind != arch.Bug {
-			continue
-		}
 		if p.File.ByteOrder.Uint16(sec.Data[off+flagsOff:])&bugFlagWarning != 0 {
-			in.Flags &^= DeadEnd
+			p.warnings[bugSite{r.Sym.Sec, r.Sym.Value + uint64(r.Addend)}] = true
 		}
 	}
-	return nil
+	return p.warnings
 }
 
 // bugLayouts maps an entry size to the offset of its flags: relative

@@ -54,6 +54,8 @@ type Program struct {
 	// switches maps switch jumps found by the arch to their targets (nil
 	// for a table that could not be bounded).
 	switches map[int][]uint64
+	// warnings are the traps __bug_table makes WARNs (bugWarnings).
+	warnings map[bugSite]bool
 }
 
 // Options are the parts of the command line that change the graph.

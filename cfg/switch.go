@@ -67,6 +67,7 @@ func (p *Program) switchQuery(s *Section, start, jump uint64) *arch.SwitchQuery 
 			}
 			return p.Sections[sec].Data
 		},
+		Warn: func(off uint64) bool { return p.bugWarnings()[bugSite{s, off}] },
 	}
 }
 
