@@ -14,9 +14,18 @@ const (
 	pushSize   = 8
 	hintRegs   = 3
 	hintRegsPt = 4
-	// baseRA marks, in vals, a register holding the return address copied
-	// from the link register (ppc64 mflr r0).
+	// baseRA marks, in vals, a register holding the return address: its
+	// offset says whether it was copied from the link register (ppc64
+	// mflr r0, arm64 mov x10, x30) or reloaded from the slot the link
+	// register was saved in (ppc64 ld r0, 16(r1)).
 	baseRA = -5
+)
+
+// How a register came to hold the return address (the off of a baseRA
+// value).
+const (
+	raCopied   = 0
+	raReloaded = 1
 )
 
 // A frame applies stack operations to a state for one architecture
@@ -324,7 +333,13 @@ func (f *frame) toMem(c *cfiState, op *arch.StackOp) {
 func (f *frame) linkMove(c *cfiState, src, dst int32) bool {
 	switch {
 	case src == f.lr && c.regs[f.lr] == f.initial.regs[f.lr]:
-		c.vals[dst] = loc{baseRA, 0}
+		c.vals[dst] = loc{baseRA, raCopied}
+		return true
+	case dst == f.lr && c.vals[src] == loc{baseRA, raCopied} && c.regs[f.lr].base == baseCFA:
+		// The link register gets back the value it has had since
+		// entry, and its saved copy stays valid (ppc64 mflr r0;
+		// std r0, 16(r1); mtlr r0, arm64 mov x10, x30; ...;
+		// mov x30, x10): a move, not the epilogue's restore.
 		return true
 	case dst == f.lr && c.vals[src].base == baseRA:
 		f.restoreReg(c, uint8(f.lr))
@@ -366,7 +381,7 @@ func (f *frame) linkLoad(c *cfiState, src, dst, off int32) bool {
 		c.chain = undefined
 		return true
 	case dst != f.lr && c.regs[f.lr] == (loc{baseCFA, slot}):
-		c.vals[dst] = loc{baseRA, 0}
+		c.vals[dst] = loc{baseRA, raReloaded}
 		return true
 	}
 	return false

@@ -404,6 +404,29 @@ panic_mid:
 	blr
 	.size	panic_mid, .-panic_mid
 
+# LR saved and then moved back into LR before the frame is allocated
+# (GCC, after the profiling call of -pg: mflr 0; bl _mcount; mflr 0;
+# std 0,16(1); mtlr 0; stdu): LR holds the return address again, and
+# its saved copy stays valid, so the later call has its frame. The
+# epilogue reloads the copy and restores LR from it.
+	.globl	lr_moved_back
+	.type	lr_moved_back, @function
+lr_moved_back:
+	addis	2, 12, .TOC.-lr_moved_back@ha
+	addi	2, 2, .TOC.-lr_moved_back@l
+	.localentry lr_moved_back, .-lr_moved_back
+	mflr	0
+	std	0, 16(1)
+	mtlr	0
+	stdu	1, -32(1)
+	bl	ext_func
+	nop
+	addi	1, 1, 32
+	ld	0, 16(1)
+	mtlr	0
+	blr
+	.size	lr_moved_back, .-lr_moved_back
+
 # Words that are not instructions after the return (ppc64 has no mapping
 # symbols to mark data in .text): nothing runs into them.
 	.globl	data_after

@@ -56,6 +56,20 @@ call_noframe:
 	blr
 	.size	call_noframe, .-call_noframe
 
+# LR moved back from its copy in r0 without ever being saved: the move
+# is no restore of a saved copy, and the call has no frame.
+	.globl	lr_moved_unsaved
+	.type	lr_moved_unsaved, @function
+lr_moved_unsaved:
+	mflr	0
+	mtlr	0
+	stdu	1, -32(1)
+	bl	ext_func	# want "call without frame pointer save/setup"
+	nop
+	addi	1, 1, 32
+	blr
+	.size	lr_moved_unsaved, .-lr_moved_unsaved
+
 # LR saved, but no frame allocated: the callee would write over the
 # caller's frame.
 	.globl	call_lr_only
