@@ -76,6 +76,7 @@ var kindFlags = [numKinds]uint8{
 	JumpCond: flagJump | flagStatic, Jump: flagJump | flagStatic,
 	JumpDynamic: flagJump | flagDynamic, JumpDynamicCond: flagJump | flagDynamic,
 	Call: flagCall | flagStatic, CallDynamic: flagCall | flagDynamic,
+	Return: flagReturn, ReturnCond: flagReturn,
 }
 
 const (
@@ -83,6 +84,7 @@ const (
 	flagCall
 	flagStatic
 	flagDynamic
+	flagReturn
 )
 
 func (k Kind) has(f uint8) bool { return k < numKinds && kindFlags[k]&f == f }
@@ -95,6 +97,10 @@ func (k Kind) IsStaticJump() bool { return k.has(flagJump | flagStatic) }
 
 // IsDynamicJump reports whether k jumps through a register or memory.
 func (k Kind) IsDynamicJump() bool { return k.has(flagJump | flagDynamic) }
+
+// IsReturn reports whether k returns, always or on a condition (ppc64
+// beqlr): a function with either returns.
+func (k Kind) IsReturn() bool { return k.has(flagReturn) }
 
 // IsCall reports whether k is a call, direct or dynamic.
 func (k Kind) IsCall() bool { return k.has(flagCall) }

@@ -344,7 +344,7 @@ func (p *Program) returnsHere(in *Insn) bool {
 	}
 	returns := false
 	p.FuncInsns(d, func(x *Insn) bool {
-		returns = x.Kind == arch.Return || x.Kind == arch.ReturnCond || IsSiblingCall(x)
+		returns = x.Kind.IsReturn() || IsSiblingCall(x)
 		return !returns
 	})
 	return returns

@@ -96,7 +96,7 @@ func (p *Program) deadEndFunc(fn *Symbol, depth int) bool {
 	}
 	hasReturn := false
 	p.FuncInsns(fn, func(in *Insn) bool {
-		hasReturn = in.Kind == arch.Return
+		hasReturn = in.Kind.IsReturn()
 		return !hasReturn
 	})
 	if hasReturn {

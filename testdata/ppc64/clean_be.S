@@ -428,6 +428,35 @@ lr_moved_back:
 	blr
 	.size	lr_moved_back, .-lr_moved_back
 
+# A function whose only return is conditional (beqlr) returns: a call
+# to it is no dead end, and the code after the call is reached.
+	.globl	retcond_only
+	.type	retcond_only, @function
+retcond_only:
+1:	lwz	9, 0(3)
+	cmpwi	9, 0
+	beqlr
+	b	1b
+	.size	retcond_only, .-retcond_only
+
+	.globl	calls_retcond
+	.type	calls_retcond, @function
+calls_retcond:
+	addis	2, 12, .TOC.-calls_retcond@ha
+	addi	2, 2, .TOC.-calls_retcond@l
+	.localentry calls_retcond, .-calls_retcond
+	mflr	0
+	std	0, 16(1)
+	stdu	1, -32(1)
+	bl	retcond_only
+	nop
+	addi	3, 3, 1
+	addi	1, 1, 32
+	ld	0, 16(1)
+	mtlr	0
+	blr
+	.size	calls_retcond, .-calls_retcond
+
 # Words that are not instructions after the return (ppc64 has no mapping
 # symbols to mark data in .text): nothing runs into them.
 	.globl	data_after
