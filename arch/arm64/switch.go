@@ -632,7 +632,7 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 		cond ^= 1
 	}
 	switch cond {
-	case 0, 3, 9: // eq, lo, ls
+	case 0, 2, 3, 9: // eq, hs (after adds), lo, ls
 	default:
 		return 0, swNoInfo
 	}
@@ -647,9 +647,12 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 		pos = edges[0].from
 		cw := a.word(pos)
 		if swSetsFlags(cw) {
+			if cw&0x7f800000 == 0x31000000 {
+				return swCarryBound(cw, cond, idx)
+			}
 			// cmp wI, #imm / cmp xI, #imm (subs zr, I, #imm), of the
 			// index or of a register that holds a copy of it.
-			if cw&0x7f80001f != 0x7100001f || !a.comparesIndex(pos, cw, idx, need64) {
+			if cond == 2 || cw&0x7f80001f != 0x7100001f || !a.comparesIndex(pos, cw, idx, need64) {
 				return 0, swNoInfo
 			}
 			n := uint64(swField(cw, 10, 12)) << (12 * swField(cw, 22, 1))
@@ -668,6 +671,23 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 		}
 	}
 	return 0, swNoInfo
+}
+
+// swCarryBound returns the bound that adds wI, wN, #imm (or xI) followed
+// by a branch taken on carry set (cond hs) puts on the sum wI: the add
+// wrapped, so wI < imm. GCC bounds switch (-errno) so, the index being
+// err + N for the largest errno N.
+// The adds writes all of the register (a 32-bit one zero-extends it), so
+// the bound holds whatever width the load reads.
+func swCarryBound(cw, cond uint32, idx uint8) (uint64, int) {
+	if cond != 2 || swField(cw, 0, 5) != uint32(idx) {
+		return 0, swNoInfo
+	}
+	n := uint64(swField(cw, 10, 12)) << (12 * swField(cw, 22, 1))
+	if n == 0 {
+		return 0, swInfeasible // adding 0 never carries
+	}
+	return n - 1, swBounded
 }
 
 // comparesIndex says whether the compare cw at pos bounds the index idx

@@ -460,6 +460,8 @@ const (
 	swAndW0x3   = 0x12000400 // and w0, w0, #3
 	swAddW0x1   = 0x11000400 // add w0, w0, #1
 	swAddW2x1   = 0x11000442 // add w2, w2, #1
+	swAddsW0x4  = 0x31001000 // adds w0, w0, #4
+	swAddsW2x4  = 0x31001042 // adds w2, w2, #4
 	swBrkBug    = 0xd4210000 // brk #0x800 (BUG, or WARN when tabled)
 	swBrkKasan  = 0xd4212000 // brk #0x900 (KASAN: goes on)
 	swMovW0W2   = 0x2a0203e0 // mov w0, w2
@@ -703,6 +705,15 @@ func TestFindSwitchSynthetic(t *testing.T) {
 		}), rodata: byte4, warn: map[uint64]bool{0x08: true}}, noBound, nil},
 		{"b.ls over another brk: no bound on its way", swSynth{code: with(func(c []uint32) {
 			c[1], c[2] = swEncBCond(swLS, 0x04, 0x0c), swBrkKasan
+		}), rodata: byte4}, noBound, nil},
+		{"adds, carry set to the dispatch: switch (-errno)", swSynth{code: with(func(c []uint32) {
+			c[0], c[1] = swAddsW0x4, swEncBCond(swLO, 0x04, 0x28)
+		}), rodata: byte4}, ok, swBaseTargets},
+		{"adds, carry clear to the dispatch: no bound", swSynth{code: with(func(c []uint32) {
+			c[0], c[1] = swAddsW0x4, swEncBCond(swHS, 0x04, 0x28)
+		}), rodata: byte4}, noBound, nil},
+		{"adds of another register", swSynth{code: with(func(c []uint32) {
+			c[0], c[1] = swAddsW2x4, swEncBCond(swLO, 0x04, 0x28)
 		}), rodata: byte4}, noBound, nil},
 		{"no compare", swSynth{code: with(func(c []uint32) {
 			c[0] = swNop
