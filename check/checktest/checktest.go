@@ -19,8 +19,9 @@
 // offset in its section, the section comes from the .text, .section,
 // .pushsection, .popsection and .previous directives in X.S, and X.o's
 // symbol table turns section+offset into what objtool's offstr() prints
-// (the containing STT_FUNC in an executable section, else the section
-// name). The full expected line is then
+// (in an executable section the containing STT_FUNC, failing that any
+// sized symbol but a section's containing it, else the section name). The
+// full expected line is then
 //
 //	<obj>: warning: objtool: <sym>+0x<off>: <msg>
 //
@@ -30,11 +31,27 @@
 // taken whole: <obj>: warning: objtool: <msg>. By convention their comment
 // sits on the function's last instruction.
 //
+// # Linked fixtures
+//
+// A linked fixture is a directory X of sources X/a.S, X/b.S, ...,
+// assembled one by one and linked in name order into X.o with
+// "ld -m elf_x86_64 -r", as kbuild links vmlinux.o. The first line of the
+// first source gives the arguments (and no other source may). The linker's
+// map, X.map from "ld -r -M", says where each source's sections landed:
+// the want comment on a line of X/b.S is at the line's offset in X/b.lst
+// plus the offset of b.o's part of the section in the output section the
+// map names, and is located with X.o's symbols. Options.Linked loads these:
+//
+//	checktest.RunWith(t, "../testdata/x86/link", checker, checktest.Options{Linked: true})
+//
 // testdata/x86/build.sh rebuilds X.o and X.lst, and with --verify runs the
 // real objtool (with --dry-run added) and records its stderr in X.o.ref
-// and its exit status in X.o.rc. The package's own tests check that every
-// fixture's want comments give exactly the lines of its .ref, that the
-// listings match their sources and objects, and, where objtool is
+// and its exit status in X.o.rc; testdata/x86/link/build.sh does the same
+// for the linked fixtures, with their maps. The package's own tests check
+// that every fixture's want comments give exactly the lines of its .ref,
+// that the listings match their sources and objects (for a linked fixture,
+// the bytes of every listed line that is not a macro invocation are the
+// linked object's bytes where the map put them), and, where objtool is
 // installed, that it still prints exactly the .ref lines.
 //
 // # Use
@@ -59,7 +76,7 @@
 //
 // The expected lines then read "../testdata/x86/stack.o: warning: ...".
 // Run reports, per fixture, each expected line that is missing (with the
-// X.S line of its want comment), each unexpected line, a wrong exit status,
+// source line of its want comment), each unexpected line, a wrong exit status,
 // and, when the lines are right but come in another order, the order
 // objtool prints them in (from X.o.ref). RunWith can skip the order check,
 // and with Options.NoRef load fixtures that have no X.o.ref (architectures
@@ -93,6 +110,10 @@ type Options struct {
 	// comments alone are the spec, the exit status must be 0 and the order
 	// of the warnings is not checked.
 	NoRef bool
+	// Linked loads the linked fixtures of dir instead (see LoadWith):
+	// each directory X there holds sources X/*.S, assembled one by one
+	// and linked in name order into X.o, with the linker's map X.map.
+	Linked bool
 }
 
 // Run checks every fixture in dir with checker, one subtest per fixture.
@@ -125,7 +146,8 @@ func (f *Fixture) Diff(objname, stderr string, rc int, opts Options) []string {
 	got := splitLines(stderr)
 	missing, extra := multisetDiff(f.Expected(objname), got)
 	for _, line := range missing {
-		problems = append(problems, fmt.Sprintf("%s:%d: missing: %s", f.Src, f.wantLine(objname, line), line))
+		src, n := f.wantLine(objname, line)
+		problems = append(problems, fmt.Sprintf("%s:%d: missing: %s", src, n, line))
 	}
 	for _, line := range extra {
 		problems = append(problems, fmt.Sprintf("%s: unexpected: %s", f.Src, line))
@@ -156,14 +178,15 @@ func (f *Fixture) RefOrder(objname string) []string {
 	return lines
 }
 
-// wantLine returns the X.S line of the want comment that gives line.
-func (f *Fixture) wantLine(objname, line string) int {
+// wantLine returns the source and line of the want comment that gives
+// line.
+func (f *Fixture) wantLine(objname, line string) (string, int) {
 	for _, w := range f.Wants {
 		if w.Text(objname) == line {
-			return w.Line
+			return w.Src, w.Line
 		}
 	}
-	return 0
+	return f.Src, 0
 }
 
 // multisetDiff returns the lines of want missing from got and the lines of

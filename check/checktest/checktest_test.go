@@ -2,14 +2,16 @@ package checktest
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 )
 
-const dir = "../../testdata/x86"
+const (
+	dir     = "../../testdata/x86"
+	linkDir = "../../testdata/x86/link"
+)
 
 // noRefDirs hold fixtures whose want comments no objtool checks.
 var noRefDirs = []string{"../../testdata/arm64", "../../testdata/ppc64"}
@@ -23,13 +25,23 @@ func loadAll(t *testing.T) []*Fixture {
 	return fs
 }
 
+func loadLinked(t *testing.T) []*Fixture {
+	t.Helper()
+	fs, err := LoadWith(linkDir, Options{Linked: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
 // TestWantsMatchRef keeps the fixtures honest: the want comments of each
 // fixture must give exactly the lines the real objtool printed for it
 // (X.o.ref), and the recorded exit status must be objtool 6.12's 0.
 func TestWantsMatchRef(t *testing.T) {
-	for _, f := range loadAll(t) {
-		t.Run(f.Name, func(t *testing.T) {
-			if f.RefName != "testdata/x86/"+f.Name+".o" {
+	for _, f := range append(loadAll(t), loadLinked(t)...) {
+		name, _ := filepath.Rel(dir, f.Src)
+		t.Run(name, func(t *testing.T) {
+			if f.RefName != "testdata/x86/"+strings.TrimSuffix(name, ".S")+".o" {
 				t.Errorf("RefName = %q", f.RefName)
 			}
 			ref := strings.Join(f.Ref, "\n")
@@ -48,12 +60,14 @@ func TestWantsMatchRef(t *testing.T) {
 
 // TestListings checks that each X.lst was made from the X.S beside it and
 // the X.o beside it: the listing echoes the source lines, and the bytes it
-// shows for each want line are the object's bytes there.
+// shows for each want line, and for every other line that is not a macro
+// invocation, are the object's bytes there. For a linked fixture, that is
+// where the map placed the source's sections in the linked object.
 //
 // It also checks the fixtures of the architectures with no reference
 // objtool (testdata/arm64, testdata/ppc64), when they are built.
 func TestListings(t *testing.T) {
-	fixtures := loadAll(t)
+	fixtures := append(loadAll(t), loadLinked(t)...)
 	for _, d := range noRefDirs {
 		fs, err := LoadWith(d, Options{NoRef: true})
 		if err != nil {
@@ -63,47 +77,92 @@ func TestListings(t *testing.T) {
 		fixtures = append(fixtures, fs...)
 	}
 	for _, f := range fixtures {
-		name := f.Name
-		if d := filepath.Base(filepath.Dir(f.Src)); d != "x86" {
-			name = d + "/" + name
-		}
+		name, _ := filepath.Rel("../../testdata", f.Src)
 		t.Run(name, func(t *testing.T) {
-			src, err := os.ReadFile(f.Src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lines := strings.Split(string(src), "\n")
-			base := strings.TrimSuffix(f.Src, ".S")
-			lst, err := readListing(base + ".lst")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for n, text := range lst.text {
-				if n > len(lines) || lines[n-1] != text {
-					t.Errorf("%s.lst line %d is %q, not the source's: rerun build.sh", base, n, text)
-				}
-			}
 			obj, err := readObject(f.Obj)
 			if err != nil {
 				t.Fatal(err)
 			}
-			secs := sectionsByLine(lines)
-			for _, w := range f.Wants {
-				if w.Loc == "" {
-					continue
-				}
-				want := lst.bytes[w.Line]
-				got, err := obj.bytesAt(secs[w.Line-1], lst.addr[w.Line], len(want))
-				if err != nil {
-					t.Errorf("%s:%d: %v", f.Src, w.Line, err)
-					continue
-				}
-				if len(want) == 0 || !bytes.Equal(got, want) {
-					t.Errorf("%s:%d: listing bytes % x, object bytes % x: rerun build.sh", f.Src, w.Line, want, got)
-				}
+			for _, s := range f.srcs {
+				checkListing(t, s, obj, wantLines(f, s.path))
 			}
 		})
 	}
+}
+
+// wantLines returns the lines of src whose want comments have a location.
+func wantLines(f *Fixture, src string) map[int]bool {
+	lines := map[int]bool{}
+	for _, w := range f.Wants {
+		if w.Src == src && w.Loc != "" {
+			lines[w.Line] = true
+		}
+	}
+	return lines
+}
+
+// checkListing checks one source's listing against the source and the
+// fixture's object.
+func checkListing(t *testing.T, s *source, obj *object, wants map[int]bool) {
+	t.Helper()
+	base := strings.TrimSuffix(s.path, ".S")
+	for n, text := range s.lst.text {
+		if n > len(s.lines) || s.lines[n-1] != text {
+			t.Errorf("%s.lst line %d is %q, not the source's: rerun build.sh", base, n, text)
+		}
+	}
+	macros := macroNames(s.lines)
+	for n, want := range s.lst.bytes {
+		if !wants[n] && (len(want) == 0 || macros[firstWord(s.lines[n-1])]) {
+			continue
+		}
+		sec, off, err := s.at(n)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		got, err := obj.bytesAt(sec, off, len(want))
+		if err != nil {
+			t.Errorf("%s:%d: %v", s.path, n, err)
+			continue
+		}
+		if len(want) == 0 || !bytes.Equal(got, want) {
+			t.Errorf("%s:%d: listing bytes % x, object bytes % x at %s+0x%x: rerun build.sh", s.path, n, want, got, sec, off)
+		}
+	}
+	for n := range wants {
+		if _, ok := s.lst.bytes[n]; !ok {
+			t.Errorf("%s:%d: a want comment on a line with no bytes", s.path, n)
+		}
+	}
+}
+
+// macroNames returns the macros the source defines. The listing puts all
+// the bytes of a macro's expansion on the line that invokes it, whatever
+// section they went to.
+func macroNames(lines []string) map[string]bool {
+	names := map[string]bool{}
+	for _, l := range lines {
+		if f := strings.Fields(l); len(f) > 1 && f[0] == ".macro" {
+			names[strings.TrimRight(f[1], ",")] = true
+		}
+	}
+	return names
+}
+
+// firstWord returns a source line's first word after any label.
+func firstWord(line string) string {
+	f := strings.Fields(strings.ReplaceAll(line, ",", " "))
+	for len(f) > 0 && strings.HasSuffix(f[0], ":") {
+		f = f[1:]
+	}
+	if len(f) == 0 {
+		return ""
+	}
+	if i := strings.IndexByte(f[0], ':'); i >= 0 {
+		return f[0][i+1:] // "1:ret"
+	}
+	return f[0]
 }
 
 // TestObjtool runs the real objtool, where installed, through the harness:
@@ -115,7 +174,8 @@ func TestObjtool(t *testing.T) {
 	if bin == "" {
 		t.Skip("no objtool 6.12 (set OBJTOOL)")
 	}
-	Run(t, dir, Objtool(bin))
+	t.Run("single", func(t *testing.T) { Run(t, dir, Objtool(bin)) })
+	t.Run("linked", func(t *testing.T) { RunWith(t, linkDir, Objtool(bin), Options{Linked: true}) })
 }
 
 func TestDiff(t *testing.T) {

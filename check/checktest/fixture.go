@@ -14,12 +14,17 @@ import (
 	"strings"
 )
 
-// A Fixture is one X.S file with everything built from it.
+// A Fixture is one X.S file with everything built from it, or a linked
+// fixture: the sources X/*.S, assembled one by one and linked into X.o.
 type Fixture struct {
 	Name string   // base name without extension, "stack" for stack.S
-	Src  string   // path of X.S
+	Src  string   // path of X.S, or of the directory X of a linked fixture
 	Obj  string   // path of X.o, as given to the checker
 	Args []string // objtool arguments from the first line
+
+	// Srcs are the sources: Src alone, or a linked fixture's sources in
+	// link order.
+	Srcs []string
 
 	Wants []Want
 
@@ -30,11 +35,14 @@ type Fixture struct {
 	Ref     []string
 	RC      int
 	RefName string
+
+	srcs []*source
 }
 
 // A Want is one expected message, from a want comment.
 type Want struct {
-	Line int    // line of X.S holding the comment
+	Src  string // the source holding the comment
+	Line int    // line of Src holding the comment
 	Msg  string // message text after the location
 	// Loc is the location objtool prints before Msg ("sym+0x4" or
 	// ".text+0x44"); it is empty for the whole-line messages that have
@@ -92,14 +100,19 @@ var (
 func Load(dir string) ([]*Fixture, error) { return LoadWith(dir, Options{}) }
 
 // LoadWith is Load with options: with opts.NoRef, X.o.ref and X.o.rc are
-// not read, Ref is empty and RC is 0.
+// not read, Ref is empty and RC is 0; with opts.Linked, the fixtures are
+// dir's linked ones.
 func LoadWith(dir string, opts Options) ([]*Fixture, error) {
-	srcs, err := filepath.Glob(filepath.Join(dir, "*.S"))
+	pattern, kind := "*.S", "fixtures (*.S)"
+	if opts.Linked {
+		pattern, kind = "*/*.S", "linked fixtures (*/*.S)"
+	}
+	srcs, err := filepath.Glob(filepath.Join(dir, pattern))
 	if err != nil {
 		return nil, err
 	}
 	if len(srcs) == 0 {
-		return nil, fmt.Errorf("no fixtures (*.S) in %s", dir)
+		return nil, fmt.Errorf("no %s in %s", kind, dir)
 	}
 	sort.Strings(srcs)
 	root, err := moduleRoot(dir)
@@ -107,8 +120,8 @@ func LoadWith(dir string, opts Options) ([]*Fixture, error) {
 		return nil, err
 	}
 	var fs []*Fixture
-	for _, src := range srcs {
-		f, err := load(src, root, !opts.NoRef)
+	for _, group := range groupSources(srcs, opts.Linked) {
+		f, err := load(group, root, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -117,12 +130,35 @@ func LoadWith(dir string, opts Options) ([]*Fixture, error) {
 	return fs, nil
 }
 
-func load(src, root string, withRef bool) (*Fixture, error) {
-	base := strings.TrimSuffix(src, ".S")
+// groupSources splits the sorted sources into fixtures: one each, or, for
+// linked fixtures, those of one directory.
+func groupSources(srcs []string, linked bool) [][]string {
+	var groups [][]string
+	for i, src := range srcs {
+		if linked && i > 0 && filepath.Dir(src) == filepath.Dir(srcs[i-1]) {
+			groups[len(groups)-1] = append(groups[len(groups)-1], src)
+			continue
+		}
+		groups = append(groups, []string{src})
+	}
+	return groups
+}
+
+// load reads the fixture made of srcs: X.S alone, or a linked fixture's
+// X/*.S in link order.
+func load(srcs []string, root string, opts Options) (*Fixture, error) {
+	base := strings.TrimSuffix(srcs[0], ".S")
+	if opts.Linked {
+		base = filepath.Dir(srcs[0])
+	}
 	f := &Fixture{
 		Name: filepath.Base(base),
-		Src:  src,
+		Src:  srcs[0],
 		Obj:  base + ".o",
+		Srcs: srcs,
+	}
+	if opts.Linked {
+		f.Src = base
 	}
 	abs, err := filepath.Abs(f.Obj)
 	if err != nil {
@@ -134,64 +170,157 @@ func load(src, root string, withRef bool) (*Fixture, error) {
 	}
 	f.RefName = filepath.ToSlash(rel)
 
-	text, err := os.ReadFile(src)
-	if err != nil {
+	if f.srcs, err = readSources(srcs, base, opts.Linked); err != nil {
 		return nil, err
 	}
-	lines := strings.Split(string(text), "\n")
-	m := argsLine.FindStringSubmatch(lines[0])
-	if m == nil {
-		return nil, fmt.Errorf("%s:1: the first line must be \"# objtool: ARGS\"", src)
-	}
-	f.Args = strings.Fields(m[1])
-
-	lst, err := readListing(base + ".lst")
-	if err != nil {
+	if f.Args, err = fixtureArgs(f.srcs); err != nil {
 		return nil, err
 	}
 	obj, err := readObject(f.Obj)
 	if err != nil {
 		return nil, err
 	}
-	sections := sectionsByLine(lines)
-	for i, line := range lines {
-		msgs, err := parseWant(line)
+	for _, s := range f.srcs {
+		wants, err := s.wants(obj)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", src, i+1, err)
+			return nil, err
 		}
-		for _, msg := range msgs {
-			w := Want{Line: i + 1, Msg: msg}
-			if !isWholeLine(msg) {
-				addr, ok := lst.addr[i+1]
-				if !ok {
-					return nil, fmt.Errorf("%s:%d: no address for this line in %s.lst (not an instruction?)", src, i+1, base)
-				}
-				w.Loc, err = obj.location(sections[i], addr)
-				if err != nil {
-					return nil, fmt.Errorf("%s:%d: %v", src, i+1, err)
-				}
-			}
-			f.Wants = append(f.Wants, w)
-		}
+		f.Wants = append(f.Wants, wants...)
 	}
-
-	if !withRef {
+	if opts.NoRef {
 		return f, nil
 	}
-	ref, err := os.ReadFile(base + ".o.ref")
+	return f, f.readRef()
+}
+
+// readSources reads the sources with their listings. Those of a linked
+// fixture are placed by the linker's map, base.map.
+func readSources(paths []string, base string, linked bool) ([]*source, error) {
+	var m *linkMap
+	if linked {
+		var err error
+		if m, err = readLinkMap(base + ".map"); err != nil {
+			return nil, err
+		}
+		if err := m.checkLoads(paths); err != nil {
+			return nil, err
+		}
+	}
+	var srcs []*source
+	for _, path := range paths {
+		s, err := readSource(path)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			s.place = m.placer(m.objectOf(path))
+		}
+		srcs = append(srcs, s)
+	}
+	return srcs, nil
+}
+
+// fixtureArgs returns the objtool arguments, the first line of the first
+// source. Only that source may give them.
+func fixtureArgs(srcs []*source) ([]string, error) {
+	m := argsLine.FindStringSubmatch(srcs[0].lines[0])
+	if m == nil {
+		return nil, fmt.Errorf("%s:1: the first line must be \"# objtool: ARGS\"", srcs[0].path)
+	}
+	for _, s := range srcs[1:] {
+		if argsLine.MatchString(s.lines[0]) {
+			return nil, fmt.Errorf("%s:1: only the first source, %s, gives the objtool arguments", s.path, srcs[0].path)
+		}
+	}
+	return strings.Fields(m[1]), nil
+}
+
+// readRef reads X.o.ref and X.o.rc.
+func (f *Fixture) readRef() error {
+	ref, err := os.ReadFile(f.Obj + ".ref")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	f.Ref = splitLines(string(ref))
-	rc, err := os.ReadFile(base + ".o.rc")
+	rc, err := os.ReadFile(f.Obj + ".rc")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	f.RC, err = strconv.Atoi(strings.TrimSpace(string(rc)))
 	if err != nil {
-		return nil, fmt.Errorf("%s.o.rc: %v", base, err)
+		return fmt.Errorf("%s.rc: %v", f.Obj, err)
 	}
-	return f, nil
+	return nil
+}
+
+// A source is one assembly file of a fixture, with its listing.
+type source struct {
+	path  string
+	lines []string
+	lst   *listing
+	secs  []string // the section at each line, from sectionsByLine
+	place placement
+}
+
+// A placement tells where a section of a source's own object landed in the
+// fixture's object: in section out, base bytes from its start.
+type placement func(sec string) (out string, base uint64, err error)
+
+// inPlace is the placement of a fixture assembled from one source.
+func inPlace(sec string) (string, uint64, error) { return sec, 0, nil }
+
+// readSource reads X.S and its listing X.lst.
+func readSource(path string) (*source, error) {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	lst, err := readListing(strings.TrimSuffix(path, ".S") + ".lst")
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(string(text), "\n")
+	return &source{path: path, lines: lines, lst: lst, secs: sectionsByLine(lines), place: inPlace}, nil
+}
+
+// at returns where the bytes of source line n (from 1) are in the
+// fixture's object: the section and the offset.
+func (s *source) at(n int) (string, uint64, error) {
+	addr, ok := s.lst.addr[n]
+	if !ok {
+		return "", 0, fmt.Errorf("%s:%d: no address for this line in %s (not an instruction?)",
+			s.path, n, strings.TrimSuffix(s.path, ".S")+".lst")
+	}
+	out, base, err := s.place(s.secs[n-1])
+	if err != nil {
+		return "", 0, fmt.Errorf("%s:%d: %v", s.path, n, err)
+	}
+	return out, base + addr, nil
+}
+
+// wants returns the source's want comments, located in obj.
+func (s *source) wants(obj *object) ([]Want, error) {
+	var wants []Want
+	for i, line := range s.lines {
+		msgs, err := parseWant(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", s.path, i+1, err)
+		}
+		for _, msg := range msgs {
+			w := Want{Src: s.path, Line: i + 1, Msg: msg}
+			if !isWholeLine(msg) {
+				sec, off, err := s.at(i + 1)
+				if err != nil {
+					return nil, err
+				}
+				if w.Loc, err = obj.location(sec, off); err != nil {
+					return nil, fmt.Errorf("%s:%d: %v", s.path, i+1, err)
+				}
+			}
+			wants = append(wants, w)
+		}
+	}
+	return wants, nil
 }
 
 // parseWant returns the messages of a line's want comment: one or more
@@ -402,26 +531,38 @@ func readObject(path string) (*object, error) {
 }
 
 // location renders section offset off the way objtool's offstr() does: in
-// an executable section, the STT_FUNC symbol containing it; elsewhere, any
-// sized non-section symbol containing it; else the section name.
+// an executable section, the STT_FUNC symbol containing it, failing that
+// (and elsewhere) any sized non-section symbol containing it, else the
+// section name.
 func (o *object) location(secName string, off uint64) (string, error) {
 	sec, ok := o.sections[secName]
 	if !ok {
 		return "", fmt.Errorf("%s has no section %s", o.path, secName)
 	}
 	idx := o.index[sec]
-	exec := sec.Flags&elf.SHF_EXECINSTR != 0
-	for _, s := range o.syms {
-		if s.Section != idx || s.Size == 0 || off < s.Value || off >= s.Value+s.Size {
-			continue
+	if sec.Flags&elf.SHF_EXECINSTR != 0 {
+		if s, ok := o.containing(idx, off, isFunc); ok {
+			return fmt.Sprintf("%s+0x%x", s.Name, off-s.Value), nil
 		}
-		t := elf.ST_TYPE(s.Info)
-		if exec && t != elf.STT_FUNC || !exec && t == elf.STT_SECTION {
-			continue
-		}
+	}
+	if s, ok := o.containing(idx, off, notSection); ok {
 		return fmt.Sprintf("%s+0x%x", s.Name, off-s.Value), nil
 	}
 	return fmt.Sprintf("%s+0x%x", secName, off), nil
+}
+
+func isFunc(t elf.SymType) bool     { return t == elf.STT_FUNC }
+func notSection(t elf.SymType) bool { return t != elf.STT_SECTION }
+
+// containing returns the first sized symbol of section idx that contains
+// off and whose type is one that ok accepts.
+func (o *object) containing(idx elf.SectionIndex, off uint64, ok func(elf.SymType) bool) (elf.Symbol, bool) {
+	for _, s := range o.syms {
+		if s.Section == idx && s.Size != 0 && off >= s.Value && off < s.Value+s.Size && ok(elf.ST_TYPE(s.Info)) {
+			return s, true
+		}
+	}
+	return elf.Symbol{}, false
 }
 
 // bytesAt returns n bytes of section secName at off.
