@@ -21,6 +21,7 @@ var testFlags = map[string]func(*check.Options){
 	"--noinstr":     func(o *check.Options) { o.Noinstr = true },
 	"--static-call": func(o *check.Options) { o.StaticCall = true },
 	"--backtrace":   func(o *check.Options) { o.Backtrace = true },
+	"--unret":       func(o *check.Options) { o.Unret = true },
 }
 
 // fixtureChecker runs check.Run the way the command line would.
@@ -47,6 +48,13 @@ func fixtureChecker(t *testing.T) func(path string, args []string) (string, int)
 // warnings were verified against the real objtool.
 func TestFixtures(t *testing.T) {
 	checktest.Run(t, "../testdata/x86", fixtureChecker(t))
+}
+
+// TestLinkedFixtures checks objcheck against the linked x86 fixtures:
+// objects linked with ld -r from several sources, as vmlinux.o is, checked
+// with --link, one for each family of link-time rules.
+func TestLinkedFixtures(t *testing.T) {
+	checktest.RunWith(t, "../testdata/x86/link", fixtureChecker(t), checktest.Options{Linked: true})
 }
 
 // TestFixtures614 checks the Linux 6.14 annotation encoding
