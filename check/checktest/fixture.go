@@ -77,6 +77,7 @@ var wholeLine = []*regexp.Regexp{
 	regexp.MustCompile(`^\S+: unexpected end of section$`),
 	regexp.MustCompile(`^pv_ops\[\d+\]: \S+$`), // a paravirt target that is not noinstr
 	regexp.MustCompile(`^no func for pv_ops\[\]$`),
+	regexp.MustCompile(`^Unresolved function after linking!\?: \S+$`), // --unret
 	// the decoder's notes
 	regexp.MustCompile(`^(notrack prefix found|invalid LEA encoding|ENQCMD instruction) at \S+$`),
 }
