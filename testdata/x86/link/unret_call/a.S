@@ -1,0 +1,63 @@
+# objtool: --rethunk --unret --link
+#
+# --unret: a call on the way from an entry point to a function that no
+# object of the link defines. The walk goes from a.o into b.o, whose
+# helper makes the call: objtool prints "Unresolved function after
+# linking!?" (a whole line), then "Failed UNRET validation" at the entry,
+# and stops, fatally: no later entry is walked.
+
+# include/linux/objtool.h (6.12).
+.macro UNWIND_HINT type:req sp_reg=0 sp_offset=0 signal=0
+.Lhere_\@:
+	.pushsection .discard.unwind_hints
+		.long .Lhere_\@ - .
+		.short \sp_offset
+		.byte \sp_reg
+		.byte \type
+		.byte \signal
+		.balign 4
+	.popsection
+.endm
+
+.macro VALIDATE_UNRET_BEGIN
+.Lhere_\@:
+	.pushsection .discard.validate_unret
+	.long	.Lhere_\@ - .
+	.popsection
+.endm
+
+# arch/x86/include/asm/unwind_hints.h, with ORC_REG_SP = 5 and
+# UNWIND_HINT_TYPE_END_OF_STACK = 1.
+.macro UNWIND_HINT_ENTRY
+	VALIDATE_UNRET_BEGIN
+	UNWIND_HINT sp_reg=5 type=1
+.endm
+
+# arch/x86/include/asm/nospec-branch.h: VALIDATE_UNRET_END is an
+# ANNOTATE_RETPOLINE_SAFE nop.
+.macro ANNOTATE_RETPOLINE_SAFE
+.Lhere_\@:
+	.pushsection .discard.retpoline_safe
+	.long	.Lhere_\@
+	.popsection
+.endm
+
+.macro VALIDATE_UNRET_END
+	ANNOTATE_RETPOLINE_SAFE
+	nop
+.endm
+
+	.section .entry.text, "ax", @progbits
+
+	.globl	a_entry_bad
+a_entry_bad:
+	UNWIND_HINT_ENTRY
+	ret	# want "RET before UNTRAIN"
+
+	.globl	a_entry
+a_entry:
+	UNWIND_HINT_ENTRY
+	xor	%eax, %eax	# want "Failed UNRET validation"
+	call	b_helper
+	VALIDATE_UNRET_END
+	ret

@@ -1,0 +1,62 @@
+# objtool: --rethunk --unret --link
+#
+# --unret: the walk from an entry point goes on past the end of an
+# object's part of a section, into the next object's code, as the CPU
+# would. Off the end of the linked section, it fails: "teh end!", then
+# "Failed UNRET validation" at the entry, and that is fatal: no later
+# entry is walked.
+
+# include/linux/objtool.h (6.12).
+.macro UNWIND_HINT type:req sp_reg=0 sp_offset=0 signal=0
+.Lhere_\@:
+	.pushsection .discard.unwind_hints
+		.long .Lhere_\@ - .
+		.short \sp_offset
+		.byte \sp_reg
+		.byte \type
+		.byte \signal
+		.balign 4
+	.popsection
+.endm
+
+.macro VALIDATE_UNRET_BEGIN
+.Lhere_\@:
+	.pushsection .discard.validate_unret
+	.long	.Lhere_\@ - .
+	.popsection
+.endm
+
+# arch/x86/include/asm/unwind_hints.h, with ORC_REG_SP = 5 and
+# UNWIND_HINT_TYPE_END_OF_STACK = 1.
+.macro UNWIND_HINT_ENTRY
+	VALIDATE_UNRET_BEGIN
+	UNWIND_HINT sp_reg=5 type=1
+.endm
+
+# arch/x86/include/asm/nospec-branch.h: VALIDATE_UNRET_END is an
+# ANNOTATE_RETPOLINE_SAFE nop.
+.macro ANNOTATE_RETPOLINE_SAFE
+.Lhere_\@:
+	.pushsection .discard.retpoline_safe
+	.long	.Lhere_\@
+	.popsection
+.endm
+
+.macro VALIDATE_UNRET_END
+	ANNOTATE_RETPOLINE_SAFE
+	nop
+.endm
+
+	.section .entry.text, "ax", @progbits
+
+	.globl	a_entry_bad
+a_entry_bad:
+	UNWIND_HINT_ENTRY
+	ret	# want "RET before UNTRAIN"
+
+# Runs off the end of a.o's .entry.text into b.o's, which untrains first:
+# clean.
+	.globl	a_entry_falls
+a_entry_falls:
+	UNWIND_HINT_ENTRY
+	xor	%eax, %eax
