@@ -43,9 +43,8 @@ a_dead_end:
 	call	b_die
 	.size	a_dead_end, .-a_dead_end
 
-# b_tail_far only tail-calls a_die, which never returns; but the tail call
-# goes through a symbol relocation, into another object, and objtool takes
-# such a function for one that returns.
+# b_tail_far only tail-calls a_die, which never returns; but objtool 6.12
+# takes a function ending in a sibling call for one that returns.
 	.globl	a_returns
 	.type	a_returns, @function
 a_returns:
