@@ -7,6 +7,29 @@
 # code is reported only when nothing else in the file warned, so this
 # fixture has no other warning.
 
+# arch/x86/include/asm/asm.h: a 12-byte __ex_table entry.
+.macro _ASM_EXTABLE from, to
+	.pushsection "__ex_table","a"
+	.balign 4
+	.long (\from) - .
+	.long (\to) - .
+	.long 0
+	.popsection
+.endm
+
+# arch/x86/include/asm/jump_label.h without the jump_label hack: a 5-byte
+# NOP and a 16-byte __jump_table entry {code, target, key}.
+.macro STATIC_BRANCH_NOP key, label
+.Lhere_\@:
+	.byte	0x0f, 0x1f, 0x44, 0x00, 0x00
+	.pushsection __jump_table, "aw"
+	.balign	8
+	.long	.Lhere_\@ - .
+	.long	\label - .
+	.quad	\key - .
+	.popsection
+.endm
+
 	.text
 
 	.globl	a_after_die
@@ -79,3 +102,29 @@ a_last:
 	call	w_func
 	ret
 	.size	a_last, .-a_last
+
+# Clean: code that only an __ex_table or a __jump_table entry reaches. The
+# entries of b.o follow a.o's in the linked sections.
+	.globl	a_extable
+	.type	a_extable, @function
+a_extable:
+.Lex_insn:
+	mov	(%rdi), %eax
+.Lex_done:
+	ret
+.Lex_fixup:
+	mov	$-14, %eax
+	jmp	.Lex_done
+	.size	a_extable, .-a_extable
+	_ASM_EXTABLE .Lex_insn, .Lex_fixup
+
+	.globl	a_static_branch
+	.type	a_static_branch, @function
+a_static_branch:
+	STATIC_BRANCH_NOP a_key, .Ljl_yes
+	xor	%eax, %eax
+	ret
+.Ljl_yes:
+	mov	$1, %eax
+	ret
+	.size	a_static_branch, .-a_static_branch
