@@ -1,6 +1,6 @@
 // Package checktest runs a checker against the x86-64 fixtures in
-// testdata/x86, whose expected warnings were verified against the real
-// objtool 6.12.
+// testdata/x86 and the linked ones in testdata/x86/link, whose expected
+// warnings were verified against the real objtool 6.12.
 //
 // # Fixtures
 //

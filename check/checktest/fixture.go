@@ -22,10 +22,6 @@ type Fixture struct {
 	Obj  string   // path of X.o, as given to the checker
 	Args []string // objtool arguments from the first line
 
-	// Srcs are the sources: Src alone, or a linked fixture's sources in
-	// link order.
-	Srcs []string
-
 	Wants []Want
 
 	// Ref holds the real objtool's stderr lines (X.o.ref) and RC its exit
@@ -36,7 +32,7 @@ type Fixture struct {
 	RC      int
 	RefName string
 
-	srcs []*source
+	srcs []*source // the sources, in link order
 }
 
 // A Want is one expected message, from a want comment.
@@ -148,29 +144,16 @@ func groupSources(srcs []string, linked bool) [][]string {
 // load reads the fixture made of srcs: X.S alone, or a linked fixture's
 // X/*.S in link order.
 func load(srcs []string, root string, opts Options) (*Fixture, error) {
-	base := strings.TrimSuffix(srcs[0], ".S")
+	src, base := srcs[0], strings.TrimSuffix(srcs[0], ".S")
 	if opts.Linked {
 		base = filepath.Dir(srcs[0])
+		src = base
 	}
-	f := &Fixture{
-		Name: filepath.Base(base),
-		Src:  srcs[0],
-		Obj:  base + ".o",
-		Srcs: srcs,
-	}
-	if opts.Linked {
-		f.Src = base
-	}
-	abs, err := filepath.Abs(f.Obj)
-	if err != nil {
+	f := &Fixture{Name: filepath.Base(base), Src: src, Obj: base + ".o"}
+	var err error
+	if f.RefName, err = refName(f.Obj, root); err != nil {
 		return nil, err
 	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil {
-		return nil, err
-	}
-	f.RefName = filepath.ToSlash(rel)
-
 	if f.srcs, err = readSources(srcs, base, opts.Linked); err != nil {
 		return nil, err
 	}
@@ -192,6 +175,20 @@ func load(srcs []string, root string, opts Options) (*Fixture, error) {
 		return f, nil
 	}
 	return f, f.readRef()
+}
+
+// refName returns the object's path relative to the module root, the
+// name objtool was given when build.sh ran it.
+func refName(obj, root string) (string, error) {
+	abs, err := filepath.Abs(obj)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil {
+		return "", err
+	}
+	return filepath.ToSlash(rel), nil
 }
 
 // readSources reads the sources with their listings. Those of a linked

@@ -114,3 +114,19 @@ func TestReadLinkMapErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFixtureArgs: the first source of a linked fixture gives the
+// arguments, and no other may.
+func TestFixtureArgs(t *testing.T) {
+	src := func(first string) *source { return &source{path: "x/" + first, lines: []string{first}} }
+	args, err := fixtureArgs([]*source{src("# objtool: --ibt --link"), src("# b.o")})
+	if err != nil || !slices.Equal(args, []string{"--ibt", "--link"}) {
+		t.Errorf("args %q, %v", args, err)
+	}
+	if _, err := fixtureArgs([]*source{src("# a.o"), src("# objtool: --ibt")}); err == nil {
+		t.Error("no arguments in the first source accepted")
+	}
+	if _, err := fixtureArgs([]*source{src("# objtool: --ibt"), src("# objtool: --ibt")}); err == nil {
+		t.Error("arguments in a second source accepted")
+	}
+}
