@@ -28,11 +28,7 @@ func TestVmlinuxMutants(t *testing.T) {
 	}
 	objtool := objtoolBin(t)
 	bin := objcheckBin(t)
-	dir := corpusDir(t, "x86-vmlinux")
-	rec, err := ReadRecord(dir, "vmlinux.o")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, rec := vmlinuxRecord(t)
 	data, err := os.ReadFile(filepath.Join(dir, "vmlinux.o"))
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +40,7 @@ func TestVmlinuxMutants(t *testing.T) {
 	n := envInt(t, "OBJCHECK_LINK_MUTANTS", 2)
 	seed := uint64(envInt(t, "OBJCHECK_LINK_SEED", 1))
 	ms := linkMutants(t, o, n, seed, envInt(t, "OBJCHECK_LINK_MANY", 700))
-	args := append(append([]string(nil), rec.Args...), "--dry-run", "vmlinux.o")
+	args := dryRunArgs(rec)
 	tmp := t.TempDir()
 	stats := make(map[string]*linkStats)
 	for i, m := range ms {

@@ -37,6 +37,23 @@ func runMeasured(t *testing.T, bin, dir string, args []string) (Output, time.Dur
 	return out, elapsed, rss
 }
 
+// vmlinuxRecord unpacks the shared vmlinux.o and returns its folder and
+// kbuild's recorded arguments; it skips the test without the corpus.
+func vmlinuxRecord(t *testing.T) (string, Record) {
+	t.Helper()
+	dir := corpusDir(t, "x86-vmlinux")
+	rec, err := ReadRecord(dir, "vmlinux.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, rec
+}
+
+// dryRunArgs are rec's arguments with --dry-run, for vmlinux.o.
+func dryRunArgs(rec Record) []string {
+	return append(append([]string(nil), rec.Args...), "--dry-run", "vmlinux.o")
+}
+
 // TestVmlinux checks the whole linked kernel, vmlinux.o, as kbuild has
 // objtool check it (--link --noinstr --ibt --unret and the rest), with
 // --dry-run added: objcheck must print exactly what objtool printed
@@ -46,12 +63,8 @@ func TestVmlinux(t *testing.T) {
 		t.Skip("SKIP: -short: vmlinux.o takes some 15 seconds and 2 GB")
 	}
 	bin := objcheckBin(t)
-	dir := corpusDir(t, "x86-vmlinux")
-	rec, err := ReadRecord(dir, "vmlinux.o")
-	if err != nil {
-		t.Fatal(err)
-	}
-	args := append(append([]string(nil), rec.Args...), "--dry-run", "vmlinux.o")
+	dir, rec := vmlinuxRecord(t)
+	args := dryRunArgs(rec)
 	got, elapsed, rss := runMeasured(t, bin, dir, args)
 	want := Output{Stderr: rec.Ref, RC: rec.RC}
 	if !got.Equal(want) {
@@ -74,12 +87,8 @@ func TestVmlinuxPvOps(t *testing.T) {
 	}
 	objtool := objtoolBin(t)
 	bin := objcheckBin(t)
-	dir := corpusDir(t, "x86-vmlinux")
-	rec, err := ReadRecord(dir, "vmlinux.o")
-	if err != nil {
-		t.Fatal(err)
-	}
-	args := append(append([]string(nil), rec.Args...), "--dry-run", "vmlinux.o")
+	dir, rec := vmlinuxRecord(t)
+	args := dryRunArgs(rec)
 	for _, m := range []struct {
 		name   string
 		target string // the function slot 1 is initialised with

@@ -220,11 +220,7 @@ func TestWriteVmlinux(t *testing.T) {
 	}
 	objtool := objtoolBin(t)
 	bin := objcheckBin(t)
-	dir := corpusDir(t, "x86-vmlinux")
-	rec, err := ReadRecord(dir, "vmlinux.o")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, rec := vmlinuxRecord(t)
 	tmp := t.TempDir()
 	c := WriteCase{Path: "vmlinux.o", Args: rec.Args}
 	d, err := CompareWrite(t.Context(), objtool, bin, filepath.Join(dir, c.Path),
