@@ -61,8 +61,11 @@ func checkRelocs(f *File, s *Section) error {
 		if r.Sym == nil || r.Sym.Index >= len(f.Symbols) || f.Symbols[r.Sym.Index] != r.Sym {
 			return fmt.Errorf("section %d: relocation %d has a bad symbol", s.Index, i)
 		}
-		if r.Offset >= s.Size {
-			return fmt.Errorf("section %d: relocation %d at %#x past %#x", s.Index, i, r.Offset, s.Size)
+		if w := relocWidth(f.Machine, r.Type); r.Offset >= s.Size || w > s.Size-r.Offset {
+			return fmt.Errorf("section %d: relocation %d at %#x+%d past %#x", s.Index, i, r.Offset, w, s.Size)
+		}
+		if s.Data == nil {
+			return fmt.Errorf("section %d: relocations without contents", s.Index)
 		}
 	}
 	return nil

@@ -12,6 +12,8 @@ import (
 
 // A File is one parsed ELF64 relocatable object. Nothing in it points
 // outside the file's bytes: Parse checks every offset, size, link and index.
+// Nor does anything lie outside what holds it: every relocation lies within
+// the section it applies to.
 type File struct {
 	Name      string           // the path as the user gave it, for messages
 	Machine   elf.Machine      // e_machine
@@ -76,7 +78,10 @@ type Symbol struct {
 
 // A Reloc is one relocation entry, read from SHT_RELA.
 type Reloc struct {
-	Offset uint64 // r_offset, within the section it applies to
+	// Offset is r_offset. The bytes the relocation rewrites, as many as
+	// its type says (one for a type this reader does not know), lie within
+	// the section it applies to, which has contents (not SHT_NOBITS).
+	Offset uint64
 	Type   uint32 // ELF64_R_TYPE(r_info), per machine
 	Index  uint32 // the entry's number in its relocation section
 	Sym    *Symbol

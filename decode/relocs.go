@@ -61,6 +61,9 @@ func (p *parser) relocTarget(s *Section) (*Section, error) {
 		return nil, errorf("%s: sh_info 0 names no section to relocate", secLabel(s))
 	}
 	t := p.f.Sections[s.Info]
+	if !relocatable(t.Type) {
+		return nil, errorf("%s: sh_info %d is not a section that can be relocated (%s)", secLabel(s), s.Info, t.Type)
+	}
 	if t.Rela != nil {
 		return nil, errorf("%s: %s already has relocations in section %d", secLabel(s), secLabel(t), t.Rela.Index)
 	}
@@ -79,15 +82,39 @@ func (p *parser) reloc(r *Reloc, i int, s *Section, entsize uint64, t *Section) 
 		return errorf("relocation %d of %s: symbol index %d out of range (%d symbols)",
 			i, secLabel(s), sym, len(p.f.Symbols))
 	}
-	if off >= t.Size {
-		return errorf("relocation %d of %s: offset %#x past end of %s (%#x bytes)",
-			i, secLabel(s), off, secLabel(t), t.Size)
-	}
 	*r = Reloc{Offset: off, Type: uint32(info), Index: uint32(i), Sym: p.f.Symbols[sym]}
+	if err := p.relocInSection(r, s, t); err != nil {
+		return err
+	}
 	if entsize == relaSize {
 		r.Addend = int64(o.Uint64(b[16:]))
 	}
 	return nil
+}
+
+// relocInSection checks that the bytes relocation r of section s rewrites,
+// as many as its type says, lie within section t.
+func (p *parser) relocInSection(r *Reloc, s, t *Section) error {
+	if r.Offset >= t.Size {
+		return errorf("relocation %d of %s: offset %#x past end of %s (%#x bytes)",
+			r.Index, secLabel(s), r.Offset, secLabel(t), t.Size)
+	}
+	if w := relocWidth(p.f.Machine, r.Type); w > t.Size-r.Offset {
+		return errorf("relocation %d of %s: %s at %#x+%#x past end of %s (%#x bytes)",
+			r.Index, secLabel(s), relocTypeName(p.f.Machine, r.Type), r.Offset, w, secLabel(t), t.Size)
+	}
+	return nil
+}
+
+// relocatable reports whether a section of type typ may have relocations:
+// it has contents, and they are not one of the tables this reader knows.
+func relocatable(typ elf.SectionType) bool {
+	switch typ {
+	case elf.SHT_NULL, elf.SHT_NOBITS, elf.SHT_SYMTAB, elf.SHT_STRTAB, elf.SHT_RELA, elf.SHT_REL,
+		elf.SHT_SYMTAB_SHNDX, elf.SHT_GROUP:
+		return false
+	}
+	return true
 }
 
 // byRelocOffset orders relocations by offset.

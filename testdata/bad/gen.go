@@ -90,7 +90,7 @@ func (b *base) cases() []bad {
 	tableSize := uint64(nsec * 64)
 	cut, cutMsg := b.midData(text)
 	unterm, untermMsg := b.unterminated(strtab, symtab)
-	return []bad{
+	return append([]bad{
 		{"empty", nil, "not an ELF file (empty)"},
 		{"not-elf", []byte("!<arch>\n"), "not an ELF file"},
 		{"short-ident", b.data[:10], "truncated: ELF header at 0x0+0x40 past end of file (0xa)"},
@@ -160,6 +160,23 @@ func (b *base) cases() []bad {
 			fmt.Sprintf("symbol %d (ptr): section index 80 out of range (%d sections)", nsym-1, nsec)},
 		{"symbol-xindex", b.put16(b.sym(symtab, nsym-1)+6, 0xffff),
 			fmt.Sprintf("symbol %d (ptr): SHN_XINDEX but no .symtab_shndx section", nsym-1)},
+	}, b.boundsCases()...)
+}
+
+// Relocation entry field offsets.
+const rOffset = 0
+
+// boundsCases lists the objects whose parts lie in the file but not within
+// what holds them: relocations past the section they apply to.
+func (b *base) boundsCases() []bad {
+	data, rdata, bss := b.sec(".data"), b.sec(".rela.data"), b.sec(".bss")
+	return []bad{
+		{"reloc-width", b.put64(b.off(rdata)+rOffset, 1),
+			fmt.Sprintf("relocation 0 of section %d (.rela.data): R_X86_64_64 at 0x1+0x8 past end of section %d (.data) (%#x bytes)", rdata, data, b.size(data))},
+		{"rela-nobits", b.put32(b.shdr(rdata, shInfo), uint32(bss)),
+			fmt.Sprintf("section %d (.rela.data): sh_info %d is not a section that can be relocated (SHT_NOBITS)", rdata, bss)},
+		{"rela-self", b.put32(b.shdr(rdata, shInfo), uint32(rdata)),
+			fmt.Sprintf("section %d (.rela.data): sh_info %d is not a section that can be relocated (SHT_RELA)", rdata, rdata)},
 	}
 }
 

@@ -1,0 +1,88 @@
+package decode
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"testing"
+)
+
+// dataWithReloc returns a 16-byte .data (section 6 after smallObject's
+// own) and a .rela.data (7) holding one relocation of type typ at off.
+func dataWithReloc(o binary.ByteOrder, off uint64, typ uint32) []testSection {
+	rela := relaTable(o, false, Reloc{Offset: off, Type: typ, Sym: &Symbol{Index: symText}})
+	return []testSection{
+		{name: ".data", typ: elf.SHT_PROGBITS, flags: elf.SHF_ALLOC | elf.SHF_WRITE, data: make([]byte, 16)},
+		{name: ".rela.data", typ: elf.SHT_RELA, link: 4, info: 6, entsize: relaSize, data: rela},
+	}
+}
+
+// A patch changes a valid object before it is parsed, and returns it.
+type patch func(t *testing.T, o binary.ByteOrder, d []byte) []byte
+
+// setShdr sets the 4-byte (sh_link, sh_info) or 8-byte field at byte off
+// of section header i.
+func setShdr(i, off int, v uint64) patch {
+	return func(t *testing.T, o binary.ByteOrder, d []byte) []byte {
+		at := int(o.Uint64(d[40:])) + i*shdrSize + off
+		if off == 40 || off == 44 {
+			o.PutUint32(d[at:], uint32(v))
+		} else {
+			o.PutUint64(d[at:], v)
+		}
+		return d
+	}
+}
+
+// TestBounds parses objects whose relocations are at or just past the end
+// of the section they apply to, on every machine: what a compiler makes
+// must pass, one byte more must not.
+func TestBounds(t *testing.T) {
+	le, be := binary.LittleEndian, binary.BigEndian
+	x86, a64, ppc := elf.EM_X86_64, elf.EM_AARCH64, elf.EM_PPC64
+	tests := []struct {
+		name    string
+		order   binary.ByteOrder
+		machine elf.Machine
+		extra   []testSection
+		patch   patch
+		want    string // "" when the object is valid
+	}{
+		{"x86 PC32 at end", le, x86, dataWithReloc(le, 12, uint32(elf.R_X86_64_PC32)), nil, ""},
+		{"x86 PC32 past end", le, x86, dataWithReloc(le, 13, uint32(elf.R_X86_64_PC32)), nil,
+			"relocation 0 of section 7 (.rela.data): R_X86_64_PC32 at 0xd+0x4 past end of section 6 (.data) (0x10 bytes)"},
+		{"x86 unknown type at last byte", le, x86, dataWithReloc(le, 15, 200), nil, ""},
+		{"arm64 ABS64 past end", le, a64, dataWithReloc(le, 12, uint32(elf.R_AARCH64_ABS64)), nil,
+			"relocation 0 of section 7 (.rela.data): R_AARCH64_ABS64 at 0xc+0x8 past end of section 6 (.data) (0x10 bytes)"},
+		{"arm64 CALL26 at end", le, a64, dataWithReloc(le, 12, uint32(elf.R_AARCH64_CALL26)), nil, ""},
+		{"arm64 CALL26 past end", le, a64, dataWithReloc(le, 14, uint32(elf.R_AARCH64_CALL26)), nil,
+			"relocation 0 of section 7 (.rela.data): R_AARCH64_CALL26 at 0xe+0x4 past end of section 6 (.data) (0x10 bytes)"},
+		{"arm64 PLT32, unnamed", le, a64, dataWithReloc(le, 13, 314), nil,
+			"relocation 0 of section 7 (.rela.data): type 314 at 0xd+0x4 past end of section 6 (.data) (0x10 bytes)"},
+		{"ppc64 REL16_HA at end", be, ppc, dataWithReloc(be, 14, uint32(elf.R_PPC64_REL16_HA)), nil, ""},
+		{"ppc64 REL16_HA past end", be, ppc, dataWithReloc(be, 15, uint32(elf.R_PPC64_REL16_HA)), nil,
+			"relocation 0 of section 7 (.rela.data): R_PPC64_REL16_HA at 0xf+0x2 past end of section 6 (.data) (0x10 bytes)"},
+		{"ppc64 PCREL34 past end", le, ppc, dataWithReloc(le, 12, uint32(elf.R_PPC64_PCREL34)), nil,
+			"relocation 0 of section 7 (.rela.data): R_PPC64_PCREL34 at 0xc+0x8 past end of section 6 (.data) (0x10 bytes)"},
+		{"relocations of the symbol table", le, x86, dataWithReloc(le, 0, 0), setShdr(7, 44, 4),
+			"section 7 (.rela.data): sh_info 4 is not a section that can be relocated (SHT_SYMTAB)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := smallObject(tt.order, tt.machine, false, tt.extra...)
+			if tt.patch != nil {
+				data = tt.patch(t, tt.order, data)
+			}
+			f, err := Parse("x.o", data)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("Parse: %v", err)
+			case tt.want == "":
+				if err := checkFile(f, data); err != nil {
+					t.Error(err)
+				}
+			case err == nil || err.Error() != tt.want:
+				t.Errorf("error:\n got %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
