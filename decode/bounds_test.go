@@ -19,6 +19,20 @@ func dataWithReloc(o binary.ByteOrder, off uint64, typ uint32) []testSection {
 // A patch changes a valid object before it is parsed, and returns it.
 type patch func(t *testing.T, o binary.ByteOrder, d []byte) []byte
 
+// setSym sets a field (at byte off of the entry, 8 bytes wide, or 2 for
+// st_shndx at 6) of symbol i of smallObject's symbol table.
+func setSym(i, off int, v uint64) patch {
+	return func(t *testing.T, o binary.ByteOrder, d []byte) []byte {
+		at := symOffset(t, d, i) + off
+		if off == 6 {
+			o.PutUint16(d[at:], uint16(v))
+		} else {
+			o.PutUint64(d[at:], v)
+		}
+		return d
+	}
+}
+
 // setShdr sets the 4-byte (sh_link, sh_info) or 8-byte field at byte off
 // of section header i.
 func setShdr(i, off int, v uint64) patch {
@@ -33,8 +47,33 @@ func setShdr(i, off int, v uint64) patch {
 	}
 }
 
-// TestBounds parses objects whose relocations are at or just past the end
-// of the section they apply to, on every machine: what a compiler makes
+// withPhdrs appends a program header table of n entries (zeros) at the
+// end of the file, or sets e_phoff to at instead when at is not 0.
+func withPhdrs(n uint16, at uint64) patch {
+	return func(t *testing.T, o binary.ByteOrder, d []byte) []byte {
+		if at == 0 {
+			at = uint64(len(d))
+			d = append(d, make([]byte, int(n)*56)...)
+		}
+		o.PutUint64(d[32:], at)
+		o.PutUint16(d[54:], 56)
+		o.PutUint16(d[56:], n)
+		return d
+	}
+}
+
+// patches applies ps in turn.
+func patches(ps ...patch) patch {
+	return func(t *testing.T, o binary.ByteOrder, d []byte) []byte {
+		for _, p := range ps {
+			d = p(t, o, d)
+		}
+		return d
+	}
+}
+
+// TestBounds parses objects whose symbols and relocations are at or just
+// past the edge of what holds them, on every machine: what a compiler makes
 // must pass, one byte more must not.
 func TestBounds(t *testing.T) {
 	le, be := binary.LittleEndian, binary.BigEndian
@@ -47,6 +86,18 @@ func TestBounds(t *testing.T) {
 		patch   patch
 		want    string // "" when the object is valid
 	}{
+		{"symbol at section end", le, x86, nil, setSym(symB, 8, 16), ""},
+		{"symbol up to section end", le, x86, nil, setSym(symB, 16, 8), ""},
+		{"symbol past section end", le, x86, nil, setSym(symB, 8, 17),
+			"symbol 2 (b): at 0x11+0x0 past end of section 1 (.text) (0x10 bytes)"},
+		{"symbol size past section end", le, x86, nil, setSym(symB, 16, 9),
+			"symbol 2 (b): at 0x8+0x9 past end of section 1 (.text) (0x10 bytes)"},
+		{"linked file, symbol anywhere", le, x86, nil, patches(setSym(symB, 8, 0x401000), withPhdrs(2, 0)), ""},
+		{"section symbol anywhere", le, x86, nil, setSym(symText, 8, 0x1000), ""},
+		{"absolute symbol anywhere", le, x86, nil, setSym(symAbs, 8, 1<<63), ""},
+		{"common symbol", le, x86, nil, patches(setSym(symBuf, 6, uint64(elf.SHN_COMMON)), setSym(symBuf, 16, 1<<20)), ""},
+		{"all symbols local", le, x86, nil, setShdr(4, 44, 8), ""},
+		{"symtab sh_info past end", be, ppc, nil, setShdr(4, 44, 9), "section 4 (.symtab): sh_info 9 out of range (8 symbols)"},
 		{"x86 PC32 at end", le, x86, dataWithReloc(le, 12, uint32(elf.R_X86_64_PC32)), nil, ""},
 		{"x86 PC32 past end", le, x86, dataWithReloc(le, 13, uint32(elf.R_X86_64_PC32)), nil,
 			"relocation 0 of section 7 (.rela.data): R_X86_64_PC32 at 0xd+0x4 past end of section 6 (.data) (0x10 bytes)"},

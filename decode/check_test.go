@@ -19,7 +19,7 @@ func checkFile(f *File, data []byte) error {
 		if err := checkRelocs(f, s); err != nil {
 			return err
 		}
-		if err := checkSyms(s); err != nil {
+		if err := checkSyms(s, f.ByteOrder.Uint16(data[56:]) != 0); err != nil {
 			return err
 		}
 	}
@@ -71,11 +71,15 @@ func checkRelocs(f *File, s *Section) error {
 	return nil
 }
 
-// checkSyms checks that s.Syms are s's and sorted by value, then index.
-func checkSyms(s *Section) error {
+// checkSyms checks that s.Syms are s's and sorted by value, then index, and
+// unless the file is linked that they lie within s.
+func checkSyms(s *Section, linked bool) error {
 	for i, sym := range s.Syms {
 		if sym.Section != s {
 			return fmt.Errorf("section %d: Syms[%d] is symbol %d of another section", s.Index, i, sym.Index)
+		}
+		if !linked && !sym.IsSection() && (sym.Value > s.Size || sym.Size > s.Size-sym.Value) {
+			return fmt.Errorf("section %d: symbol %d at %#x+%#x past %#x", s.Index, sym.Index, sym.Value, sym.Size, s.Size)
 		}
 		if i > 0 {
 			p := s.Syms[i-1]

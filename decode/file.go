@@ -12,8 +12,9 @@ import (
 
 // A File is one parsed ELF64 relocatable object. Nothing in it points
 // outside the file's bytes: Parse checks every offset, size, link and index.
-// Nor does anything lie outside what holds it: every relocation lies within
-// the section it applies to.
+// Nor does anything lie outside what holds it: every symbol lies within its
+// section (in a relocatable object), and every relocation within the
+// section it applies to.
 type File struct {
 	Name      string           // the path as the user gave it, for messages
 	Machine   elf.Machine      // e_machine
@@ -72,8 +73,12 @@ type Symbol struct {
 	// Section is the defining section, nil for undefined, absolute and
 	// common symbols.
 	Section *Section
-	Value   uint64
-	Size    uint64
+	// Value and Size, st_value and st_size: for a symbol with a Section,
+	// other than an STT_SECTION one, Value+Size is at most the section's
+	// Size (Value may equal it, as an end label's does); but not in a file
+	// with program headers, a linked one, whose values are addresses.
+	Value uint64
+	Size  uint64
 }
 
 // A Reloc is one relocation entry, read from SHT_RELA.

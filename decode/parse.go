@@ -32,6 +32,7 @@ type parser struct {
 type ehdr struct {
 	shoff     uint64
 	flags     uint32
+	phnum     uint16
 	shentsize uint16
 	shnum     uint16
 	shstrndx  uint16
@@ -63,6 +64,13 @@ func (p *parser) run() error {
 	p.sectionSymbols()
 	return nil
 }
+
+// linked reports whether the file has program headers, which only a linked
+// file has: orcdump shows Parse a linked vmlinux as if it were relocatable.
+// There a symbol's value is an address, and the linker puts symbols such as
+// __bss_start past the end of the section they name, so symbols are not
+// checked against their sections.
+func (p *parser) linked() bool { return p.eh.phnum != 0 }
 
 // inFile reports whether size bytes at off lie within the file.
 func (p *parser) inFile(off, size uint64) bool {
@@ -116,6 +124,7 @@ func (p *parser) header() error {
 	p.eh = ehdr{
 		shoff:     o.Uint64(d[40:]),
 		flags:     o.Uint32(d[48:]),
+		phnum:     o.Uint16(d[56:]),
 		shentsize: o.Uint16(d[58:]),
 		shnum:     o.Uint16(d[60:]),
 		shstrndx:  o.Uint16(d[62:]),

@@ -179,18 +179,24 @@ func TestSymbolXIndex(t *testing.T) {
 		e[sym] = v
 		return e
 	}
+	unlinked := shndx(xindex(symB, 3)...)
+	unlinked.link = 5
 	tests := []struct {
-		name    string
-		entries []uint32
-		err     string
+		name   string
+		tables []testSection
+		err    string
 	}{
-		{"resolved", xindex(symB, 3), ""},
-		{"out of range", xindex(symB, 99), "symbol 2 (b): section index 99 out of range (8 sections)"},
-		{"short table", xindex(symB, 3)[:7], "section 6 (.symtab_shndx): 7 entries for 8 symbols"},
+		{"resolved", []testSection{shndx(xindex(symB, 3)...)}, ""},
+		{"out of range", []testSection{shndx(xindex(symB, 99)...)}, "symbol 2 (b): section index 99 out of range (8 sections)"},
+		{"short table", []testSection{shndx(xindex(symB, 3)[:7]...)}, "section 6 (.symtab_shndx): 7 entries for 8 symbols"},
+		{"not linked to the symbol table", []testSection{unlinked},
+			"section 6 (.symtab_shndx): sh_link 5 is not the symbol table (section 4)"},
+		{"two tables", []testSection{shndx(xindex(symB, 3)...), shndx(xindex(symB, 3)...)},
+			"more than one extended section index table (sections 6 and 7)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data := smallObject(o, elf.EM_X86_64, false, shndx(tt.entries...))
+			data := smallObject(o, elf.EM_X86_64, false, tt.tables...)
 			// The extra section comes after .symtab, which does not move.
 			at := symOffset(t, smallObject(o, elf.EM_X86_64, false), symB)
 			o.PutUint16(data[at+6:], uint16(elf.SHN_XINDEX))

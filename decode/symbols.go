@@ -12,15 +12,7 @@ func (p *parser) symbols() error {
 	if st == nil || err != nil {
 		return err
 	}
-	n, err := checkTable(st, symSize)
-	if err != nil {
-		return err
-	}
-	strs, err := p.linkedStrtab(st)
-	if err != nil {
-		return err
-	}
-	xindex, err := p.findShndx(st, n)
+	n, strs, xindex, err := p.symtabParts(st)
 	if err != nil {
 		return err
 	}
@@ -35,6 +27,25 @@ func (p *parser) symbols() error {
 	}
 	p.symtab = st
 	return nil
+}
+
+// symtabParts checks symbol table st's shape and returns its number of
+// entries, its string table and its .symtab_shndx contents (nil if none).
+func (p *parser) symtabParts(st *Section) (uint64, strtab, []byte, error) {
+	n, err := checkTable(st, symSize)
+	if err != nil {
+		return 0, strtab{}, nil, err
+	}
+	// sh_info is one past the last local symbol: n when all are local.
+	if uint64(st.Info) > n {
+		return 0, strtab{}, nil, errorf("%s: sh_info %d out of range (%d symbols)", secLabel(st), st.Info, n)
+	}
+	strs, err := p.linkedStrtab(st)
+	if err != nil {
+		return 0, strtab{}, nil, err
+	}
+	xindex, err := p.findShndx(st, n)
+	return n, strs, xindex, err
 }
 
 // findSymtab returns the one SHT_SYMTAB section, or nil if there is none.
@@ -62,22 +73,32 @@ func (p *parser) linkedStrtab(s *Section) (strtab, error) {
 }
 
 // findShndx returns the contents of the SHT_SYMTAB_SHNDX section that
-// extends symbol table st of n entries, or nil if it has none.
+// extends symbol table st of n entries, or nil if it has none. There is at
+// most one, and it names st in its sh_link.
 func (p *parser) findShndx(st *Section, n uint64) ([]byte, error) {
+	var x *Section
 	for _, s := range p.f.Sections[1:] {
-		if s.Type != elf.SHT_SYMTAB_SHNDX || s.Link != uint32(st.Index) {
+		switch {
+		case s.Type != elf.SHT_SYMTAB_SHNDX:
 			continue
+		case x != nil:
+			return nil, errorf("more than one extended section index table (sections %d and %d)", x.Index, s.Index)
+		case s.Link != uint32(st.Index):
+			return nil, errorf("%s: sh_link %d is not the symbol table (section %d)", secLabel(s), s.Link, st.Index)
 		}
-		m, err := checkTable(s, shndxSize)
-		if err != nil {
-			return nil, err
-		}
-		if m != n {
-			return nil, errorf("%s: %d entries for %d symbols", secLabel(s), m, n)
-		}
-		return s.Data, nil
+		x = s
 	}
-	return nil, nil
+	if x == nil {
+		return nil, nil
+	}
+	m, err := checkTable(x, shndxSize)
+	if err == nil && m != n {
+		err = errorf("%s: %d entries for %d symbols", secLabel(x), m, n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return x.Data, nil
 }
 
 // symbol decodes symbol table entry b, number i, into sym, naming it from
@@ -122,7 +143,22 @@ func (p *parser) symbolSection(sym *Symbol, xindex []byte) error {
 		return errorf("%s: section index %d out of range (%d sections)", symLabel(sym), sym.Shndx, len(p.f.Sections))
 	}
 	sym.Section = p.f.Sections[sym.Shndx]
-	return nil
+	if p.linked() {
+		return nil
+	}
+	return symbolInSection(sym)
+}
+
+// symbolInSection checks that sym, defined in sym.Section, lies within it:
+// st_value at most sh_size (a symbol at the very end, such as an end
+// label, is normal) and st_value+st_size at most sh_size. An STT_SECTION
+// symbol stands for the whole section, whatever its value.
+func symbolInSection(sym *Symbol) error {
+	s := sym.Section
+	if sym.Type == elf.STT_SECTION || sym.Value <= s.Size && sym.Size <= s.Size-sym.Value {
+		return nil
+	}
+	return errorf("%s: at %#x+%#x past end of %s (%#x bytes)", symLabel(sym), sym.Value, sym.Size, secLabel(s), s.Size)
 }
 
 // sectionSymbols fills each section's Syms, sorted by Value then index. All

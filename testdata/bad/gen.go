@@ -73,6 +73,7 @@ const (
 	eShstrndx  = 62
 
 	shName   = 0
+	shType   = 4
 	shOffset = 24
 	shSize   = 32
 	shLink   = 40
@@ -163,14 +164,34 @@ func (b *base) cases() []bad {
 	}, b.boundsCases()...)
 }
 
-// Relocation entry field offsets.
-const rOffset = 0
+// Symbol table entry and relocation entry field offsets.
+const (
+	stValue = 8
+	stSize  = 16
+	rOffset = 0
+)
 
 // boundsCases lists the objects whose parts lie in the file but not within
-// what holds them: relocations past the section they apply to.
+// what holds them: symbols past their section, relocations past the section
+// they apply to.
 func (b *base) boundsCases() []bad {
-	data, rdata, bss := b.sec(".data"), b.sec(".rela.data"), b.sec(".bss")
+	text, data, rdata, bss := b.sec(".text"), b.sec(".data"), b.sec(".rela.data"), b.sec(".bss")
+	symtab := b.sec(".symtab")
+	nsym := b.size(symtab) / 24
+	h, buf := b.sym(symtab, 2), b.sym(symtab, 3) // h: .text+0xb, 2 bytes; buf: .bss+0, no size
+	pastText := func(name string, value, size uint64) string {
+		return fmt.Sprintf("symbol 2 (%s): at %#x+%#x past end of section %d (.text) (%#x bytes)", name, value, size, text, b.size(text))
+	}
 	return []bad{
+		{"symbol-value", b.put64(h+stValue, 0x20), pastText("h", 0x20, 2)},
+		{"symbol-size", b.put64(h+stSize, 0x10), pastText("h", 0xb, 0x10)},
+		{"symbol-size-overflow", b.put64(h+stSize, ^uint64(0)), pastText("h", 0xb, ^uint64(0))},
+		{"symbol-bss", b.put64(buf+stValue, 0x11),
+			fmt.Sprintf("symbol 3 (buf): at 0x11+0x0 past end of section %d (.bss) (%#x bytes)", bss, b.ef.Sections[bss].Size)},
+		{"symtab-info", b.put32(b.shdr(symtab, shInfo), uint32(nsym+1)),
+			fmt.Sprintf("section %d (.symtab): sh_info %d out of range (%d symbols)", symtab, nsym+1, nsym)},
+		{"shndx-link", b.put32(b.shdr(data, shType), uint32(elf.SHT_SYMTAB_SHNDX)),
+			fmt.Sprintf("section %d (.data): sh_link 0 is not the symbol table (section %d)", data, symtab)},
 		{"reloc-width", b.put64(b.off(rdata)+rOffset, 1),
 			fmt.Sprintf("relocation 0 of section %d (.rela.data): R_X86_64_64 at 0x1+0x8 past end of section %d (.data) (%#x bytes)", rdata, data, b.size(data))},
 		{"rela-nobits", b.put32(b.shdr(rdata, shInfo), uint32(bss)),
