@@ -53,10 +53,10 @@ func withPhdrs(n uint16, at uint64) patch {
 	return func(t *testing.T, o binary.ByteOrder, d []byte) []byte {
 		if at == 0 {
 			at = uint64(len(d))
-			d = append(d, make([]byte, int(n)*56)...)
+			d = append(d, make([]byte, int(n)*phdrSize)...)
 		}
 		o.PutUint64(d[32:], at)
-		o.PutUint16(d[54:], 56)
+		o.PutUint16(d[54:], phdrSize)
 		o.PutUint16(d[56:], n)
 		return d
 	}
@@ -72,12 +72,13 @@ func patches(ps ...patch) patch {
 	}
 }
 
-// TestBounds parses objects whose symbols and relocations are at or just
-// past the edge of what holds them, on every machine: what a compiler makes
-// must pass, one byte more must not.
+// TestBounds parses objects whose symbols, relocations and sections are at
+// or just past the edge of what holds them, on every machine: what a
+// compiler makes must pass, one byte more must not.
 func TestBounds(t *testing.T) {
 	le, be := binary.LittleEndian, binary.BigEndian
 	x86, a64, ppc := elf.EM_X86_64, elf.EM_AARCH64, elf.EM_PPC64
+	empty := testSection{name: ".empty", typ: elf.SHT_PROGBITS}
 	tests := []struct {
 		name    string
 		order   binary.ByteOrder
@@ -93,6 +94,10 @@ func TestBounds(t *testing.T) {
 		{"symbol size past section end", le, x86, nil, setSym(symB, 16, 9),
 			"symbol 2 (b): at 0x8+0x9 past end of section 1 (.text) (0x10 bytes)"},
 		{"linked file, symbol anywhere", le, x86, nil, patches(setSym(symB, 8, 0x401000), withPhdrs(2, 0)), ""},
+		{"program headers over a section", le, x86, nil, withPhdrs(1, 0x48),
+			"section 1 (.text): contents at 0x40+0x10 overlap the program header table at 0x48+0x38"},
+		{"program headers over the ELF header", le, x86, nil, withPhdrs(1, 0x30),
+			"program header table at 0x30+0x38 overlaps the ELF header at 0x0+0x40"},
 		{"section symbol anywhere", le, x86, nil, setSym(symText, 8, 0x1000), ""},
 		{"absolute symbol anywhere", le, x86, nil, setSym(symAbs, 8, 1<<63), ""},
 		{"common symbol", le, x86, nil, patches(setSym(symBuf, 6, uint64(elf.SHN_COMMON)), setSym(symBuf, 16, 1<<20)), ""},
@@ -116,6 +121,11 @@ func TestBounds(t *testing.T) {
 			"relocation 0 of section 7 (.rela.data): R_PPC64_PCREL34 at 0xc+0x8 past end of section 6 (.data) (0x10 bytes)"},
 		{"relocations of the symbol table", le, x86, dataWithReloc(le, 0, 0), setShdr(7, 44, 4),
 			"section 7 (.rela.data): sh_info 4 is not a section that can be relocated (SHT_SYMTAB)"},
+		{"empty section inside another", le, x86, []testSection{empty}, setShdr(6, 24, 0x44), ""},
+		{"section over another", le, x86, nil, setShdr(1, 32, 0x11),
+			"section 2 (.rela.text): contents at 0x50+0x60 overlap section 1 (.text) at 0x40+0x11"},
+		{"sections at one offset", le, x86, nil, setShdr(5, 24, 0x40),
+			"section 5 (.strtab): contents at 0x40+0x19 overlap section 1 (.text) at 0x40+0x10"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,6 +23,9 @@ func checkFile(f *File, data []byte) error {
 			return err
 		}
 	}
+	if err := checkDisjoint(f, data); err != nil {
+		return err
+	}
 	for i, sym := range f.Symbols {
 		if sym.Index != i {
 			return fmt.Errorf("symbol %d has Index %d", i, sym.Index)
@@ -85,6 +88,32 @@ func checkSyms(s *Section, linked bool) error {
 			p := s.Syms[i-1]
 			if p.Value > sym.Value || p.Value == sym.Value && p.Index > sym.Index {
 				return fmt.Errorf("section %d: Syms not sorted at %d", s.Index, i)
+			}
+		}
+	}
+	return nil
+}
+
+// checkDisjoint checks, pair by pair, that no two sections' contents share
+// a byte, nor any share one with the ELF header, the program header table
+// or the section header table, nor those with each other.
+func checkDisjoint(f *File, data []byte) error {
+	shoff := f.ByteOrder.Uint64(data[40:])
+	type part struct{ off, end uint64 }
+	parts := []part{{0, ehdrSize}, {shoff, shoff + uint64(len(f.Sections))*shdrSize}}
+	if phnum := uint64(f.ByteOrder.Uint16(data[56:])); phnum != 0 {
+		phoff := f.ByteOrder.Uint64(data[32:])
+		parts = append(parts, part{phoff, phoff + phnum*phdrSize})
+	}
+	for _, s := range f.Sections {
+		if len(s.Data) > 0 {
+			parts = append(parts, part{s.Offset, s.Offset + s.Size})
+		}
+	}
+	for i, a := range parts {
+		for j, b := range parts[:i] {
+			if a.off < b.end && b.off < a.end {
+				return fmt.Errorf("parts %d and %d overlap: %#x-%#x and %#x-%#x", j, i, b.off, b.end, a.off, a.end)
 			}
 		}
 	}

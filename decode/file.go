@@ -12,7 +12,9 @@ import (
 
 // A File is one parsed ELF64 relocatable object. Nothing in it points
 // outside the file's bytes: Parse checks every offset, size, link and index.
-// Nor does anything lie outside what holds it: every symbol lies within its
+// Nor does anything lie outside what holds it: no two of the ELF header,
+// the program header table (if any), the section header table and the
+// sections' contents share a byte of the file, every symbol lies within its
 // section (in a relocatable object), and every relocation within the
 // section it applies to.
 type File struct {

@@ -10,6 +10,7 @@ import (
 const (
 	ehdrSize  = 64 // Elf64_Ehdr
 	shdrSize  = 64 // Elf64_Shdr
+	phdrSize  = 56 // Elf64_Phdr
 	symSize   = 24 // Elf64_Sym
 	relaSize  = 24 // Elf64_Rela
 	relSize   = 16 // Elf64_Rel
@@ -30,8 +31,10 @@ type parser struct {
 // An ehdr holds the ELF header fields read after the checks on e_ident,
 // e_type and e_machine.
 type ehdr struct {
+	phoff     uint64
 	shoff     uint64
 	flags     uint32
+	phentsize uint16
 	phnum     uint16
 	shentsize uint16
 	shnum     uint16
@@ -41,6 +44,9 @@ type ehdr struct {
 // run parses p.data into p.f.
 func (p *parser) run() error {
 	if err := p.header(); err != nil {
+		return err
+	}
+	if err := p.programHeaders(); err != nil {
 		return err
 	}
 	if err := p.sectionHeaders(); err != nil {
@@ -56,7 +62,7 @@ func (p *parser) run() error {
 	if nameErr != nil {
 		return nameErr
 	}
-	for _, step := range []func() error{p.sectionLinks, p.checkABI, p.symbols, p.relocations} {
+	for _, step := range []func() error{p.overlaps, p.sectionLinks, p.checkABI, p.symbols, p.relocations} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -122,12 +128,31 @@ func (p *parser) header() error {
 	}
 	p.f.Machine, p.f.ByteOrder, p.f.Arch = m, o, a
 	p.eh = ehdr{
+		phoff:     o.Uint64(d[32:]),
 		shoff:     o.Uint64(d[40:]),
 		flags:     o.Uint32(d[48:]),
+		phentsize: o.Uint16(d[54:]),
 		phnum:     o.Uint16(d[56:]),
 		shentsize: o.Uint16(d[58:]),
 		shnum:     o.Uint16(d[60:]),
 		shstrndx:  o.Uint16(d[62:]),
+	}
+	return nil
+}
+
+// programHeaders checks that the program header table, which only a linked
+// file has, lies in the file. (An e_phnum of PN_XNUM, the escape for 65535
+// or more, is taken at its word: no file has so many.)
+func (p *parser) programHeaders() error {
+	eh := p.eh
+	if eh.phnum == 0 {
+		return nil
+	}
+	if eh.phentsize != phdrSize {
+		return errorf("e_phentsize %d, want %d", eh.phentsize, phdrSize)
+	}
+	if size := uint64(eh.phnum) * phdrSize; !p.inFile(eh.phoff, size) {
+		return p.truncated("program header table", eh.phoff, size)
 	}
 	return nil
 }
@@ -192,6 +217,9 @@ func (p *parser) sectionCount() (int, error) {
 	}
 	if !p.inFile(eh.shoff, size) {
 		return 0, p.truncated("section header table", eh.shoff, size)
+	}
+	if eh.shoff < ehdrSize {
+		return 0, errorf("section header table at %#x+%#x overlaps the ELF header at 0x0+%#x", eh.shoff, size, ehdrSize)
 	}
 	return int(count), nil // at most len(p.data)/64
 }

@@ -66,8 +66,11 @@ var le = binary.LittleEndian
 const (
 	eType      = 16
 	eMachine   = 18
+	ePhoff     = 32
 	eShoff     = 40
 	eFlags     = 48
+	ePhentsize = 54
+	ePhnum     = 56
 	eShentsize = 58
 	eShnum     = 60
 	eShstrndx  = 62
@@ -173,12 +176,13 @@ const (
 
 // boundsCases lists the objects whose parts lie in the file but not within
 // what holds them: symbols past their section, relocations past the section
-// they apply to.
+// they apply to, sections over each other or over the headers.
 func (b *base) boundsCases() []bad {
 	text, data, rdata, bss := b.sec(".text"), b.sec(".data"), b.sec(".rela.data"), b.sec(".bss")
 	symtab := b.sec(".symtab")
 	nsym := b.size(symtab) / 24
 	h, buf := b.sym(symtab, 2), b.sym(symtab, 3) // h: .text+0xb, 2 bytes; buf: .bss+0, no size
+	tableSize := uint64(len(b.ef.Sections) * 64)
 	pastText := func(name string, value, size uint64) string {
 		return fmt.Sprintf("symbol 2 (%s): at %#x+%#x past end of section %d (.text) (%#x bytes)", name, value, size, text, b.size(text))
 	}
@@ -198,6 +202,22 @@ func (b *base) boundsCases() []bad {
 			fmt.Sprintf("section %d (.rela.data): sh_info %d is not a section that can be relocated (SHT_NOBITS)", rdata, bss)},
 		{"rela-self", b.put32(b.shdr(rdata, shInfo), uint32(rdata)),
 			fmt.Sprintf("section %d (.rela.data): sh_info %d is not a section that can be relocated (SHT_RELA)", rdata, rdata)},
+		{"overlap", b.put64(b.shdr(data, shOffset), b.off(text)+4),
+			fmt.Sprintf("section %d (.data): contents at %#x+%#x overlap section %d (.text) at %#x+%#x",
+				data, b.off(text)+4, b.size(data), text, b.off(text), b.size(text))},
+		{"overlap-elf-header", b.put64(b.shdr(text, shOffset), 0x20),
+			fmt.Sprintf("section %d (.text): contents at 0x20+%#x overlap the ELF header at 0x0+0x40", text, b.size(text))},
+		{"overlap-section-headers", b.put64(b.shdr(data, shOffset), b.shoff+8),
+			fmt.Sprintf("section %d (.data): contents at %#x+%#x overlap the section header table at %#x+%#x",
+				data, b.shoff+8, b.size(data), b.shoff, tableSize)},
+		{"shoff-in-header", b.put64(eShoff, 8),
+			fmt.Sprintf("section header table at 0x8+%#x overlaps the ELF header at 0x0+0x40", tableSize)},
+		{"phentsize", b.phdrs(0x10000, 40), "e_phentsize 40, want 56"},
+		{"phdrs-past-end", b.phdrs(0x10000, 56),
+			fmt.Sprintf("truncated: program header table at 0x10000+0x38 past end of file (%#x)", len(b.data))},
+		{"overlap-program-headers", b.phdrs(b.off(text), 56),
+			fmt.Sprintf("section %d (.text): contents at %#x+%#x overlap the program header table at %#x+0x38",
+				text, b.off(text), b.size(text), b.off(text))},
 	}
 }
 
@@ -253,6 +273,12 @@ func (b *base) put64(off uint64, v uint64, in ...[]byte) []byte {
 	d := b.copyOf(in)
 	le.PutUint64(d[off:], v)
 	return d
+}
+
+// phdrs returns a copy of base.o given one program header, of entsize
+// bytes, at off.
+func (b *base) phdrs(off uint64, entsize uint16) []byte {
+	return b.put16(ePhnum, 1, b.put16(ePhentsize, entsize, b.put64(ePhoff, off)))
 }
 
 // midData moves the section header table and the section name table to
