@@ -8,20 +8,21 @@ import (
 
 // callOnlyPlan is the plan of --mcount on a machine where upstream objtool
 // decodes nothing but calls (powerpc), where it runs for nothing else.
-func callOnlyPlan(f *decode.File, opts *Options) (*Plan, []byte) {
+// The message, if any, is a warning about the object.
+func callOnlyPlan(f *decode.File, opts *Options) (*Plan, string) {
 	if !opts.Mcount {
-		return nil, nil
+		return nil, ""
 	}
 	// As objtool, an __mcount_loc already there is reported first, even
 	// when there would be nothing to add.
 	if f.SectionByName("__mcount_loc") != nil {
-		return nil, []byte(f.Name + ": warning: objtool: file already has __mcount_loc section, skipping\n")
+		return nil, "file already has __mcount_loc section, skipping"
 	}
 	sites := callOnlyMcount(f)
 	if len(sites) == 0 {
-		return nil, nil
+		return nil, ""
 	}
-	return &Plan{Steps: []Step{{Section: "__mcount_loc", Entries: len(sites), Sites: sites}}}, nil
+	return &Plan{Steps: []Step{{Section: "__mcount_loc", Entries: len(sites), Sites: sites}}}, ""
 }
 
 // callOnlyMcount lists the calls to the ftrace entry as objtool finds them

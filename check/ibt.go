@@ -114,5 +114,5 @@ func (c *checker) validateIBTData(sec *cfg.Section, r *decode.Reloc) {
 	if dest == nil || dest.Kind == arch.Endbr || dest.Has(cfg.Noendbr) {
 		return
 	}
-	c.rep.warn(c.rep.offstr(sec, r.Offset) + ": data relocation to !ENDBR: " + c.rep.offstr(dest.Sec, dest.Off))
+	c.rep.warnAt(sec, r.Offset, "data relocation to !ENDBR: "+c.rep.offstr(dest.Sec, dest.Off))
 }

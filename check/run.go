@@ -19,6 +19,9 @@ type Result struct {
 	Status int
 	// Warnings counts the warning lines printed.
 	Warnings int
+	// Diagnostics are what Stderr says, as values, in its order; Stderr is
+	// their text rendering (Text).
+	Diagnostics []Diagnostic
 	// Plan is what the writing actions change in the object; nil when
 	// none was asked for.
 	Plan *Plan
@@ -47,8 +50,9 @@ type checker struct {
 // Run checks one parsed object with the given options.
 func Run(f *decode.File, opts *Options) *Result {
 	if f.Arch.Decode == nil {
-		msg := fmt.Sprintf("%s: error: objtool: %s objects are not supported yet\n", f.Name, f.Arch.Name)
-		return &Result{Stderr: []byte(msg), Status: 1}
+		d := []Diagnostic{{Rule: RuleUnsupportedObject, Severity: SeverityError, Fatal: true,
+			Message: fmt.Sprintf("%s objects are not supported yet", f.Arch.Name)}}
+		return &Result{Stderr: Text(f.Name, d), Diagnostics: d, Status: 1}
 	}
 	if f.Arch.HasLR && !validates(opts) {
 		// Upstream objtool runs on these machines only for --mcount, with a
@@ -58,15 +62,16 @@ func Run(f *decode.File, opts *Options) *Result {
 			return &Result{}
 		}
 		plan, msg := callOnlyPlan(f, opts)
-		r := &Result{Stderr: msg, Plan: plan}
-		if msg != nil {
-			r.Warnings = 1
+		rep := reporter{name: f.Name}
+		if msg != "" {
+			rep.warn(msg)
 		}
-		return r
+		return &Result{Stderr: rep.text(), Diagnostics: rep.diags, Warnings: rep.printed, Plan: plan}
 	}
 	c := newChecker(f, opts)
 	c.run()
-	return &Result{Stderr: c.rep.out.Bytes(), Stdout: c.stdout.Bytes(), Warnings: c.rep.printed, Plan: c.plan}
+	return &Result{Stderr: c.rep.text(), Stdout: c.stdout.Bytes(), Warnings: c.rep.printed,
+		Diagnostics: c.rep.diags, Plan: c.plan}
 }
 
 // graphOptions derives the graph builder's options.
@@ -88,7 +93,8 @@ func newChecker(f *decode.File, opts *Options) *checker {
 	c := &checker{
 		prog: p,
 		opts: opts,
-		rep:  reporter{name: f.Name, secAddress: opts.SecAddress, backtrace: opts.Backtrace || opts.Verbose},
+		rep: reporter{name: f.Name, secAddress: opts.SecAddress, backtrace: opts.Backtrace || opts.Verbose,
+			prog: p},
 		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), lr: -1, initial: &init,
 			stackval: opts.Stackval},
 		pool:      cfiPool{m: make(map[cfiState]*cfiState)},
@@ -97,6 +103,7 @@ func newChecker(f *decode.File, opts *Options) *checker {
 	if a.HasLR {
 		c.frame.lr = int32(a.LR)
 	}
+	c.rep.stateAt = c.stateAt
 	n := p.NumInsns()
 	c.cfi = make([]*cfiState, n)
 	c.visited = make([]uint8, n)
