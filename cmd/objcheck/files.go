@@ -24,6 +24,8 @@ const exitPanic = 2
 type fileResult struct {
 	stdout, stderr bytes.Buffer
 	status         int
+	// report holds the diagnostics for --format=json and sarif.
+	report *fileReport
 }
 
 // checkFiles checks cmd.files with up to cmd.extra.jobs workers and writes
@@ -57,14 +59,17 @@ func (c *cli) checkFiles(cmd *command, e *env) int {
 		}()
 	}
 	status := 0
+	out := newSink(cmd.extra.format)
 	for _, ch := range done {
 		r := <-ch
 		e.stderr.Write(r.stderr.Bytes())
 		e.stdout.Write(r.stdout.Bytes())
+		out.add(r)
 		if status == 0 {
 			status = r.status
 		}
 	}
+	out.finish(e.stdout)
 	return status
 }
 
@@ -81,9 +86,11 @@ func jobs(n int) int {
 func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 	r = &fileResult{}
 	opts := cmd.opts // this file's own copy: --link may be forced on it
+	format := cmd.extra.format
 	defer func() {
 		if x := recover(); x != nil {
-			fmt.Fprintf(&r.stderr, "%s: error: objcheck: internal error: %v\n%s", path, x, debug.Stack())
+			r.fail(path, format, check.RuleInternalError, fmt.Sprintf("internal error: %v", x),
+				fmt.Sprintf("%s: error: objcheck: internal error: %v\n%s", path, x, debug.Stack()))
 			r.status = exitPanic
 		}
 	}()
@@ -93,7 +100,7 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 	}
 	f, err := c.open(path)
 	if err != nil {
-		r.status = openError(&r.stderr, path, err)
+		r.status = r.openFailed(path, format, err)
 		return r
 	}
 	if opts.Backup && !backup(&r.stderr, path, f.Data) {
@@ -105,15 +112,15 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		return r
 	}
 	res := c.check(f, &opts)
-	r.stderr.Write(res.Stderr)
-	r.stdout.Write(res.Stdout)
+	r.record(f, res, format)
 	r.status = res.Status
 	if cmd.orcValidateOnly {
 		res.Plan.DropORC()
 	}
 	if res.Status == 0 && !opts.DryRun && res.Plan.Changes() {
 		if err := writeObject(path, f, res.Plan); err != nil {
-			fmt.Fprintf(&r.stderr, "%s: error: objcheck: can't write the object: %v\n", path, err)
+			r.fail(path, format, check.RuleWriteFailed, fmt.Sprintf("can't write the object: %v", err),
+				fmt.Sprintf("%s: error: objcheck: can't write the object: %v\n", path, err))
 			r.status = exitWrite
 		}
 	}

@@ -98,6 +98,8 @@ func objtoolFlags(o *check.Options) *pflag.FlagSet {
 type extraOptions struct {
 	jobs int  // -j, --jobs: files checked at once; <= 0 means GOMAXPROCS
 	help bool // --objcheck-help
+	// format is how diagnostics are printed (--format).
+	format outputFormat
 }
 
 // objcheckFlags defines objcheck's own options. They are looked up only
@@ -107,6 +109,8 @@ func objcheckFlags(o *check.Options, x *extraOptions) *pflag.FlagSet {
 	fs := newFlagSet("objcheck")
 	a := flagAdder{fs: fs}
 	a.bool(&o.DWARF, "dwarf", "", "cross-check the stack state with the object's DWARF CFI")
+	a.callback(formatValue{&x.format}, "format", "", "text,json,sarif",
+		"print the diagnostics as objtool's text, JSON lines or a SARIF log")
 	a.int(&x.jobs, "jobs", "j", "check up to <n> files at once (default: GOMAXPROCS)")
 	a.bool(&x.help, "objcheck-help", "", "print this help and exit")
 	return fs
