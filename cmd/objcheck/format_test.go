@@ -15,6 +15,7 @@ import (
 
 	"github.com/objcheck/objcheck/check"
 	"github.com/objcheck/objcheck/check/checktest"
+	"github.com/objcheck/objcheck/decode"
 )
 
 // A formatCase is one command line whose outputs are compared.
@@ -54,6 +55,9 @@ func fixtureCases(t *testing.T) []formatCase {
 			cases = append(cases, formatCase{name: d.dir + "/*", args: append(args, all...)})
 		}
 	}
+	// Objects with line tables, of the three arches, in one call.
+	lines, _ := filepath.Glob("testdata/format/*.o")
+	cases = append(cases, formatCase{name: "lines", args: append([]string{"--stackval", "--dry-run"}, lines...)})
 	bad, _ := filepath.Glob("../../testdata/bad/*.o")
 	cases = append(cases, formatCase{name: "bad", args: append([]string{"--stackval", "--dry-run", "missing.o"}, bad...)})
 	return cases
@@ -239,5 +243,75 @@ func TestFormatLocation(t *testing.T) {
 	d.State = nil
 	if diff := cmp.Diff(&want, &d); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestFormatSource checks the source places .debug_line gives, on the
+// three arches, for code in two sections at the same offsets (built by
+// testdata/format/build.sh), in JSON and in SARIF.
+func TestFormatSource(t *testing.T) {
+	type place struct {
+		Function string
+		File     string
+		Line     int
+	}
+	for _, tt := range []struct {
+		obj  string
+		want []place
+	}{
+		{"lines-x86.o", []place{{"f_ret", "lines-x86.S", 7}, {"g_ret", "lines-x86.S", 15}}},
+		{"lines-arm64.o", []place{{"f_ret", "lines-arm64.S", 7}, {"g_ret", "lines-arm64.S", 15}}},
+		{"lines-ppc64.o", []place{{"f_ret", "lines-ppc64.S", 8}, {"g_ret", "lines-ppc64.S", 16}}},
+		{"lines-c.o", []place{{"twice", "lines-c.c", 6}}},
+	} {
+		obj := filepath.Join("testdata", "format", tt.obj)
+		_, out, _ := runWith(realCLI(), nil, "--stackval", "--format=json", obj)
+		var got []place
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var d jsonDiag
+			if err := json.Unmarshal([]byte(line), &d); err != nil || d.Source == nil {
+				t.Fatalf("%s: %q: %v", tt.obj, line, err)
+			}
+			got = append(got, place{d.Function, d.Source.File, d.Source.Line})
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: JSON (-want +got):\n%s", tt.obj, diff)
+		}
+		_, out, _ = runWith(realCLI(), nil, "--stackval", "--format=sarif", obj)
+		var log sarifLog
+		if err := json.Unmarshal([]byte(out), &log); err != nil {
+			t.Fatal(err)
+		}
+		got = nil
+		for _, r := range log.Runs[0].Results {
+			l := r.Locations[0]
+			got = append(got, place{l.LogicalLocations[0].Name, l.PhysicalLocation.ArtifactLocation.URI,
+				l.PhysicalLocation.Region.StartLine})
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: SARIF (-want +got):\n%s", tt.obj, diff)
+		}
+	}
+}
+
+// TestFormatObjectLocation: without .debug_line, a SARIF result points
+// into the object, at the instruction's byte offset in the file.
+func TestFormatObjectLocation(t *testing.T) {
+	obj := "../../testdata/x86/stack.o"
+	_, out, _ := runWith(realCLI(), nil, "--stackval", "--format=sarif", obj)
+	var log sarifLog
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	f, err := decode.Open(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := f.SectionByName(".text")
+	r := log.Runs[0].Results[0]
+	pl := r.Locations[0].PhysicalLocation
+	if pl.ArtifactLocation.URI != "../../testdata/x86/stack.o" || pl.Region == nil || pl.Region.ByteOffset == nil ||
+		*pl.Region.ByteOffset != text.Offset+12 {
+		t.Errorf("%s: location %+v, want byte %d", r.Message.Text, pl, text.Offset+12)
 	}
 }
