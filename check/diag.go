@@ -46,9 +46,10 @@ type Location struct {
 	HasFileOffset bool
 }
 
-// A StackState is the stack state objcheck had computed at the instruction
-// a diagnostic is about (objtool's struct cfi_state), in objtool's
-// numbering: Base is a register number of the arch's stack state, or one of
+// A StackState is the stack state objcheck had recorded on arrival at the
+// instruction a diagnostic is about (objtool's struct cfi_state): for a
+// stack state mismatch, that of the first path there (state 1). It is in
+// objtool's numbering: Base is a register number of the arch's stack state, or one of
 // the pseudo bases -1 (undefined), -2 (CFA), -3 (SP indirect), -4 (BP
 // indirect).
 type StackState struct {
