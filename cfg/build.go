@@ -32,13 +32,13 @@ func (p *Program) Fatal() bool {
 func (p *Program) steps() []func() *Problem {
 	return []func() *Problem{
 		p.buildSymbols,
-		p.decodeInsnsPvOps,
+		p.decodeCounted,
 		func() *Problem { p.addIgnores(); p.addUaccessSafe(); return nil },
 		p.addIgnoreAlts,
 		p.readNoendbrHints,
 		func() *Problem {
 			if p.Opts.Specials {
-				return p.addSpecialAlts()
+				return p.specialsCounted()
 			}
 			return nil
 		},

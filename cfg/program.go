@@ -45,6 +45,8 @@ type Program struct {
 	IgnoreUnreachables bool
 	// Sites are the instruction lists of the writing actions.
 	Sites Sites
+	// Stats are the counts --stats prints from the build.
+	Stats BuildStats
 	// Patches are the rewrites made while building, in order.
 	Patches []Patch
 	// Opts are the options the graph was built for.

@@ -202,6 +202,7 @@ func (p *Program) handleJumpAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Proble
 		p.Patches = append(p.Patches, Patch{At: orig, Rel: p.Reloc(orig)})
 		orig.Kind = arch.Nop
 	}
+	p.countJumpLabel(orig)
 	if orig.Kind == arch.Nop {
 		return repl, nil
 	}

@@ -328,6 +328,7 @@ func (pl *planner) prefix(sec *cfg.Section, fn *cfg.Symbol, size uint64) bool {
 		return false
 	}
 	if s := pl.state(in); s != nil {
+		pl.c.lookupCFI(s)
 		for x := start; x != in; x = p.Next(x) {
 			pl.c.cfi[x.Index] = s // the checks are done: as objtool does
 		}

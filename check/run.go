@@ -37,7 +37,7 @@ type checker struct {
 	cfi     []*cfiState // per instruction index
 	visited []uint8     // per instruction index
 	alts    [][]*cfiState
-	stats   struct{ visited int }
+	stats   stats
 	// endbrUsed marks the ENDBRs whose address code or data takes.
 	endbrUsed map[int]bool
 	stdout    bytes.Buffer
@@ -69,7 +69,9 @@ func Run(f *decode.File, opts *Options) *Result {
 		return &Result{Stderr: rep.text(), Diagnostics: rep.diags, Warnings: rep.printed, Plan: plan}
 	}
 	c := newChecker(f, opts)
+	c.startStats(f)
 	c.run()
+	c.endStats()
 	return &Result{Stderr: c.rep.text(), Stdout: c.stdout.Bytes(), Warnings: c.rep.printed,
 		Diagnostics: c.rep.diags, Plan: c.plan}
 }
@@ -197,7 +199,7 @@ func (c *checker) setHintStates() {
 		s.cfa = loc{int32(h.Base), int32(h.SPOff)}
 		s.typ = h.Type
 		s.signal = h.Signal != 0
-		c.cfi[h.At.Index] = c.pool.intern(&s)
+		c.cfi[h.At.Index] = c.internCFI(&s)
 	}
 }
 

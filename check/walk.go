@@ -103,8 +103,9 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 		}
 	} else if prev != nil && *c.cfi[prev.Index] == st.cfi {
 		c.cfi[in.Index] = c.cfi[prev.Index]
+		c.stats.reused++
 	} else {
-		c.cfi[in.Index] = c.pool.intern(&st.cfi)
+		c.cfi[in.Index] = c.internCFI(&st.cfi)
 	}
 	c.visited[in.Index] |= bit
 	if c.propagateAltCFI(in) {
@@ -130,6 +131,7 @@ func (c *checker) applyHint(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (
 			return 1, true
 		}
 		c.cfi[in.Index] = c.cfi[save.Index]
+		c.stats.reused++
 	}
 	if c.cfi[in.Index] == nil {
 		c.rep.warn("CFI missing")

@@ -103,6 +103,9 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		r.status = r.openFailed(path, format, err)
 		return r
 	}
+	if opts.Stats {
+		check.ELFStats(&r.stdout, f)
+	}
 	if opts.Backup && !backup(&r.stderr, path, f.Data) {
 		r.status = 1
 		return r

@@ -1,0 +1,104 @@
+package check
+
+import (
+	"debug/elf"
+	"fmt"
+	"io"
+	"math/bits"
+
+	"github.com/objcheck/objcheck/decode"
+)
+
+// stats are the counters of objtool 6.12's --stats that the walk keeps.
+type stats struct {
+	visited int // nr_insns_visited: instructions the walks reached
+	cfi     int // nr_cfi: stack states objtool allocates
+	reused  int // nr_cfi_reused: states taken over from the previous instruction
+	cache   int // nr_cfi_cache: lookups that found the state in the hash
+	// hashed holds the states in objtool's cfi_hash; nil without --stats.
+	// It is kept apart from the checker's pool, which also holds states
+	// objtool never hashes (those of undefined and function hints).
+	hashed map[cfiState]bool
+}
+
+// hashBits is objtool's size of a hash table for n entries, in bits:
+// max(10, ilog2(n)).
+func hashBits(n int) int {
+	if n <= 0 {
+		return 10
+	}
+	return max(10, bits.Len(uint(n))-1)
+}
+
+// startStats prints what objtool prints before its passes (cfi_bits,
+// nr_insns, the jump-label table) and seeds the hash as objtool does with
+// its initial and function-entry states.
+func (c *checker) startStats(f *decode.File) {
+	if !c.opts.Stats {
+		return
+	}
+	init := newCFI()
+	c.stats.hashed = map[cfiState]bool{init: true, *c.frame.initial: true}
+	w := &c.stdout
+	fmt.Fprintf(w, "cfi_bits: %d\n", max(10, hashBits(len(f.Symbols))-3))
+	b := &c.prog.Stats
+	if !b.Decoded {
+		return
+	}
+	fmt.Fprintf(w, "nr_insns: %d\n", b.Insns)
+	if !b.Specials || !graphOptions(c.opts).Specials {
+		return
+	}
+	fmt.Fprint(w, "jl\\\tNOP\tJMP\n")
+	fmt.Fprintf(w, "short:\t%d\t%d\n", b.JumpLabelNops[0], b.JumpLabelJumps[0])
+	fmt.Fprintf(w, "long:\t%d\t%d\n", b.JumpLabelNops[1], b.JumpLabelJumps[1])
+}
+
+// endStats prints objtool's closing counters, which it prints only when
+// it got through every pass with instructions to check.
+func (c *checker) endStats() {
+	if !c.opts.Stats || c.prog.Fatal() || c.stopped || c.prog.Stats.Insns == 0 {
+		return
+	}
+	s := &c.stats
+	fmt.Fprintf(&c.stdout, "nr_insns_visited: %d\nnr_cfi: %d\nnr_cfi_reused: %d\nnr_cfi_cache: %d\n",
+		s.visited, s.cfi, s.reused, s.cache)
+}
+
+// lookupCFI counts a lookup of s in objtool's cfi_hash
+// (cfi_hash_find_or_add): a hit, or a new state allocated.
+func (c *checker) lookupCFI(s *cfiState) {
+	if c.stats.hashed == nil {
+		return
+	}
+	if c.stats.hashed[*s] {
+		c.stats.cache++
+		return
+	}
+	c.stats.hashed[*s] = true
+	c.stats.cfi++
+}
+
+// internCFI is pool.intern where objtool calls cfi_hash_find_or_add.
+func (c *checker) internCFI(s *cfiState) *cfiState {
+	c.lookupCFI(s)
+	return c.pool.intern(s)
+}
+
+// ELFStats writes what objtool 6.12's elf_open_read prints with --stats:
+// the sections, symbols and relocations read and the sizes of their hash
+// tables.
+func ELFStats(w io.Writer, f *decode.File) {
+	nrel, maxRel := 0, 0
+	for _, s := range f.Sections {
+		if s == nil || s.Entsize == 0 || (s.Type != elf.SHT_RELA && s.Type != elf.SHT_REL) {
+			continue
+		}
+		n := int(s.Size / s.Entsize)
+		nrel += n
+		maxRel = max(maxRel, n)
+	}
+	fmt.Fprintf(w, "nr_sections: %d\nsection_bits: %d\n", len(f.Sections), hashBits(len(f.Sections)))
+	fmt.Fprintf(w, "nr_symbols: %d\nsymbol_bits: %d\n", len(f.Symbols), hashBits(len(f.Symbols)))
+	fmt.Fprintf(w, "max_reloc: %d\nnum_relocs: %d\nreloc_bits: %d\n", maxRel, nrel, hashBits(nrel))
+}
