@@ -93,7 +93,7 @@ func corpusSet(t *testing.T, set string) string {
 	}
 	archive := difftest.Archive(difftest.SharedDir(root), set)
 	if !fileExists(archive) {
-		t.Skipf("no corpus: neither /tmp/corpus/%s nor %s", set, archive)
+		skips.Skipf(t, "no corpus: neither /tmp/corpus/%s nor %s (set OBJCHECK_SHARED)", set, archive)
 	}
 	if testing.Short() {
 		t.Skip("-short: not unpacking the corpus")
