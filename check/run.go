@@ -25,6 +25,9 @@ type Result struct {
 	// Plan is what the writing actions change in the object; nil when
 	// none was asked for.
 	Plan *Plan
+	// Disas names the symbols with a warning, in objtool's order, whose
+	// disassembly --verbose prints; nil when there is none to print.
+	Disas []string
 }
 
 // A checker holds the state of checking one object.
@@ -73,7 +76,7 @@ func Run(f *decode.File, opts *Options) *Result {
 	c.run()
 	c.endStats()
 	return &Result{Stderr: c.rep.text(), Stdout: c.stdout.Bytes(), Warnings: c.rep.printed,
-		Diagnostics: c.rep.diags, Plan: c.plan}
+		Diagnostics: c.rep.diags, Plan: c.plan, Disas: c.warnedSymbols()}
 }
 
 // graphOptions derives the graph builder's options.

@@ -57,12 +57,36 @@ func (c *checker) startStats(f *decode.File) {
 // endStats prints objtool's closing counters, which it prints only when
 // it got through every pass with instructions to check.
 func (c *checker) endStats() {
-	if !c.opts.Stats || c.prog.Fatal() || c.stopped || c.prog.Stats.Insns == 0 {
+	if !c.opts.Stats || !c.completed() {
 		return
 	}
 	s := &c.stats
 	fmt.Fprintf(&c.stdout, "nr_insns_visited: %d\nnr_cfi: %d\nnr_cfi_reused: %d\nnr_cfi_cache: %d\n",
 		s.visited, s.cfi, s.reused, s.cache)
+}
+
+// completed reports whether objtool gets through every pass (its check()
+// reaches the end instead of stopping early), where it prints its closing
+// statistics and, with --verbose, the warned functions' disassembly.
+func (c *checker) completed() bool {
+	return !c.prog.Fatal() && !c.stopped && c.prog.Stats.Insns > 0
+}
+
+// warnedSymbols lists, for --verbose, the symbols that have a warning in
+// objtool's order (for_each_sym: by section, then by offset).
+func (c *checker) warnedSymbols() []string {
+	if !c.opts.Verbose || !c.completed() {
+		return nil
+	}
+	var names []string
+	for _, sec := range c.prog.Sections {
+		for _, s := range sec.Symbols() {
+			if s.Warned {
+				names = append(names, s.Name)
+			}
+		}
+	}
+	return names
 }
 
 // lookupCFI counts a lookup of s in objtool's cfi_hash

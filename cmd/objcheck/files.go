@@ -116,6 +116,7 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 	}
 	res := c.check(f, &opts)
 	r.record(f, res, format)
+	disassemble(&r.stdout, &r.stderr, path, cmd.crossCompile, res.Disas)
 	r.status = res.Status
 	if cmd.orcValidateOnly {
 		res.Plan.DropORC()

@@ -71,6 +71,9 @@ type command struct {
 	// orcValidateOnly is set for the old "check --no-fp", which sets ORC to
 	// validate the stack state but generates no ORC data.
 	orcValidateOnly bool
+	// crossCompile is $CROSS_COMPILE, the prefix of the objdump that
+	// --verbose runs.
+	crossCompile string
 }
 
 // proceed is returned instead of an exit status when the command goes on.
@@ -95,6 +98,7 @@ func (c *cli) run(args []string, e *env) int {
 	if cmd.opts.Verbose {
 		cmd.opts.Backtrace = true
 	}
+	cmd.crossCompile = e.getenv("CROSS_COMPILE")
 	if c.tuneGC {
 		tuneGC(len(cmd.files), e.getenv)
 	}

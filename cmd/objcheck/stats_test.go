@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/objcheck/objcheck/difftest"
@@ -74,4 +76,57 @@ func compareStats(t *testing.T, objtool, dir string, args []string) bool {
 		return false
 	}
 	return true
+}
+
+// TestVerbose compares --verbose with the real objtool's on an object with
+// warnings: the backtraces, then the shell's disassembly of the warned
+// functions or its failure, with and without a gawk on $PATH (a stand-in
+// that passes objdump's output through) and with $CROSS_COMPILE naming no
+// objdump. It skips without the real objtool.
+func TestVerbose(t *testing.T) {
+	objtool := difftest.Objtool()
+	if objtool == "" {
+		skips.Skip(t, "no real objtool (install linux-kbuild-6.12 or set OBJTOOL)")
+	}
+	fake := t.TempDir()
+	if err := os.WriteFile(filepath.Join(fake, "gawk"), []byte("#!/bin/sh\nexec cat\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	obj := copyObject(t, "../../testdata/x86/stack.o", 0o644)
+	if err := os.Rename(obj, filepath.Join(dir, "stack.o")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"no-gawk", nil, []string{"--stackval", "--verbose", "--dry-run", "stack.o"}},
+		{"gawk", []string{"PATH=" + fake + ":" + os.Getenv("PATH")}, []string{"--stackval", "-v", "--dry-run", "stack.o"}},
+		{"env", []string{"OBJTOOL_VERBOSE=1", "PATH=" + fake + ":" + os.Getenv("PATH")}, []string{"--stackval", "--dry-run", "stack.o"}},
+		// With gawk missing too the shell's two messages come in either order.
+		{"cross", []string{"CROSS_COMPILE=/nonexistent/x-", "PATH=" + fake + ":" + os.Getenv("PATH")}, []string{"--stackval", "-v", "--dry-run", "stack.o"}},
+		{"stats", nil, []string{"--stackval", "-v", "--stats", "--dry-run", "stack.o"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, v := range tt.env {
+				name, val, _ := strings.Cut(v, "=")
+				t.Setenv(name, val)
+			}
+			cmd := exec.Command(objtool, tt.args...)
+			cmd.Dir = dir
+			var want, wantErr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &want, &wantErr
+			wantRC := 0
+			if err := cmd.Run(); err != nil {
+				wantRC = systemStatus(err) >> 8
+			}
+			t.Chdir(dir)
+			rc, got, gotErr := runWith(realCLI(), tt.env, tt.args...)
+			if got != want.String() || gotErr != wantErr.String() || rc != wantRC {
+				t.Errorf("objcheck: %d\n%s%s\nobjtool: %d\n%s%s", rc, got, gotErr, wantRC, want.String(), wantErr.String())
+			}
+		})
+	}
 }
