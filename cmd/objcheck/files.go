@@ -115,8 +115,9 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		return r
 	}
 	res := c.check(f, &opts)
+	cmd.base.filter(path, res, cmd.extra.werror, opts.Verbose)
 	r.record(f, res, format)
-	disassemble(&r.stdout, &r.stderr, path, cmd.crossCompile, res.Disas)
+	disassemble(&r.stdout, &r.stderr, path, cmd.crossCompile, res.Disas, cmd.extra.werror && res.Status != 0)
 	r.status = res.Status
 	if cmd.orcValidateOnly {
 		res.Plan.DropORC()

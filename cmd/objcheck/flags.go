@@ -100,6 +100,10 @@ type extraOptions struct {
 	help bool // --objcheck-help
 	// format is how diagnostics are printed (--format).
 	format outputFormat
+	// baseline and writeBaseline are --baseline's and --write-baseline's
+	// files; werror is --werror (see baseline.go).
+	baseline, writeBaseline string
+	werror                  bool
 }
 
 // objcheckFlags defines objcheck's own options. They are looked up only
@@ -112,6 +116,10 @@ func objcheckFlags(o *check.Options, x *extraOptions) *pflag.FlagSet {
 	a.callback(formatValue{&x.format}, "format", "", "text,json,sarif",
 		"print the diagnostics as objtool's text, JSON lines or a SARIF log")
 	a.int(&x.jobs, "jobs", "j", "check up to <n> files at once (default: GOMAXPROCS)")
+	a.callback(pathValue{&x.baseline}, "baseline", "", "file", "leave out the known findings listed in <file>")
+	a.callback(pathValue{&x.writeBaseline}, "write-baseline", "", "file", "write the findings of this run to <file>")
+	a.bool(&x.werror, "werror", "", "any warning makes the exit status 1 (objtool 6.15's --Werror)")
+	a.bool(&x.werror, "Werror", "", "the same, as objtool 6.15 spells it")
 	a.bool(&x.help, "objcheck-help", "", "print this help and exit")
 	return fs
 }

@@ -74,6 +74,8 @@ type command struct {
 	// crossCompile is $CROSS_COMPILE, the prefix of the objdump that
 	// --verbose runs.
 	crossCompile string
+	// base applies --baseline, --write-baseline and --werror; nil without them.
+	base *baseline
 }
 
 // proceed is returned instead of an exit status when the command goes on.
@@ -102,7 +104,11 @@ func (c *cli) run(args []string, e *env) int {
 	if c.tuneGC {
 		tuneGC(len(cmd.files), e.getenv)
 	}
-	return c.checkFiles(cmd, e)
+	var ok bool
+	if cmd.base, ok = newBaseline(&cmd.extra, e.stderr); !ok {
+		return 1
+	}
+	return cmd.base.finish(c.checkFiles(cmd, e), e.stderr)
 }
 
 // Usage lines of objtool 6.12.

@@ -38,9 +38,9 @@ const objdumpScript = `%sobjdump -wdr %s | gawk -M -v _funcs='%s' '` +
 // disassemble does what objtool's --verbose does after checking an object
 // with warnings: it runs objdumpScript through the shell, as system(3)
 // does, for the functions named, and, if the shell fails, warns with
-// system's return value (the wait status). The shell's output goes to
-// stdout and stderr.
-func disassemble(stdout, stderr *bytes.Buffer, path, crossCompile string, funcs []string) {
+// system's return value (the wait status), an error with --werror's
+// upgrade. The shell's output goes to stdout and stderr.
+func disassemble(stdout, stderr *bytes.Buffer, path, crossCompile string, funcs []string, upgraded bool) {
 	if len(funcs) == 0 {
 		return
 	}
@@ -49,7 +49,11 @@ func disassemble(stdout, stderr *bytes.Buffer, path, crossCompile string, funcs 
 	cmd.Args = []string{"sh", "-c", script} // as system(3) runs it: the shell's messages say "sh"
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if st := systemStatus(cmd.Run()); st != 0 {
-		fmt.Fprintf(stderr, "%s: warning: objtool: disassembly failed: %d\n", path, st)
+		sev := "warning"
+		if upgraded {
+			sev = "error"
+		}
+		fmt.Fprintf(stderr, "%s: %s: objtool: disassembly failed: %d\n", path, sev, st)
 	}
 }
 
