@@ -94,8 +94,12 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 			r.status = exitPanic
 		}
 	}()
+	many := len(cmd.files) > 1
 	if opts.Dump {
-		r.status = c.dumpFile(path, &r.stdout, &r.stderr)
+		nameLines(&r.stderr, path, many, func(w *bytes.Buffer) bool {
+			r.status = c.dumpFile(path, &r.stdout, w)
+			return true
+		})
 		return r
 	}
 	f, err := c.open(path)
@@ -106,11 +110,11 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 	if opts.Stats {
 		check.ELFStats(&r.stdout, f)
 	}
-	if opts.Backup && !backup(&r.stderr, path, f.Data) {
+	if opts.Backup && !nameLines(&r.stderr, path, many, func(w *bytes.Buffer) bool { return backup(w, path, f.Data) }) {
 		r.status = 1
 		return r
 	}
-	if !fileOptsValid(f, &opts, &r.stderr) {
+	if !nameLines(&r.stderr, path, many, func(w *bytes.Buffer) bool { return fileOptsValid(f, &opts, w) }) {
 		r.status = 1
 		return r
 	}
@@ -130,6 +134,25 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		}
 	}
 	return r
+}
+
+// nameLines runs step, which prints to its buffer, and copies what it
+// printed to w. When the call checks several objects (many) each line that
+// does not start with the object's path gets it in front, "path: ", so
+// that every line names its object; with one object the lines are
+// objtool's, which name none ("error: objtool: Linked object detected,
+// forcing --link").
+func nameLines(w *bytes.Buffer, path string, many bool, step func(*bytes.Buffer) bool) bool {
+	var out bytes.Buffer
+	ok := step(&out)
+	prefix := path + ": "
+	for line := range bytes.Lines(out.Bytes()) {
+		if many && !bytes.HasPrefix(line, []byte(prefix)) {
+			w.WriteString(prefix)
+		}
+		w.Write(line)
+	}
+	return ok
 }
 
 // openError prints why path could not be read and returns the exit status:

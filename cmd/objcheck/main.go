@@ -202,8 +202,8 @@ them) and these of its own:
 The "check" and "orc" forms take the options of objtool before 5.19.
 
 Several files are checked in parallel. The output is what checking them one
-at a time, in argument order, would print, and the exit status is the first
-non-zero one.
+at a time, in argument order, would print, except that every line names
+its object, and the exit status is the first non-zero one.
 
 The actions that make objtool rewrite the object (--hacks, --ibt, --mcount,
 --orc, --retpoline, --rethunk, --prefix, --static-call, --cfi) write what
