@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/objcheck/objcheck/check"
@@ -24,14 +25,27 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(runAs(os.Args[0], os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// runAs is run for the program named prog (argv[0]): installed as
+// objtool, its --help is objtool's alone; under any other name it lists
+// objcheck's own options after objtool's.
+func runAs(prog string, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	c := &cli{open: decode.Open, check: check.Run, tuneGC: true}
+	return c.run(args, &env{getenv: getenv, stdout: stdout, stderr: stderr, ownHelp: ownHelp(prog)})
+}
+
+// ownHelp reports whether the program named prog lists objcheck's own
+// options in its --help: unless it is installed as objtool.
+func ownHelp(prog string) bool {
+	return prog != "" && filepath.Base(prog) != "objtool"
 }
 
 // run runs the command on args (without the program name) and returns its
 // exit status. getenv reads OBJTOOL_ARGS and OBJTOOL_VERBOSE.
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	c := &cli{open: decode.Open, check: check.Run, tuneGC: true}
-	return c.run(args, &env{getenv: getenv, stdout: stdout, stderr: stderr})
+	return runAs("", args, getenv, stdout, stderr)
 }
 
 // A cli is the command with the two steps it runs on each file. Tests
@@ -61,6 +75,8 @@ type env struct {
 	getenv func(string) string
 	stdout io.Writer
 	stderr io.Writer
+	// ownHelp makes --help list objcheck's own options after objtool's.
+	ownHelp bool
 }
 
 // A command is a parsed command line.
@@ -158,7 +174,8 @@ func (e *env) parseOptions(cmd *command, opts []*option, usage, argv []string) i
 }
 
 func (e *env) parser(opts, extra []*option, usage, argv []string) *parser {
-	return &parser{opts: opts, extra: extra, usage: usage, args: newArgv(argv), stdout: e.stdout, stderr: e.stderr}
+	return &parser{opts: opts, extra: extra, usage: usage, args: newArgv(argv), stdout: e.stdout, stderr: e.stderr,
+		ownHelp: e.ownHelp}
 }
 
 // optsValid is objtool's opts_valid(): some action is required, and --dump

@@ -162,6 +162,8 @@ type parser struct {
 	out    []string
 	stdout io.Writer
 	stderr io.Writer
+	// ownHelp makes help list the extra options after the table.
+	ownHelp bool
 }
 
 // parse parses the options and returns the other arguments and proceed, or

@@ -17,7 +17,27 @@ const (
 // help answers -h, --help and --help-all: the usage text, listing only the
 // options that the arguments after it name, if there are any.
 func (p *parser) help() int {
-	return p.usageText("", p.args.len()-p.i > 1)
+	filter := p.args.len()-p.i > 1
+	st := p.usageText("", filter)
+	if p.ownHelp {
+		p.ownOptions(filter)
+	}
+	return st
+}
+
+// ownOptions lists objcheck's own options after objtool's usage text, in
+// the same layout, those the arguments name if filter is set.
+func (p *parser) ownOptions(filter bool) {
+	var b strings.Builder
+	for _, o := range p.extra {
+		if !filter || p.inArgv(o) {
+			optionHelp(&b, o)
+		}
+	}
+	if b.Len() == 0 {
+		return
+	}
+	fmt.Fprintf(p.stderr, "objcheck's own options (objcheck --objcheck-help tells more):\n%s\n", b.String())
 }
 
 // usageWithOptions prints an error (if any) and the whole usage text.
