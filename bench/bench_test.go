@@ -28,7 +28,7 @@ type object struct {
 func loadCorpus(b *testing.B, root, tmp, set string) ([]object, int64) {
 	archive := difftest.Archive(difftest.SharedDir(root), set)
 	if _, err := os.Stat(archive); err != nil {
-		b.Skipf("SKIP: corpus absent: %v", err)
+		skips.Skipf(b, "SKIP: corpus absent: %v", err)
 	}
 	var dir string
 	var entries []difftest.Entry

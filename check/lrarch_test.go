@@ -50,7 +50,7 @@ func runLRFixtures(t *testing.T, dir, build string) {
 		}
 	}
 	if len(missing) != 0 {
-		t.Skipf("fixtures not built (%s missing): run %s", strings.Join(missing, ", "), build)
+		skips.Skipf(t, "fixtures not built (%s missing): run %s", strings.Join(missing, ", "), build)
 	}
 	checktest.RunWith(t, dir, fixtureChecker(t), checktest.Options{NoRef: true})
 }

@@ -35,7 +35,7 @@ func extractCorpus(tb testing.TB, name string, members ...string) string {
 	tb.Helper()
 	archive := filepath.Join(sharedDir(), "corpus", "linux-6.12", name+".tar.xz")
 	if _, err := os.Stat(archive); err != nil {
-		tb.Skipf("corpus archive %s not found (set OBJCHECK_SHARED to the shared folder): %v", archive, err)
+		skips.Skipf(tb, "corpus archive %s not found (set OBJCHECK_SHARED to the shared folder): %v", archive, err)
 	}
 	dir := tb.TempDir()
 	args := append([]string{"-xJf", archive, "-C", dir}, members...)

@@ -95,7 +95,7 @@ func corpusDir(t testing.TB, name string) string {
 	}
 	archive := Archive(SharedDir(root), name)
 	if _, err := os.Stat(archive); err != nil {
-		t.Skipf("SKIP: corpus absent: %v (set OBJCHECK_SHARED to the shared folder)", err)
+		skips.Skipf(t, "SKIP: corpus absent: %v (set OBJCHECK_SHARED to the shared folder)", err)
 	}
 	extractMu.Lock()
 	f := extracted[name]
@@ -117,10 +117,10 @@ func corpusDir(t testing.TB, name string) string {
 func objtoolBin(t testing.TB) string {
 	bin := Objtool()
 	if bin == "" {
-		t.Skip("SKIP: no objtool: install linux-kbuild-6.12.117+deb12 or set OBJTOOL")
+		skips.Skip(t, "SKIP: no objtool: install linux-kbuild-6.12.117+deb12 or set OBJTOOL")
 	}
 	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("SKIP: objtool: %v", err)
+		skips.Skipf(t, "SKIP: objtool: %v", err)
 	}
 	return bin
 }

@@ -142,7 +142,7 @@ func TestWriteX86(t *testing.T) {
 func TestWritePpc64(t *testing.T) {
 	objtool := filepath.Join(filepath.Dir(objtoolBin(t)), "objtool.real-powerpc")
 	if _, err := os.Stat(objtool); err != nil {
-		t.Skipf("SKIP: no powerpc objtool: %v", err)
+		skips.Skipf(t, "SKIP: no powerpc objtool: %v", err)
 	}
 	writeCorpus(t, objtool, "ppc64le")
 }

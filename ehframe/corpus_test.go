@@ -33,7 +33,7 @@ func extractCorpus(t *testing.T, name string) string {
 	t.Helper()
 	archive := filepath.Join(sharedDir(), "corpus", "linux-6.12", name+".tar.xz")
 	if _, err := os.Stat(archive); err != nil {
-		t.Skipf("corpus archive %s not found (set OBJCHECK_SHARED to the shared folder): %v", archive, err)
+		skips.Skipf(t, "corpus archive %s not found (set OBJCHECK_SHARED to the shared folder): %v", archive, err)
 	}
 	dir := t.TempDir()
 	if out, err := exec.Command("tar", "-xJf", archive, "-C", dir).CombinedOutput(); err != nil {

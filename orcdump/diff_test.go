@@ -30,10 +30,10 @@ func objtool(t *testing.T) string {
 		}
 	}
 	if path == "" {
-		t.Skip("no real objtool: install Debian's linux-kbuild-6.12 or set OBJTOOL")
+		skips.Skip(t, "no real objtool: install Debian's linux-kbuild-6.12 or set OBJTOOL")
 	}
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("no real objtool: %v", err)
+		skips.Skipf(t, "no real objtool: %v", err)
 	}
 	return path
 }
@@ -48,7 +48,7 @@ func corpusArchive(t *testing.T, name string) string {
 	}
 	path := filepath.Join(shared, "corpus", "linux-6.12", name)
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("no corpus archive (set OBJCHECK_SHARED): %v", err)
+		skips.Skipf(t, "no corpus archive (set OBJCHECK_SHARED): %v", err)
 	}
 	return path
 }

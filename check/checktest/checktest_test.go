@@ -172,7 +172,7 @@ func firstWord(line string) string {
 func TestObjtool(t *testing.T) {
 	bin := FindObjtool()
 	if bin == "" {
-		t.Skip("no objtool 6.12 (set OBJTOOL)")
+		skips.Skip(t, "no objtool 6.12 (set OBJTOOL)")
 	}
 	t.Run("single", func(t *testing.T) { Run(t, dir, Objtool(bin)) })
 	t.Run("linked", func(t *testing.T) { RunWith(t, linkDir, Objtool(bin), Options{Linked: true}) })

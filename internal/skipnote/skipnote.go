@@ -6,7 +6,8 @@
 // passing test binary prints, skips included. Skip therefore writes its
 // line to the go command's own standard error when the test binary is the
 // go command's child (on Linux, /proc/<ppid>/fd/2), and to the test
-// binary's otherwise. Each reason is printed once per test binary.
+// binary's otherwise. One line per test binary: the first skip's reason,
+// and a pointer to go test -v for the others.
 package skipnote
 
 import (
@@ -19,26 +20,24 @@ import (
 	"testing"
 )
 
-// A Noter prints each reason once. The zero Noter is ready to use; a
-// package's tests share one (see Skip).
+// A Noter prints one note for the first skip. The zero Noter is ready to
+// use; a package's tests share one (see Skip).
 type Noter struct {
-	mu   sync.Mutex
-	seen map[string]bool
+	mu    sync.Mutex
+	noted bool
 	// open opens the stream to print to; nil is Stream.
 	open func() (io.WriteCloser, error)
 }
 
-// note prints "pkg: skipping: reason" unless reason was printed before.
+// note prints "pkg: skipping tests: reason" unless it printed a note
+// before.
 func (n *Noter) note(pkg, reason string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.seen[reason] {
+	if n.noted {
 		return
 	}
-	if n.seen == nil {
-		n.seen = map[string]bool{}
-	}
-	n.seen[reason] = true
+	n.noted = true
 	open := n.open
 	if open == nil {
 		open = Stream
@@ -48,10 +47,10 @@ func (n *Noter) note(pkg, reason string) {
 		return
 	}
 	defer w.Close()
-	fmt.Fprintf(w, "%s: skipping tests: %s\n", pkg, reason)
+	fmt.Fprintf(w, "%s: skipping tests: %s (go test -v lists every skip)\n", pkg, reason)
 }
 
-// Skip notes reason once per test binary and skips t with it.
+// Skip notes reason, if it is the first, and skips t with it.
 func (n *Noter) Skip(t testing.TB, reason string) {
 	t.Helper()
 	n.note(pkgName(), reason)

@@ -1,0 +1,8 @@
+package check_test
+
+import "github.com/objcheck/objcheck/internal/skipnote"
+
+// skips notes, once per reason, the tests of this package that skip for
+// want of the fixtures' toolchain (see skipnote), so that go test ./...
+// says so without -v.
+var skips skipnote.Noter
