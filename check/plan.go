@@ -129,6 +129,7 @@ func (c *checker) makePlan(fatal bool) *Plan {
 	}
 	for _, s := range steps {
 		if s.on && !s.run() {
+			c.stats.planStopped = true
 			break
 		}
 	}
@@ -265,12 +266,15 @@ func (pl *planner) endbrSeal() bool {
 			seal = append(seal, in)
 		}
 	}
+	if pl.has(".ibt_endbr_seal", ".ibt_endbr_seal,") {
+		return true // objtool skips the section, and its statistics
+	}
 	if pl.c.opts.Stats {
 		fmt.Fprintf(&pl.c.stdout, "ibt: ENDBR at function start: %d\n", len(pl.c.prog.Sites.Endbrs))
 		fmt.Fprintf(&pl.c.stdout, "ibt: ENDBR inside functions:  %d\n", pl.c.prog.Sites.EndbrsInside)
 		fmt.Fprintf(&pl.c.stdout, "ibt: superfluous ENDBR:       %d\n", len(seal))
 	}
-	if pl.has(".ibt_endbr_seal", ".ibt_endbr_seal,") || len(seal) == 0 {
+	if len(seal) == 0 {
 		return true
 	}
 	for _, in := range seal {

@@ -19,6 +19,9 @@ type stats struct {
 	// It is kept apart from the checker's pool, which also holds states
 	// objtool never hashes (those of undefined and function hints).
 	hashed map[cfiState]bool
+	// planStopped is set when a writing step failed as objtool's -1
+	// (an .orc_unwind already there): objtool then skips to its end.
+	planStopped bool
 }
 
 // hashBits is objtool's size of a hash table for n entries, in bits:
@@ -69,7 +72,7 @@ func (c *checker) endStats() {
 // reaches the end instead of stopping early), where it prints its closing
 // statistics and, with --verbose, the warned functions' disassembly.
 func (c *checker) completed() bool {
-	return !c.prog.Fatal() && !c.stopped && c.prog.Stats.Insns > 0
+	return !c.prog.Fatal() && !c.stopped && !c.stats.planStopped && c.prog.Stats.Insns > 0
 }
 
 // warnedSymbols lists, for --verbose, the symbols that have a warning in

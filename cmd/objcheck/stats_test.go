@@ -130,3 +130,34 @@ func TestVerbose(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsWritten compares --stats on fixtures as given and after the
+// real objtool has written them once, when objtool skips the sections
+// already there (and, for .orc_unwind, stops before its closing counters).
+// It skips without the real objtool.
+func TestStatsWritten(t *testing.T) {
+	objtool := difftest.Objtool()
+	if objtool == "" {
+		skips.Skip(t, "no real objtool (install linux-kbuild-6.12 or set OBJTOOL)")
+	}
+	for _, tt := range []struct {
+		obj  string
+		args []string
+	}{
+		{"../../testdata/x86/orc.o", []string{"--orc", "--static-call", "--retpoline", "--rethunk", "--prefix=16"}},
+		{"../../testdata/x86/link/ibt.o", []string{"--ibt", "--link", "--orc"}},
+		{"../../testdata/x86/ibt.o", []string{"--ibt", "--link", "--mcount", "--stackval"}},
+		{"../../testdata/x86/stack.o", []string{"--stackval", "--uaccess", "--hacks=jump_label"}},
+	} {
+		path := copyObject(t, tt.obj, 0o644)
+		dir, name := filepath.Dir(path), filepath.Base(path)
+		args := append(append([]string{}, tt.args...), "--stats", "--dry-run", name)
+		compareStats(t, objtool, dir, args)
+		cmd := exec.Command(objtool, append(append([]string{}, tt.args...), name)...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Logf("%s %s: %v\n%s", objtool, name, err, out)
+		}
+		compareStats(t, objtool, dir, args)
+	}
+}
