@@ -443,6 +443,10 @@ type SwitchQuery struct {
 	// is tabled as a warning (a WARN, after which execution goes on)
 	// rather than a BUG; nil means no trap is.
 	Warn func(off uint64) bool
+	// NoReturn reports whether the call at offset off of the jump's
+	// section goes to a function known never to return (panic,
+	// __stack_chk_fail): no path goes on after it. nil means none does.
+	NoReturn func(off uint64) bool
 }
 
 // A SwitchTable is a switch table recovered from the code.

@@ -67,8 +67,22 @@ func (p *Program) switchQuery(s *Section, start, jump uint64) *arch.SwitchQuery 
 			}
 			return p.Sections[sec].Data
 		},
-		Warn: func(off uint64) bool { return p.bugWarnings()[bugSite{s, off}] },
+		Warn:     func(off uint64) bool { return p.bugWarnings()[bugSite{s, off}] },
+		NoReturn: func(off uint64) bool { return p.callsNoReturn(s, off) },
 	}
+}
+
+// callsNoReturn reports whether the relocated call at off of section s
+// goes to a function objtool knows never to return by its name. Only
+// names count here: switch tables are recovered while the code is
+// decoded, before the graph can tell a local function's dead ends.
+func (p *Program) callsNoReturn(s *Section, off uint64) bool {
+	r := s.RelocAt(off)
+	if r == nil || r.Sym == nil {
+		return false
+	}
+	name := r.Sym.Name
+	return globalNoreturns[name] || isRustNoreturn(name)
 }
 
 // dropData removes the instructions of section s (the last decoded) that

@@ -636,41 +636,61 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 	default:
 		return 0, swNoInfo
 	}
-	// The compare: on the straight line before the branch, with no way in
-	// between and no change to idx.
-	pos := e.from
-	for i := 0; i < 64; i++ {
-		edges, entry := a.preds(pos)
-		if entry || len(edges) != 1 || edges[0].taken {
-			return 0, swNoInfo
+	// The compare: the one instruction that sets the flags on every path
+	// into the branch (other conditional branches may lie between: they
+	// leave the flags alone), with idx unchanged since on all of them.
+	pos, ok := a.uniqueDef(e.from, swLoc{kind: swLocFlags})
+	if !ok || !a.unchangedSince(e.from, pos, swReg(idx)) {
+		return 0, swNoInfo
+	}
+	cw := a.word(pos)
+	if cw&0x7f800000 == 0x31000000 {
+		return swCarryBound(cw, cond, idx)
+	}
+	// cmp wI, #imm / cmp xI, #imm (subs zr, I, #imm), of the index or of
+	// a register that holds a copy of it.
+	if cond == 2 || cw&0x7f80001f != 0x7100001f || !a.comparesIndex(pos, cw, idx, need64) {
+		return 0, swNoInfo
+	}
+	n := uint64(swField(cw, 10, 12)) << (12 * swField(cw, 22, 1))
+	switch cond {
+	case 3: // lo: idx < n
+		if n == 0 {
+			return 0, swInfeasible
 		}
-		pos = edges[0].from
-		cw := a.word(pos)
-		if swSetsFlags(cw) {
-			if cw&0x7f800000 == 0x31000000 {
-				return swCarryBound(cw, cond, idx)
-			}
-			// cmp wI, #imm / cmp xI, #imm (subs zr, I, #imm), of the
-			// index or of a register that holds a copy of it.
-			if cond == 2 || cw&0x7f80001f != 0x7100001f || !a.comparesIndex(pos, cw, idx, need64) {
-				return 0, swNoInfo
-			}
-			n := uint64(swField(cw, 10, 12)) << (12 * swField(cw, 22, 1))
-			switch cond {
-			case 3: // lo: idx < n
-				if n == 0 {
-					return 0, swInfeasible
-				}
-				return n - 1, swBounded
-			default: // eq, ls: idx <= n
-				return n, swBounded
-			}
+		return n - 1, swBounded
+	default: // eq, ls: idx <= n
+		return n, swBounded
+	}
+}
+
+// unchangedSince reports whether no instruction on a path from def to the
+// point before p changes loc; every path into p is known to pass def.
+func (a *swAnalysis) unchangedSince(p, def uint64, loc swLoc) bool {
+	seen := map[uint64]bool{p: true, def: true}
+	work := []uint64{p}
+	for len(work) > 0 {
+		q := work[len(work)-1]
+		work = work[:len(work)-1]
+		if a.budget--; a.budget < 0 {
+			return false
 		}
-		if a.effect(pos, swReg(idx)) != swNone {
-			return 0, swNoInfo
+		edges, entry := a.preds(q)
+		if entry {
+			return false
+		}
+		for _, e := range edges {
+			if seen[e.from] {
+				continue
+			}
+			if a.effect(e.from, loc) != swNone {
+				return false
+			}
+			seen[e.from] = true
+			work = append(work, e.from)
 		}
 	}
-	return 0, swNoInfo
+	return true
 }
 
 // swCarryBound returns the bound that adds wI, wN, #imm (or xI) followed
@@ -895,14 +915,18 @@ func swBranchTarget(w uint32, pos uint64) (uint64, bool) {
 }
 
 // fallsThrough reports whether the instruction at pos may be followed by
-// the next: as swFallsThrough, and a BUG() (or __builtin_trap()) brk that
-// __bug_table does not make a WARN does not return.
+// the next: as swFallsThrough, but a BUG() (or __builtin_trap()) brk that
+// __bug_table does not make a WARN does not return, nor does a call to a
+// function known never to return.
 func (a *swAnalysis) fallsThrough(pos uint64) bool {
 	w := a.word(pos)
 	if w&0xffe0001f == 0xd4200000 { // brk #imm
 		if imm := swField(w, 5, 16); imm == bugImm || imm == trapImm {
 			return a.q.Warn != nil && a.q.Warn(pos)
 		}
+	}
+	if w&0xfc000000 == 0x94000000 && a.q.NoReturn != nil && a.q.NoReturn(pos) { // bl
+		return false
 	}
 	return swFallsThrough(w)
 }

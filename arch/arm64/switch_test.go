@@ -511,6 +511,7 @@ const (
 	swHI = 8
 	swLS = 9
 	swGT = 12
+	swLE = 13
 )
 
 // swBase is the dispatch most tests vary: the table (4 entries read from
@@ -548,6 +549,8 @@ type swSynth struct {
 	rodataRelocs map[uint64]arch.Target
 	// warn are the traps __bug_table makes WARNs.
 	warn map[uint64]bool
+	// noreturn are the calls to functions that never return.
+	noreturn map[uint64]bool
 }
 
 // swTable returns .rodata: 4 bytes of something else, then the entries,
@@ -569,7 +572,8 @@ func (s *swSynth) query() *arch.SwitchQuery {
 	}
 	return &arch.SwitchQuery{
 		Code: code, Sec: 1, Start: 0, Jump: s.jump,
-		Warn: func(off uint64) bool { return s.warn[off] },
+		Warn:     func(off uint64) bool { return s.warn[off] },
+		NoReturn: func(off uint64) bool { return s.noreturn[off] },
 		Reloc: func(sec int, off uint64) (arch.Target, bool) {
 			switch sec {
 			case 1:
@@ -703,6 +707,18 @@ func TestFindSwitchSynthetic(t *testing.T) {
 		{"b.ls over a WARN: no bound on its way", swSynth{code: with(func(c []uint32) {
 			c[1], c[2] = swEncBCond(swLS, 0x04, 0x0c), swBrkBug
 		}), rodata: byte4, warn: map[uint64]bool{0x08: true}}, noBound, nil},
+		{"b.ls over a call that never returns to the dispatch", swSynth{code: with(func(c []uint32) {
+			c[1], c[2] = swEncBCond(swLS, 0x04, 0x0c), swBl
+		}), rodata: byte4, noreturn: map[uint64]bool{0x08: true}}, ok, swBaseTargets},
+		{"b.ls over a call that returns: no bound on its way", swSynth{code: with(func(c []uint32) {
+			c[1], c[2] = swEncBCond(swLS, 0x04, 0x0c), swBl
+		}), rodata: byte4}, noBound, nil},
+		{"the flags cross a branch: b.le both ways, then b.hi", swSynth{code: with(func(c []uint32) {
+			c[1], c[2] = swEncBCond(swLE, 0x04, 0x08), swEncBCond(swHI, 0x08, 0x28)
+		}), rodata: byte4}, ok, swBaseTargets},
+		{"index changed between the compare and b.hi", swSynth{code: with(func(c []uint32) {
+			c[1], c[2] = swAddW0x1, swEncBCond(swHI, 0x08, 0x28)
+		}), rodata: byte4}, noBound, nil},
 		{"b.ls over another brk: no bound on its way", swSynth{code: with(func(c []uint32) {
 			c[1], c[2] = swEncBCond(swLS, 0x04, 0x0c), swBrkKasan
 		}), rodata: byte4}, noBound, nil},

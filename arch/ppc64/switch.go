@@ -204,8 +204,9 @@ type word struct {
 // instruction root produced, which is at most max.
 type val struct {
 	root int64 // offset of the producing instruction; see endRoot, unknownRoot
+	shr  uint  // the value is (root's >> shr) & mask
 	mask uint64
-	max  uint64
+	max  uint64 // the largest value root's instruction produces
 }
 
 // unknownRoot stands for a value of unknown origin, equal to no other.
@@ -217,7 +218,7 @@ const unknownRoot = -1 << 62
 func endRoot(pos uint64, r uint8) int64 { return -1 - int64(pos)<<5 - int64(r) }
 
 // limit is the largest value v can take.
-func (v val) limit() uint64 { return min(v.mask, v.max) }
+func (v val) limit() uint64 { return min(v.mask, v.max>>v.shr) }
 
 // A switchTrace records how a table was recognised, for the tests.
 type switchTrace struct {
@@ -606,7 +607,10 @@ func (f *finder) indexVals(r uint8, pos uint64, scale uint, depth int) []val {
 	var out []val
 	for _, d := range defs {
 		w := f.word(d).raw
-		if src, mask, how, ok := scaled(w, r, scale); ok {
+		if lim, ok := scaledField(w, r, scale); ok {
+			note(&f.trace.index, "rlwinm field")
+			out = append(out, val{root: int64(d), mask: ^uint64(0), max: lim})
+		} else if src, mask, how, ok := scaled(w, r, scale); ok {
 			note(&f.trace.index, how)
 			for _, v := range f.valsOf(src, d, 0) {
 				v.mask &= mask
@@ -637,11 +641,31 @@ func scaled(w uint32, r uint8, scale uint) (uint8, uint64, string, bool) {
 		}
 	case opRlwinm:
 		sh, mb, me := mFields(w)
-		if sh == scale && me == 31-sh && mb <= me { // slwi and its masked forms
-			return rt(w), lowBits(32 - mb - sh), "slwi", true
+		// slwi and its masked forms: with no bit rotated in from the top
+		// (me <= 31-sh), rD = (rS & (M >> sh)) << sh.
+		if sh == scale && me <= 31-sh && mb <= me {
+			return rt(w), mask32(mb, me) >> sh, "slwi", true
 		}
 	}
 	return 0, 0, "", false
+}
+
+// scaledField recognises w as an rlwinm into register r that rotates a
+// field of rS by other than the table's scale, keeping no bit below it:
+// rD = rotl32(rS, sh) & M with M's lowest bit at scale or above. The entry
+// number rD >> scale is then at most M >> scale, whatever rS held (GCC
+// indexes a table by a bit field so: rlwinm r9,r9,1,26,29 for the 4-bit
+// field at bit 1 of a byte, rlwinm r10,r9,29,27,29 for the 3 bits at 5).
+// No compare of rS bounds it, since the index is not rS.
+func scaledField(w uint32, r uint8, scale uint) (uint64, bool) {
+	if opcd(w) != opRlwinm || ra(w) != r {
+		return 0, false
+	}
+	sh, mb, me := mFields(w)
+	if sh == scale || mb > me || me > 31-scale {
+		return 0, false
+	}
+	return mask32(mb, me) >> scale, true
 }
 
 // valsOf returns the values register r may hold before the instruction at
@@ -665,6 +689,12 @@ func (f *finder) valsOf(r uint8, pos uint64, depth int) []val {
 			for _, v := range f.valsOf(src, d, depth+1) {
 				v.mask &= mask
 				out = append(out, v)
+			}
+			continue
+		}
+		if src, fl, ok := fieldOf(w); ok && depth < maxDepth {
+			for _, v := range f.valsOf(src, d, depth+1) {
+				out = append(out, fl.of(v))
 			}
 			continue
 		}
@@ -700,6 +730,49 @@ func maskOf(w uint32) (uint8, uint64, bool) {
 		return rt(w), uimm(w), true
 	}
 	return 0, 0, false
+}
+
+// A field is a right shift and a mask: (value >> shr) & mask, of the low
+// 32 bits of the value when word is set.
+type field struct {
+	shr  uint
+	mask uint64
+	word bool
+}
+
+// of returns the field of v.
+func (fl field) of(v val) val {
+	m := v.mask
+	if fl.word {
+		m &= 0xffffffff
+	}
+	v.mask = m >> fl.shr & fl.mask
+	v.shr += fl.shr
+	if v.shr >= 64 {
+		v.mask, v.shr = 0, 0
+	}
+	return v
+}
+
+// fieldOf recognises w as a shift right of a register that keeps a field
+// of it: srwi and rlwinm rD,rS,sh,mb,31 whose mask takes only bits rotated
+// down (mb >= 32-sh), srdi and rldicl likewise. GCC so extracts a byte to
+// bound it in one register and the same byte, scaled, for the table in
+// another (rlwinm r5,r6,16,24,31; srwi r9,r6,16; cmplwi r5,27; rldic
+// r9,r9,2,54): both are the same field of r6's value.
+func fieldOf(w uint32) (uint8, field, bool) {
+	switch opcd(w) {
+	case opRlwinm:
+		sh, mb, me := mFields(w)
+		if sh != 0 && mb <= me && mb >= 32-sh {
+			return rt(w), field{shr: 32 - sh, mask: mask32(mb, me), word: true}, true
+		}
+	case opMD:
+		if sh, mb, kind := mdShift(w); sh != 0 && kind == 0 && mb >= 64-sh {
+			return rt(w), field{shr: 64 - sh, mask: lowBits(64 - mb)}, true
+		}
+	}
+	return 0, field{}, false
 }
 
 // maxOf returns the largest value the instruction w can produce: the
@@ -871,7 +944,7 @@ func (f *finder) compare(pos uint64, w *word, facts crFacts, v val, reload bool)
 			note(&f.trace.bound, how+"-reload")
 			return b, true
 		}
-		if !reload && c.root == v.root && c.root != unknownRoot {
+		if !reload && c.root == v.root && c.shr == v.shr && c.root != unknownRoot {
 			note(&f.trace.bound, how)
 			return b, true
 		}
@@ -1113,6 +1186,9 @@ func (f *finder) word(p uint64) *word {
 	case arch.Call, arch.CallDynamic:
 		if in.Flags&arch.FlagLinkRegCall == 0 {
 			w.gprs, w.crs, w.ctr = volatileGPRs, volatileCRs, true
+		}
+		if f.q.NoReturn != nil && f.q.NoReturn(p) {
+			w.fall = false
 		}
 	}
 	if in.HasTarget && (in.Kind == arch.Jump || in.Kind == arch.JumpCond) &&

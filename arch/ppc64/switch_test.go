@@ -745,3 +745,82 @@ func (c *switchCounts) object(t *testing.T, name string, o *elfObject, a *arch.A
 		}
 	}
 }
+
+// rlwinmWord encodes rlwinm rA,rS,sh,mb,me.
+func rlwinmWord(ra, rs, sh, mb, me uint32) uint32 {
+	return opRlwinm<<26 | rs<<21 | ra<<16 | sh<<11 | mb<<6 | me<<1
+}
+
+// rldiclWord encodes rldicl rA,rS,sh,mb.
+func rldiclWord(ra, rs, sh, mb uint32) uint32 {
+	return opMD<<26 | rs<<21 | ra<<16 | (sh&31)<<11 | (mb&31)<<6 | (mb>>5)<<5 | (sh>>5)<<1
+}
+
+// TestFields checks the shapes GCC extracts and scales an index with:
+// a shift right that keeps a field (fieldOf), the same field reached
+// through two registers, and a rotate that scales a field by other than
+// the table's stride (scaledField).
+func TestFields(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		w    uint32
+		src  uint8
+		want field
+		ok   bool
+	}{
+		{"rlwinm r5,r6,16,24,31: byte 2", rlwinmWord(5, 6, 16, 24, 31), 6, field{shr: 16, mask: 0xff, word: true}, true},
+		{"srwi r9,r6,16", rlwinmWord(9, 6, 16, 16, 31), 6, field{shr: 16, mask: 0xffff, word: true}, true},
+		{"srdi r9,r3,1 (rldicl 63,1)", rldiclWord(9, 3, 63, 1), 3, field{shr: 1, mask: lowBits(63)}, true},
+		{"rldicl r9,r9,63,60: 4 bits at 1", rldiclWord(9, 9, 63, 60), 9, field{shr: 1, mask: 0xf}, true},
+		{"slwi r9,r6,2: a shift left", rlwinmWord(9, 6, 2, 0, 29), 0, field{}, false},
+		{"rlwinm with bits from both ends", rlwinmWord(9, 6, 16, 8, 31), 0, field{}, false},
+		{"clrlwi (no shift): maskOf's", rlwinmWord(9, 6, 0, 24, 31), 0, field{}, false},
+	} {
+		src, fl, ok := fieldOf(tt.w)
+		if ok != tt.ok || ok && (src != tt.src || fl != tt.want) {
+			t.Errorf("%s: fieldOf = r%d %+v %v, want r%d %+v %v", tt.name, src, fl, ok, tt.src, tt.want, tt.ok)
+		}
+	}
+
+	// wd719x: rlwinm r5,r6,16,24,31; srwi r9,r6,16; cmplwi r5,27;
+	// rldic r9,r9,2,54: the compared and the indexed value are one field.
+	root := val{root: 0x40, mask: ^uint64(0), max: ^uint64(0)}
+	_, byte2, _ := fieldOf(rlwinmWord(5, 6, 16, 24, 31))
+	_, half, _ := fieldOf(rlwinmWord(9, 6, 16, 16, 31))
+	cmp, idx := byte2.of(root), half.of(root)
+	idx.mask &= 0xff // rldic r9,r9,2,54 keeps 8 bits of r9
+	if cmp.root != idx.root || cmp.shr != idx.shr || idx.limit() != 0xff || cmp.limit() != 0xff {
+		t.Errorf("byte 2 of r6 as compared %+v and as indexed %+v differ", cmp, idx)
+	}
+	// A field of a field: bits 3..4 of byte 2 are bits 19..20.
+	_, two, _ := fieldOf(rlwinmWord(3, 5, 29, 30, 31))
+	if got := two.of(cmp); got.shr != 19 || got.mask != 3 {
+		t.Errorf("field of a field: %+v, want shr 19 mask 3", got)
+	}
+
+	for _, tt := range []struct {
+		name  string
+		w     uint32
+		reg   uint8
+		scale uint
+		limit uint64
+		ok    bool
+	}{
+		{"rlwinm r9,r9,1,26,29: 4 bits at 1, entries of 4", rlwinmWord(9, 9, 1, 26, 29), 9, 2, 0xf, true},
+		{"rlwinm r10,r9,29,27,29: 3 bits at 5", rlwinmWord(10, 9, 29, 27, 29), 10, 2, 7, true},
+		{"a bit below the stride kept", rlwinmWord(9, 9, 1, 26, 30), 9, 2, 0, false},
+		{"the stride's own shift: scaled's", rlwinmWord(9, 9, 2, 22, 29), 9, 2, 0, false},
+		{"another register", rlwinmWord(8, 9, 1, 26, 29), 9, 2, 0, false},
+	} {
+		limit, ok := scaledField(tt.w, tt.reg, tt.scale)
+		if ok != tt.ok || limit != tt.limit {
+			t.Errorf("%s: scaledField = %#x %v, want %#x %v", tt.name, limit, ok, tt.limit, tt.ok)
+		}
+	}
+
+	// scaled: slwi's masked forms keep the bits the mask leaves of rS
+	// (drm_dp_get_pcon_max_frl_bw: rlwinm r9,r9,2,22,27 is (r9 & 0xfc) << 2).
+	if src, mask, _, ok := scaled(rlwinmWord(9, 9, 2, 22, 27), 9, 2); !ok || src != 9 || mask != 0xfc {
+		t.Errorf("rlwinm r9,r9,2,22,27: scaled = r%d %#x %v, want r9 0xfc", src, mask, ok)
+	}
+}
