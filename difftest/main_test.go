@@ -161,9 +161,10 @@ func (r *result) match() bool { return r.Got.Equal(r.Want) }
 // batchSize objects per call: objcheck prints as if run once per object, in
 // order, so a batch whose output is the concatenation of what each object
 // wants, with exit status 0 where every object wants 0, settles all its
-// objects at once. Any other batch is run again one object per call, so
-// that each difference is pinned to its object; its batched output must
-// then be the concatenation of the one-by-one outputs, or the test fails
+// objects at once (each line naming its object: see batched). Any other
+// batch is run again one object per call, so that each difference is
+// pinned to its object; its batched output must then be the concatenation
+// of the one-by-one outputs (so named), or the test fails
 // (the CLI broke its guarantee). The first batch is always split as well,
 // to check that guarantee where nothing differs.
 func runJobs(t *testing.T, bin, dir string, jobs []job) []result {
@@ -217,7 +218,7 @@ func runJobs(t *testing.T, bin, dir string, jobs []job) []result {
 		allZero := true
 		for _, i := range b.index {
 			args = append(args, jobs[i].Path)
-			want = append(want, jobs[i].Want.Stderr...)
+			want = append(want, batched(jobs[i].Path, jobs[i].Want.Stderr)...)
 			allZero = allZero && jobs[i].Want.RC == 0 && jobs[i].Want.Signal == ""
 		}
 		got, err := Run(ctx, bin, dir, args)
@@ -237,7 +238,7 @@ func runJobs(t *testing.T, bin, dir string, jobs []job) []result {
 				fail("%v", err)
 				return
 			}
-			split = append(split, results[i].Got.Stderr...)
+			split = append(split, batched(jobs[i].Path, results[i].Got.Stderr)...)
 		}
 		if !bytes.Equal(split, got.Stderr) {
 			fail("batched call (%d objects from %s) printed other than the same objects one by one:\n%s",
