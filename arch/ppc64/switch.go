@@ -198,6 +198,7 @@ type word struct {
 	bo, bi uint8
 	gprs   uint32 // general registers written
 	crs    uint8  // condition-register fields written
+	mem    bool   // may write memory other than the stack: a store, a call
 }
 
 // A val is one value a register may hold: the bits mask of what
@@ -732,6 +733,21 @@ func maskOf(w uint32) (uint8, uint64, bool) {
 	return 0, 0, false
 }
 
+// bounds returns the bound on v that c <= b puts, when c and v are fields
+// of the same value and c holds all of v's bits, shifted up by as much as
+// v lies further right: then v <= c >> d. (GCC checks a byte and indexes
+// with its top bits: cmplwi r9,159; srwi r9,r9,5 gives at most 4.)
+func (c val) bounds(v val, b uint64) (uint64, bool) {
+	if c.root != v.root || c.root == unknownRoot || c.shr > v.shr {
+		return 0, false
+	}
+	d := v.shr - c.shr
+	if v.mask<<d&^c.mask != 0 || v.mask<<d>>d != v.mask {
+		return 0, false
+	}
+	return b >> d, true
+}
+
 // A field is a right shift and a mask: (value >> shr) & mask, of the low
 // 32 bits of the value when word is set.
 type field struct {
@@ -854,6 +870,10 @@ func (f *finder) rangeCheck(v val) (uint64, bool) {
 	seen := map[state]bool{}
 	work := []state{{f.q.Jump, 0, false}}
 	load := v.root >= 0 && isPlainLoad(f.word(uint64(v.root)).raw)
+	var bases uint32 // the registers v's load addresses memory with
+	if load {
+		bases = loadBases(f.word(uint64(v.root)).raw)
+	}
 	best, found := uint64(0), false
 	for len(work) > 0 && f.steps < maxSteps {
 		s := work[len(work)-1]
@@ -869,6 +889,9 @@ func (f *finder) rangeCheck(v val) (uint64, bool) {
 				reload = true
 			}
 			w := f.word(p)
+			if reload && int64(p) != v.root && (w.gprs&bases != 0 || w.mem) {
+				continue // the place v was loaded from moved or changed: no check of it
+			}
 			facts := s.facts
 			if w.cond && w.bo&0x10 == 0 {
 				ifSet := w.bo&0x08 != 0
@@ -940,13 +963,13 @@ func (f *finder) compare(pos uint64, w *word, facts crFacts, v val, reload bool)
 		return 0, false
 	}
 	for _, c := range f.valsOf(reg, pos, 0) {
-		if reload && c.root >= 0 && f.sameLoad(uint64(c.root), uint64(v.root)) {
+		if reload && c.root >= 0 && f.sameLoad(uint64(c.root), uint64(v.root), pos) {
 			note(&f.trace.bound, how+"-reload")
 			return b, true
 		}
-		if !reload && c.root == v.root && c.shr == v.shr && c.root != unknownRoot {
+		if bv, ok := c.bounds(v, b); ok && !reload {
 			note(&f.trace.bound, how)
-			return b, true
+			return bv, true
 		}
 	}
 	return 0, false
@@ -970,25 +993,22 @@ func isPlainLoad(w uint32) bool {
 	return false
 }
 
-// sameLoad reports whether the loads at a and b read the same place: the
-// same instruction but for the register loaded, from base registers that
-// hold the same values at both. Stores between them are not looked for:
-// GCC loads a checked value again only when it knows it is unchanged.
-func (f *finder) sameLoad(a, b uint64) bool {
+// sameLoad reports whether the load at a, which a compare at pos checks,
+// reads the same place as the load at b, reached from pos on a path that
+// changes none of b's base registers (rangeCheck sees to that): the same
+// instruction but for its target, with the base registers holding the
+// same values at a as at the compare.
+func (f *finder) sameLoad(a, b, pos uint64) bool {
 	wa, wb := f.word(a).raw, f.word(b).raw
 	if wa&^(31<<21) != wb&^(31<<21) || !isPlainLoad(wa) {
 		return false
 	}
-	bases := []uint8{ra(wa)}
-	if opcd(wa) == opX {
-		bases = append(bases, rb(wa))
-	}
-	for i, r := range bases {
-		if r == 0 && i == 0 {
-			continue // (0|RA): no base
+	for r := uint8(0); r < 32; r++ {
+		if loadBases(wa)&(1<<r) == 0 {
+			continue
 		}
-		va, vb := f.valsOf(r, a, 0), f.valsOf(r, b, 0)
-		if len(va) == 0 || !slices.Equal(va, vb) {
+		va, vp := f.valsOf(r, a, 0), f.valsOf(r, pos, 0)
+		if len(va) == 0 || !slices.Equal(va, vp) {
 			return false
 		}
 		for _, v := range va {
@@ -998,6 +1018,41 @@ func (f *finder) sameLoad(a, b uint64) bool {
 		}
 	}
 	return true
+}
+
+// storeOpcodes are the primary opcodes of the D- and DS-form stores
+// (stw, stwu, stb, stbu, sth, sthu, stmw, std and stdu), and
+// storeXOs the extended opcodes of the indexed ones.
+var (
+	storeOpcodes = map[uint32]bool{36: true, 37: true, 38: true, 39: true, 44: true, 45: true, 47: true, 62: true}
+	storeXOs     = map[uint32]bool{149: true, 151: true, 181: true, 183: true, 215: true, 247: true, 407: true, 439: true, 662: true, 918: true, 150: true, 214: true, 694: true, 726: true}
+)
+
+// storesOffStack reports whether w is a store of a general register whose
+// address is not relative to the stack pointer r1 (stores of the frame do
+// not touch the object a switch reloads its index from).
+func storesOffStack(w uint32) bool {
+	switch {
+	case storeOpcodes[opcd(w)]:
+		return ra(w) != 1
+	case opcd(w) == opX && storeXOs[xo(w)]:
+		return true
+	}
+	return false
+}
+
+// loadBases returns the registers (a bit each) the plain load w
+// addresses memory with: RA unless it is r0 (which reads as 0), and RB
+// of an indexed form.
+func loadBases(w uint32) uint32 {
+	var m uint32
+	if ra(w) != 0 {
+		m |= 1 << ra(w)
+	}
+	if opcd(w) == opX {
+		m |= 1 << rb(w)
+	}
+	return m
 }
 
 // constant returns the value register r holds before pos when every
@@ -1190,7 +1245,9 @@ func (f *finder) word(p uint64) *word {
 		if f.q.NoReturn != nil && f.q.NoReturn(p) {
 			w.fall = false
 		}
+		w.mem = true
 	}
+	w.mem = w.mem || storesOffStack(w.raw)
 	if in.HasTarget && (in.Kind == arch.Jump || in.Kind == arch.JumpCond) &&
 		in.Target >= 0 && uint64(in.Target) < f.end {
 		w.jump, w.target = true, uint64(in.Target)

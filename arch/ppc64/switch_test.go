@@ -798,6 +798,29 @@ func TestFields(t *testing.T) {
 		t.Errorf("field of a field: %+v, want shr 19 mask 3", got)
 	}
 
+	// m88ds3103: lbz r9; cmplwi r9,159; srwi r9,r9,5; rldic r9,r9,2,59:
+	// the top 3 bits of a byte at most 159 are at most 4.
+	byteVal := val{root: 0x40, mask: ^uint64(0), max: 0xff}
+	_, top, _ := fieldOf(rlwinmWord(9, 9, 27, 5, 31))
+	top3 := top.of(byteVal)
+	top3.mask &= 7
+	for _, tt := range []struct {
+		name string
+		c    val
+		want uint64
+		ok   bool
+	}{
+		{"the byte bounds its top bits", byteVal, 4, true},
+		{"the field bounds itself", top3, 159, true},
+		{"a low field does not bound a high one", val{root: 0x40, mask: 0xf, max: 0xff}, 0, false},
+		{"another value", val{root: 0x44, mask: ^uint64(0), max: 0xff}, 0, false},
+	} {
+		got, ok := tt.c.bounds(top3, 159)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("%s: bounds = %d %v, want %d %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+
 	for _, tt := range []struct {
 		name  string
 		w     uint32
