@@ -69,7 +69,7 @@ func Run(f *decode.File, opts *Options) *Result {
 		if msg != "" {
 			rep.warn(msg)
 		}
-		return &Result{Stderr: rep.text(), Diagnostics: rep.diags, Warnings: rep.printed, Plan: plan}
+		return &Result{Stderr: rep.text(), Stdout: callOnlyStats(f, opts), Diagnostics: rep.diags, Warnings: rep.printed, Plan: plan}
 	}
 	c := newChecker(f, opts)
 	c.startStats(f)

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"debug/elf"
 	"fmt"
 	"io"
@@ -110,6 +111,32 @@ func (c *checker) lookupCFI(s *cfiState) {
 func (c *checker) internCFI(s *cfiState) *cfiState {
 	c.lookupCFI(s)
 	return c.pool.intern(s)
+}
+
+// callOnlyStats is what --stats prints after the ELF tables on a machine
+// where objtool decodes only calls (powerpc --mcount): the cfi hash size,
+// the instructions decoded, and closing counters with nothing walked.
+func callOnlyStats(f *decode.File, opts *Options) []byte {
+	if !opts.Stats {
+		return nil
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "cfi_bits: %d\n", max(10, hashBits(len(f.Symbols))-3))
+	n := 0
+	for _, sec := range f.Sections {
+		if sec.Flags&elf.SHF_EXECINSTR == 0 || sec.Type == elf.SHT_NOBITS {
+			continue
+		}
+		for off := uint64(0); off < sec.Size; n++ {
+			l, _ := f.Arch.Write.CallOnly(sec.Data[off:])
+			off += uint64(max(l, 1))
+		}
+	}
+	fmt.Fprintf(&b, "nr_insns: %d\n", n)
+	if n > 0 {
+		b.WriteString("nr_insns_visited: 0\nnr_cfi: 0\nnr_cfi_reused: 0\nnr_cfi_cache: 0\n")
+	}
+	return b.Bytes()
 }
 
 // ELFStats writes what objtool 6.12's elf_open_read prints with --stats:

@@ -15,8 +15,9 @@ import (
 // between two it compares (every 4th object).
 const statsSample = 4
 
-// TestStatsCorpus runs a sample of the x86 corpus objects, each with its
-// recorded arguments and --dry-run --stats, through the real objtool and
+// TestStatsCorpus runs a sample of the x86 and ppc64le corpus objects, each
+// with its recorded arguments and --dry-run --stats, through the real
+// objtool (built for powerpc for ppc64le, whose kbuild runs --mcount) and
 // objcheck: the --stats lines (standard output) and the exit status must be
 // the same. It skips without the corpus or the real objtool.
 func TestStatsCorpus(t *testing.T) {
@@ -28,7 +29,16 @@ func TestStatsCorpus(t *testing.T) {
 		t.Skip("-short: not running objtool over the corpus")
 	}
 	compared := 0
-	for _, set := range []string{"x86-orc", "x86-fp"} {
+	powerpc := filepath.Join(filepath.Dir(objtool), "objtool.real-powerpc")
+	for _, set := range []string{"x86-orc", "x86-fp", "ppc64le"} {
+		tool := objtool
+		if set == "ppc64le" {
+			if _, err := os.Stat(powerpc); err != nil {
+				t.Logf("no powerpc objtool beside %s: ppc64le left out", objtool)
+				continue
+			}
+			tool = powerpc
+		}
 		dir := corpusSet(t, set)
 		entries, err := difftest.ReadManifest(dir)
 		if err != nil {
@@ -43,7 +53,7 @@ func TestStatsCorpus(t *testing.T) {
 				t.Fatal(err)
 			}
 			args := append(append([]string{}, rec.Args...), "--dry-run", "--stats", e.Path)
-			if compareStats(t, objtool, dir, args) {
+			if compareStats(t, tool, dir, args) {
 				compared++
 			}
 		}
