@@ -135,6 +135,14 @@ func TestBaselineRun(t *testing.T) {
 			t.Errorf("%s: %d error lines, want %d:\n%s", tt.name, strings.Count(stderr, ": error: objtool: "), tt.errLines, stderr)
 		}
 	}
+	// --verbose says how many warnings became errors, in the last line
+	// before the disassembly (which CROSS_COMPILE points nowhere here).
+	t.Setenv("PATH", t.TempDir())
+	_, _, verbose := runWith(realCLI(), []string{"CROSS_COMPILE=/nonexistent/"}, args("--werror", "-v", "--baseline=half.txt", "other.o")...)
+	if n := strings.Count(verbose, "other.o: error: objtool: "); !strings.Contains(verbose, "warning(s) upgraded to errors\n") ||
+		!strings.HasSuffix(verbose, "other.o: error: objtool: disassembly failed: 32512\n") || n < 3 {
+		t.Errorf("--werror -v:\n%s", verbose)
+	}
 	// other.o with half its findings known prints the rest.
 	_, _, rest := runWith(realCLI(), nil, args("--baseline=half.txt", "other.o")...)
 	if rest == "" || len(rest) >= len(strings.ReplaceAll(full, "stack.o", "other.o")) {
