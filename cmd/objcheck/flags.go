@@ -118,8 +118,8 @@ func objcheckFlags(o *check.Options, x *extraOptions) *pflag.FlagSet {
 	a.int(&x.jobs, "jobs", "j", "check up to <n> files at once (default: GOMAXPROCS)")
 	a.callback(pathValue{&x.baseline}, "baseline", "", "file", "leave out the known findings listed in <file>")
 	a.callback(pathValue{&x.writeBaseline}, "write-baseline", "", "file", "write the findings of this run to <file>")
-	a.bool(&x.werror, "werror", "", "any warning makes the exit status 1 (objtool 6.15's --Werror)")
-	a.bool(&x.werror, "Werror", "", "the same, as objtool 6.15 spells it")
+	a.bool(&x.werror, "werror", "", "return error on warnings: each an error line, exit status 1 (objtool 6.15+)")
+	a.bool(&x.werror, "Werror", "", "the same, as objtool first spelled it")
 	a.bool(&x.help, "objcheck-help", "", "print this help and exit")
 	return fs
 }
