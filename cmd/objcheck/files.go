@@ -108,7 +108,7 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		return r
 	}
 	if opts.Stats {
-		check.ELFStats(&r.stdout, f)
+		check.ELFStats(r.statsOut(format), f)
 	}
 	if opts.Backup && !nameLines(&r.stderr, path, many, func(w *bytes.Buffer) bool { return backup(w, path, f.Data) }) {
 		r.status = 1
@@ -118,7 +118,7 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		r.status = 1
 		return r
 	}
-	res := c.check(f, &opts)
+	res := cmd.extra.explain.check(c.check, f, &opts, &r.stdout, &r.stderr)
 	cmd.base.filter(path, res, cmd.extra.werror, opts.Verbose)
 	r.record(f, res, format)
 	disassemble(&r.stdout, &r.stderr, path, cmd.crossCompile, res.Disas, cmd.extra.werror && res.Status != 0)

@@ -9,6 +9,16 @@ import (
 	"syscall"
 )
 
+// statsOut is where --stats goes: standard output as with objtool, or
+// standard error when standard output carries JSON or SARIF (as record
+// does with the checker's statistics).
+func (r *fileResult) statsOut(format outputFormat) *bytes.Buffer {
+	if format == formatText {
+		return &r.stdout
+	}
+	return &r.stderr
+}
+
 // objdumpScript is the shell command objtool 6.12's disas_funcs runs for
 // --verbose (its objdump_str): objdump's disassembly of the object,
 // filtered by gawk to the functions named, each line led by its offset in

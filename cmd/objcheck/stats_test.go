@@ -171,3 +171,19 @@ func TestStatsWritten(t *testing.T) {
 		compareStats(t, objtool, dir, args)
 	}
 }
+
+// TestStatsFormat: with --format=json or sarif, standard output holds only
+// the rendering; the --stats lines, ELF tables first, go to standard error.
+func TestStatsFormat(t *testing.T) {
+	args := []string{"--stackval", "--stats", "--dry-run", "../../testdata/x86/stack.o"}
+	_, text, _ := runWith(realCLI(), nil, args...)
+	if !strings.HasPrefix(text, "nr_sections: ") || !strings.Contains(text, "\nnr_cfi_cache: ") {
+		t.Fatalf("--stats:\n%s", text)
+	}
+	for _, f := range []string{"--format=json", "--format=sarif"} {
+		_, stdout, stderr := runWith(realCLI(), nil, append([]string{f}, args...)...)
+		if strings.Contains(stdout, "nr_sections") || !strings.HasPrefix(stderr, text) {
+			t.Errorf("%s: stdout\n%s\nstderr\n%s", f, stdout, stderr)
+		}
+	}
+}
