@@ -198,7 +198,7 @@ type word struct {
 	bo, bi uint8
 	gprs   uint32 // general registers written
 	crs    uint8  // condition-register fields written
-	mem    bool   // may write memory other than the stack: a store, a call
+	call   bool   // a call (not a read of the PC): may write any memory
 }
 
 // A val is one value a register may hold: the bits mask of what
@@ -734,14 +734,20 @@ func maskOf(w uint32) (uint8, uint64, bool) {
 }
 
 // bounds returns the bound on v that c <= b puts, when c and v are fields
-// of the same value and c holds all of v's bits, shifted up by as much as
-// v lies further right: then v <= c >> d. (GCC checks a byte and indexes
+// of the same value at the same offset, or c holds all of v's bits,
+// shifted up by the d bits v lies further right: then v <= c >> d. (GCC checks a byte and indexes
 // with its top bits: cmplwi r9,159; srwi r9,r9,5 gives at most 4.)
 func (c val) bounds(v val, b uint64) (uint64, bool) {
 	if c.root != v.root || c.root == unknownRoot || c.shr > v.shr {
 		return 0, false
 	}
 	d := v.shr - c.shr
+	if d == 0 {
+		// The same field: its masks are trusted to agree, as GCC knows
+		// the value's type (clrlwi r9,r4,16; cmplwi r9,33 bounds an
+		// unsigned short r4 indexed in full).
+		return b, true
+	}
 	if v.mask<<d&^c.mask != 0 || v.mask<<d>>d != v.mask {
 		return 0, false
 	}
@@ -870,9 +876,9 @@ func (f *finder) rangeCheck(v val) (uint64, bool) {
 	seen := map[state]bool{}
 	work := []state{{f.q.Jump, 0, false}}
 	load := v.root >= 0 && isPlainLoad(f.word(uint64(v.root)).raw)
-	var bases uint32 // the registers v's load addresses memory with
+	var vload uint32 // v's load
 	if load {
-		bases = loadBases(f.word(uint64(v.root)).raw)
+		vload = f.word(uint64(v.root)).raw
 	}
 	best, found := uint64(0), false
 	for len(work) > 0 && f.steps < maxSteps {
@@ -889,8 +895,8 @@ func (f *finder) rangeCheck(v val) (uint64, bool) {
 				reload = true
 			}
 			w := f.word(p)
-			if reload && int64(p) != v.root && (w.gprs&bases != 0 || w.mem) {
-				continue // the place v was loaded from moved or changed: no check of it
+			if reload && int64(p) != v.root && (w.call || storeMayAlias(w.raw, vload)) {
+				continue // what v was loaded from may have changed: no check of it
 			}
 			facts := s.facts
 			if w.cond && w.bo&0x10 == 0 {
@@ -994,11 +1000,14 @@ func isPlainLoad(w uint32) bool {
 }
 
 // sameLoad reports whether the load at a, which a compare at pos checks,
-// reads the same place as the load at b, reached from pos on a path that
-// changes none of b's base registers (rangeCheck sees to that): the same
-// instruction but for its target, with the base registers holding the
-// same values at a as at the compare.
+// reads the same place as the load at b: the same instruction but for
+// its target, with base registers that hold the same values at a as at
+// the compare or as at b. (The path from b back to the compare writes no
+// memory the load reads: rangeCheck sees to that.)
 func (f *finder) sameLoad(a, b, pos uint64) bool {
+	if a == b {
+		return true // one load, met again around a loop
+	}
 	wa, wb := f.word(a).raw, f.word(b).raw
 	if wa&^(31<<21) != wb&^(31<<21) || !isPlainLoad(wa) {
 		return false
@@ -1007,8 +1016,8 @@ func (f *finder) sameLoad(a, b, pos uint64) bool {
 		if loadBases(wa)&(1<<r) == 0 {
 			continue
 		}
-		va, vp := f.valsOf(r, a, 0), f.valsOf(r, pos, 0)
-		if len(va) == 0 || !slices.Equal(va, vp) {
+		va := f.valsOf(r, a, 0)
+		if len(va) == 0 || !slices.Equal(va, f.valsOf(r, pos, 0)) && !slices.Equal(va, f.valsOf(r, b, 0)) {
 			return false
 		}
 		for _, v := range va {
@@ -1020,25 +1029,59 @@ func (f *finder) sameLoad(a, b, pos uint64) bool {
 	return true
 }
 
-// storeOpcodes are the primary opcodes of the D- and DS-form stores
-// (stw, stwu, stb, stbu, sth, sthu, stmw, std and stdu), and
-// storeXOs the extended opcodes of the indexed ones.
+// dStores gives the width of each D- and DS-form store of a general
+// register by primary opcode (stw, stwu, stb, stbu, sth, sthu, std and
+// stdu; stmw as the most it can write), and xStores the extended
+// opcodes of the indexed ones.
 var (
-	storeOpcodes = map[uint32]bool{36: true, 37: true, 38: true, 39: true, 44: true, 45: true, 47: true, 62: true}
-	storeXOs     = map[uint32]bool{149: true, 151: true, 181: true, 183: true, 215: true, 247: true, 407: true, 439: true, 662: true, 918: true, 150: true, 214: true, 694: true, 726: true}
+	dStores = map[uint32]int64{36: 4, 37: 4, 38: 1, 39: 1, 44: 2, 45: 2, 47: 128, 62: 8}
+	xStores = map[uint32]bool{149: true, 151: true, 181: true, 183: true, 215: true, 247: true,
+		407: true, 439: true, 662: true, 918: true, 150: true, 214: true, 694: true, 726: true}
 )
 
-// storesOffStack reports whether w is a store of a general register whose
-// address is not relative to the stack pointer r1 (stores of the frame do
-// not touch the object a switch reloads its index from).
-func storesOffStack(w uint32) bool {
+// dLoads gives the width of each D- and DS-form plain load.
+var dLoads = map[uint32]int64{opLbz: 1, 42: 2, opLhz: 2, opLwz: 4, opDS: 8}
+
+// storeMayAlias reports whether the store w may write what the plain load
+// ld reads. Stores to the stack (relative to r1) never do, nor does a
+// D-form store through the load's base register (unchanged in between:
+// the caller sees to it) whose bytes miss the load's. Any other store may.
+func storeMayAlias(w, ld uint32) bool {
+	if opcd(w) == opX {
+		return xStores[xo(w)]
+	}
+	size, ok := dStores[opcd(w)]
+	if !ok {
+		return false
+	}
+	if opcd(w) == 62 && w&3 == 2 {
+		size = 16 // stq
+	}
 	switch {
-	case storeOpcodes[opcd(w)]:
-		return ra(w) != 1
-	case opcd(w) == opX && storeXOs[xo(w)]:
+	case ra(w) == 1:
+		return false
+	case ra(w) != ra(ld) || ra(ld) == 0 || opcd(ld) == opX:
 		return true
 	}
-	return false
+	so, lo := dispOf(w), dispOf(ld)
+	return so < lo+loadWidth(ld) && lo < so+size
+}
+
+// loadWidth returns how many bytes the D- or DS-form plain load ld reads.
+func loadWidth(ld uint32) int64 {
+	if opcd(ld) == opDS && ld&3 == 2 {
+		return 4 // lwa
+	}
+	return dLoads[opcd(ld)]
+}
+
+// dispOf returns the signed displacement of a D- or DS-form instruction.
+func dispOf(w uint32) int64 {
+	d := int64(int16(w & 0xffff))
+	if opcd(w) == opDS || opcd(w) == 62 {
+		d &^= 3
+	}
+	return d
 }
 
 // loadBases returns the registers (a bit each) the plain load w
@@ -1245,9 +1288,8 @@ func (f *finder) word(p uint64) *word {
 		if f.q.NoReturn != nil && f.q.NoReturn(p) {
 			w.fall = false
 		}
-		w.mem = true
+		w.call = in.Flags&arch.FlagLinkRegCall == 0
 	}
-	w.mem = w.mem || storesOffStack(w.raw)
 	if in.HasTarget && (in.Kind == arch.Jump || in.Kind == arch.JumpCond) &&
 		in.Target >= 0 && uint64(in.Target) < f.end {
 		w.jump, w.target = true, uint64(in.Target)

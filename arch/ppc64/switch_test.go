@@ -813,6 +813,7 @@ func TestFields(t *testing.T) {
 		{"the byte bounds its top bits", byteVal, 4, true},
 		{"the field bounds itself", top3, 159, true},
 		{"a low field does not bound a high one", val{root: 0x40, mask: 0xf, max: 0xff}, 0, false},
+		{"a narrower mask at the same offset is trusted", val{root: 0x40, shr: 5, mask: 3, max: 0xff}, 159, true},
 		{"another value", val{root: 0x44, mask: ^uint64(0), max: 0xff}, 0, false},
 	} {
 		got, ok := tt.c.bounds(top3, 159)
@@ -845,5 +846,36 @@ func TestFields(t *testing.T) {
 	// (drm_dp_get_pcon_max_frl_bw: rlwinm r9,r9,2,22,27 is (r9 & 0xfc) << 2).
 	if src, mask, _, ok := scaled(rlwinmWord(9, 9, 2, 22, 27), 9, 2); !ok || src != 9 || mask != 0xfc {
 		t.Errorf("rlwinm r9,r9,2,22,27: scaled = r%d %#x %v, want r9 0xfc", src, mask, ok)
+	}
+}
+
+// dForm encodes a D-form instruction: opcode, RT/RS, RA, displacement.
+func dForm(op, rt, ra uint32, d int16) uint32 {
+	return op<<26 | rt<<21 | ra<<16 | uint32(uint16(d))
+}
+
+// TestStoreMayAlias checks which stores between a check of a loaded
+// value and its reload keep the check (yam_interrupt: lwz r10,2748(r31);
+// stw r9,2724(r31); lwz r9,2748(r31)).
+func TestStoreMayAlias(t *testing.T) {
+	lwz := dForm(opLwz, 9, 31, 2748)
+	for _, tt := range []struct {
+		name string
+		st   uint32
+		want bool
+	}{
+		{"stw before it, same base", dForm(36, 9, 31, 2724), false},
+		{"stw over it, same base", dForm(36, 9, 31, 2748), true},
+		{"stb into it", dForm(38, 9, 31, 2750), true},
+		{"stb just past it", dForm(38, 9, 31, 2752), false},
+		{"std overlapping from below", dForm(62, 9, 31, 2744), true},
+		{"std to the stack", dForm(62, 0, 1, 16), false},
+		{"stw through another base", dForm(36, 9, 30, 0), true},
+		{"stwx", opX<<26 | 9<<21 | 31<<16 | 3<<11 | 151<<1, true},
+		{"a load", dForm(opLwz, 3, 31, 2748), false},
+	} {
+		if got := storeMayAlias(tt.st, lwz); got != tt.want {
+			t.Errorf("%s: storeMayAlias = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
