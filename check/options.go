@@ -40,6 +40,9 @@ type Options struct {
 	// against the object's own .eh_frame or .debug_frame CFI.
 	DWARF bool
 
+	// Tracer, when set, watches the walks it chooses (--trace, --graph).
+	Tracer Tracer
+
 	// DecodeLock is shared by checks that run at the same time: the
 	// decoders that are not safe for concurrent use run under it (see
 	// cfg.Options).

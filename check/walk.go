@@ -33,28 +33,58 @@ func (c *checker) walk(fn *cfg.Symbol, in *cfg.Insn, st insnState) int {
 	// objtool names the section the walk started in, not the one it ran
 	// off the end of (they differ after an alternative's replacement).
 	sec := in.Sec
+	if c.opts.Tracer != nil {
+		c.tracePath(fn, in)
+	}
 	for {
 		next := c.nextToValidate(in)
 		if r, done := c.enter(fn, in, prev, &st); done {
+			if c.opts.Tracer != nil {
+				c.traceEnter(fn, in, r, &st)
+			}
 			return r
 		}
+		if c.opts.Tracer != nil {
+			c.traceArrive(fn, in)
+		}
 		if r, done := c.followAlts(fn, in, st); done {
+			if c.opts.Tracer != nil {
+				c.traceStop(fn, in, r, StopAltReplaces)
+			}
 			return r
 		}
 		if c.handleOps(in, next, &st) {
+			if c.opts.Tracer != nil {
+				c.traceStop(fn, in, 1, StopWarning)
+			}
 			return 1
 		}
+		if c.opts.Tracer != nil {
+			c.traceInsn(fn, in, &st)
+		}
 		if r, done := c.step(fn, in, next, &st); done {
+			if c.opts.Tracer != nil {
+				c.traceStop(fn, in, r, StopOther)
+			}
 			return r
 		}
 		if in.Has(cfg.DeadEnd) {
+			if c.opts.Tracer != nil {
+				c.traceStop(fn, in, 0, StopDeadEnd)
+			}
 			return 0
 		}
 		if next == nil {
 			if st.cfi.cfa.base == baseUndef || c.prog.IgnoreUnreachables {
+				if c.opts.Tracer != nil {
+					c.traceStop(fn, in, 0, StopEndOfSection)
+				}
 				return 0
 			}
 			c.rep.warn(fmt.Sprintf("%s: unexpected end of section", sec.Name))
+			if c.opts.Tracer != nil {
+				c.traceStop(fn, in, 1, StopWarning)
+			}
 			return 1
 		}
 		prev, in = in, next

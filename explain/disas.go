@@ -1,0 +1,213 @@
+// Package explain renders what the checker sees and does, to show a
+// developer why a warning fires: a function's disassembly (--disas), the
+// walk of the checker through it (--trace) and its graph of basic blocks
+// in Graphviz's DOT language (--graph). It formats; the checker hands it
+// values through check.Tracer and never formats any of this itself.
+package explain
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"sync"
+
+	"golang.org/x/arch/arm64/arm64asm"
+	"golang.org/x/arch/ppc64/ppc64asm"
+	"golang.org/x/arch/x86/x86asm"
+
+	"github.com/objcheck/objcheck/cfg"
+)
+
+// A syntax renders the instruction at the start of code, at offset pc of
+// its section, in objdump's syntax; ok is false when the decoder has no
+// text for it or reads a length other than n.
+type syntax func(code []byte, pc uint64, n int, order binary.ByteOrder) (text string, ok bool)
+
+// syntaxes holds each arch's printer, by arch.Arch.Name; fallback is the
+// directive objdump prints for bytes it cannot decode.
+var syntaxes = map[string]struct {
+	text     syntax
+	fallback string
+}{
+	"x86_64":  {x86Text, ".byte"},
+	"arm64":   {arm64Text, ".inst"},
+	"ppc64le": {ppc64Text, ".long"},
+	"ppc64":   {ppc64Text, ".long"},
+}
+
+func x86Text(code []byte, pc uint64, n int, _ binary.ByteOrder) (string, bool) {
+	inst, err := x86asm.Decode(code, 64)
+	if err != nil || inst.Len != n {
+		return "", false
+	}
+	return x86asm.GNUSyntax(inst, pc, nil), true
+}
+
+func arm64Text(code []byte, _ uint64, n int, _ binary.ByteOrder) (string, bool) {
+	inst, err := arm64asm.Decode(code)
+	if err != nil || n != 4 {
+		return "", false
+	}
+	return arm64asm.GNUSyntax(inst), true
+}
+
+func ppc64Text(code []byte, pc uint64, n int, order binary.ByteOrder) (string, bool) {
+	inst, err := ppc64asm.Decode(code, order)
+	if err != nil || inst.Len != n {
+		return "", false
+	}
+	return ppc64asm.GNUSyntax(inst, pc), true
+}
+
+// A Disassembler renders instructions of one program. The arm64 and ppc64
+// decoders of x/arch are not safe for concurrent use: Lock, when set, is
+// held while one decodes.
+type Disassembler struct {
+	Prog *cfg.Program
+	Lock sync.Locker
+}
+
+// Text returns in's disassembly in objdump's syntax, or the directive
+// objdump prints for undecodable bytes, with the relocation it carries
+// and the direct destination it names.
+func (d *Disassembler) Text(in *cfg.Insn) string {
+	code := insnBytes(in)
+	sx, known := syntaxes[d.Prog.Arch.Name]
+	text, ok := "", false
+	if known && !in.Has(cfg.NotCode) && in.Sec.Data != nil {
+		if d.Lock != nil {
+			d.Lock.Lock()
+		}
+		text, ok = sx.text(code, in.Off, int(in.Len), d.Prog.Arch.ByteOrder)
+		if d.Lock != nil {
+			d.Lock.Unlock()
+		}
+	}
+	if !ok {
+		text = fallbackText(sx.fallback, code, d.Prog.Arch.ByteOrder)
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if r := d.Prog.Reloc(in); r != nil {
+		text += " # " + relocName(r)
+	} else if in.HasTarget {
+		text += " <" + placeName(in.Sec, uint64(in.Target)) + ">"
+	}
+	return text
+}
+
+// insnBytes returns the bytes of in; nil for an instruction made up for an
+// alternative.
+func insnBytes(in *cfg.Insn) []byte {
+	end := in.Off + uint64(in.Len)
+	if in.Sec == nil || end > uint64(len(in.Sec.Data)) {
+		return nil
+	}
+	return in.Sec.Data[in.Off:end]
+}
+
+// fallbackText prints bytes as objdump does when it cannot decode them: a
+// word for the fixed-width machines, bytes for x86.
+func fallbackText(dir string, code []byte, order binary.ByteOrder) string {
+	if dir != ".byte" && len(code) == 4 {
+		return fmt.Sprintf("%s 0x%08x", dir, order.Uint32(code))
+	}
+	var b strings.Builder
+	b.WriteString(".byte ")
+	for i, c := range code {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "0x%02x", c)
+	}
+	return b.String()
+}
+
+// relocName names a relocation's target: symbol+addend.
+func relocName(r *cfg.Rel) string {
+	name := "?"
+	if r.Sym != nil {
+		name = r.Sym.Name
+	}
+	if r.Addend == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s%+#x", name, r.Addend)
+}
+
+// placeName names an offset of a section as the warnings do: f+0x12 in
+// the function around it, else section+0x12.
+func placeName(sec *cfg.Section, off uint64) string {
+	if sec == nil {
+		return fmt.Sprintf("+%#x", off)
+	}
+	if sym := sec.FuncContaining(off); sym != nil {
+		return fmt.Sprintf("%s+%#x", sym.Name, off-sym.Offset)
+	}
+	return fmt.Sprintf("%s+%#x", sec.Name, off)
+}
+
+// insnName names an instruction's place.
+func insnName(in *cfg.Insn) string { return placeName(in.Sec, in.Off) }
+
+// Funcs returns the function symbols of p whose names match pattern
+// (path.Match syntax), in section and symbol order. A .cold child is
+// listed with its parent.
+func Funcs(p *cfg.Program, pattern string) []*cfg.Symbol {
+	var out []*cfg.Symbol
+	for _, sec := range p.Sections {
+		if !sec.IsExec() {
+			continue
+		}
+		for _, fn := range sec.Symbols() {
+			if fn.IsFunc() && fn.Len > 0 && fn.Pfunc == fn && fn.Alias == fn && Match(pattern, fn.Name) {
+				out = append(out, fn)
+			}
+		}
+	}
+	return out
+}
+
+// Match reports whether name matches pattern (path.Match syntax); a
+// malformed pattern matches the name it spells.
+func Match(pattern, name string) bool {
+	ok, err := path.Match(pattern, name)
+	return ok || err != nil && pattern == name
+}
+
+// Disas writes the disassembly of every function of p matching pattern to
+// w, one instruction a line: offset in its section, bytes in hex, text,
+// then the switch-table targets and alternatives the instruction owns.
+func (d *Disassembler) Disas(w io.Writer, pattern string) int {
+	fns := Funcs(d.Prog, pattern)
+	for _, fn := range fns {
+		fmt.Fprintf(w, "%s: %s+%#x, %d bytes\n", fn.Name, fn.Sec.Name, fn.Offset, fn.Len)
+		d.Prog.FuncInsns(fn, func(in *cfg.Insn) bool {
+			d.line(w, in)
+			return true
+		})
+		fmt.Fprintln(w)
+	}
+	return len(fns)
+}
+
+// line writes one instruction and the edges it owns besides its own.
+func (d *Disassembler) line(w io.Writer, in *cfg.Insn) {
+	fmt.Fprintf(w, "%8x:  %-14s %-24s %s\n", in.Off, insnName(in), hexBytes(insnBytes(in)), d.Text(in))
+	for _, a := range in.Alts {
+		fmt.Fprintf(w, "%10s%s -> %s\n", "", altKind(in, a.Insn).label, insnName(a.Insn))
+	}
+}
+
+// hexBytes prints bytes as objdump does: "55 48 89 e5".
+func hexBytes(b []byte) string {
+	var s strings.Builder
+	for i, c := range b {
+		if i > 0 {
+			s.WriteByte(' ')
+		}
+		fmt.Fprintf(&s, "%02x", c)
+	}
+	return s.String()
+}
