@@ -104,6 +104,8 @@ type extraOptions struct {
 	// files; werror is --werror (see baseline.go).
 	baseline, writeBaseline string
 	werror                  bool
+	// explain is --trace, --graph and --disas (explain.go).
+	explain explainOptions
 }
 
 // objcheckFlags defines objcheck's own options. They are looked up only
@@ -120,6 +122,9 @@ func objcheckFlags(o *check.Options, x *extraOptions) *pflag.FlagSet {
 	a.callback(pathValue{&x.writeBaseline}, "write-baseline", "", "file", "write the findings of this run to <file>")
 	a.bool(&x.werror, "werror", "", "return error on warnings: each an error line, exit status 1 (objtool 6.15+)")
 	a.bool(&x.werror, "Werror", "", "the same, as objtool first spelled it")
+	a.callback(pathValue{&x.explain.trace}, "trace", "", "func", "trace the walk of <func> (a name or a glob) on stderr")
+	a.callback(pathValue{&x.explain.graph}, "graph", "", "func", "print the graph of <func> in Graphviz DOT on stdout")
+	a.callback(pathValue{&x.explain.disas}, "disas", "", "func", "print the disassembly of <func> on stdout")
 	a.bool(&x.help, "objcheck-help", "", "print this help and exit")
 	return fs
 }
