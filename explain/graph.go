@@ -7,6 +7,7 @@ import (
 
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/cfg"
+	"github.com/objcheck/objcheck/check"
 )
 
 // maxOutside bounds the instructions a graph takes from code outside the
@@ -43,13 +44,16 @@ func (r *Recorder) UseProgram(p *cfg.Program) {
 func (r *Recorder) HasProgram() bool { return r.dis != nil }
 
 // WriteGraphs writes a DOT graph of every function matching the graph
-// pattern that the walks went through, and reports how many it wrote.
-func (r *Recorder) WriteGraphs(w io.Writer) int {
+// pattern, and reports how many it wrote. diags are the diagnostics of
+// the run: those about an instruction of a graphed function that no walk
+// reported (unreachable code, say) are marked too.
+func (r *Recorder) WriteGraphs(w io.Writer, diags []check.Diagnostic) int {
 	if r.dis == nil {
 		return 0
 	}
 	n := 0
 	for _, fn := range Funcs(r.dis.Prog, r.graph) {
+		r.markDiags(fn, diags)
 		g := &graph{r: r, fn: fn, in: map[*cfg.Insn]bool{}, leader: map[*cfg.Insn]bool{}, of: map[*cfg.Insn]*block{}}
 		g.collect()
 		g.split()
@@ -57,6 +61,38 @@ func (r *Recorder) WriteGraphs(w io.Writer) int {
 		n++
 	}
 	return n
+}
+
+// markDiags records the diagnostics about instructions of fn that the
+// walks did not report.
+func (r *Recorder) markDiags(fn *cfg.Symbol, diags []check.Diagnostic) {
+	rec := r.funcs[fn]
+	if rec == nil {
+		rec = &funcRecord{states: map[*cfg.Insn]*check.TraceState{}}
+		r.funcs[fn] = rec
+	}
+	p := r.dis.Prog
+	for _, d := range diags {
+		l := d.Loc
+		if l == nil || !l.HasOffset || l.SectionIndex <= 0 || l.SectionIndex >= len(p.Sections) {
+			continue
+		}
+		in := p.Find(p.Sections[l.SectionIndex], l.Offset)
+		if in == nil || in.Func() == nil || in.Func().Pfunc != fn || rec.warned(d.Message) {
+			continue
+		}
+		rec.warns = append(rec.warns, warnMark{at: in, msg: d.Message})
+	}
+}
+
+// warned reports whether a warning with message msg is recorded.
+func (rec *funcRecord) warned(msg string) bool {
+	for _, m := range rec.warns {
+		if m.msg == msg {
+			return true
+		}
+	}
+	return false
 }
 
 // collect gathers the function's instructions, then the code outside it

@@ -30,6 +30,8 @@ type Recorder struct {
 	fn      *cfg.Symbol
 	tracing bool
 	funcs   map[*cfg.Symbol]*funcRecord
+	// shown holds the messages of the warnings shown in the walks.
+	shown map[string]bool
 }
 
 // A frame is one path of the walk.
@@ -59,7 +61,8 @@ type warnMark struct {
 // and recording for a graph those that match graph ("" matches none).
 // lock, when set, serializes the x/arch decoders (see Disassembler).
 func NewRecorder(trace, graph string, lock sync.Locker) *Recorder {
-	return &Recorder{trace: trace, graph: graph, lock: lock, funcs: map[*cfg.Symbol]*funcRecord{}}
+	return &Recorder{trace: trace, graph: graph, lock: lock, funcs: map[*cfg.Symbol]*funcRecord{},
+		shown: map[string]bool{}}
 }
 
 // Traces implements check.Tracer.
@@ -196,6 +199,7 @@ func (r *Recorder) Stop(s *check.TraceStop) {
 	}
 	for _, d := range fresh {
 		r.warning(s, from, d)
+		r.shown[d.Message] = true
 	}
 }
 
@@ -219,7 +223,11 @@ func (r *Recorder) warning(s *check.TraceStop, from *cfg.Insn, d check.Diagnosti
 		r.printf("  state 2, arriving now:   %s\n", r.sf.format(s.Got))
 	}
 	if rec := r.funcs[r.fn]; rec != nil {
-		rec.warns = append(rec.warns, warnMark{at: s.At, from: from, msg: d.Message})
+		at := s.At
+		if f := at.Func(); f != nil && r.fn != nil && f.Pfunc != r.fn.Pfunc && from != nil {
+			at, from = from, nil // fell into the next function: mark where it left this one
+		}
+		rec.warns = append(rec.warns, warnMark{at: at, from: from, msg: d.Message})
 	}
 }
 
@@ -241,16 +249,17 @@ func (r *Recorder) top() *frame {
 }
 
 // WriteTrace writes the trace to w, then the diagnostics about traced
-// functions that fired outside their walks (unreachable code, say), from
-// all the diagnostics of the run.
+// functions that fired outside their walks (unreachable code, the
+// retpoline and straight-line-speculation passes), from all the
+// diagnostics of the run.
 func (r *Recorder) WriteTrace(w io.Writer, diags []check.Diagnostic) {
 	w.Write(r.out.Bytes())
 	if r.trace == "" {
 		return
 	}
-	for _, d := range diags[min(r.seen, len(diags)):] {
-		if d.Loc != nil && d.Loc.Func != "" && Match(r.trace, d.Loc.Func) {
-			fmt.Fprintf(w, "after the walks: WARNING %s\n", d.Message)
+	for _, d := range diags {
+		if d.Loc != nil && d.Loc.Func != "" && Match(r.trace, d.Loc.Func) && !r.shown[d.Message] {
+			fmt.Fprintf(w, "outside the walks: WARNING %s\n", d.Message)
 		}
 	}
 	if r.out.Len() == 0 {

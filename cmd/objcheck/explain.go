@@ -59,7 +59,7 @@ func (x *explainOptions) check(run func(*decode.File, *check.Options) *check.Res
 		if !rec.HasProgram() {
 			rec.UseProgram(program())
 		}
-		if rec.WriteGraphs(stdout) == 0 {
+		if rec.WriteGraphs(stdout, res.Diagnostics) == 0 {
 			fmt.Fprintf(stderr, "objcheck: --graph=%s: no function matches\n", x.graph)
 		}
 	}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"debug/elf"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/objcheck/objcheck/check/checktest"
+)
+
+// The fixture folders whose warnings --trace and --graph must explain.
+var explainDirs = []string{"../../testdata/x86", "../../testdata/arm64", "../../testdata/ppc64"}
+
+// TestExplainFixtures runs, for every function with a warning in the
+// fixtures of the three arches, the fixture's command with --trace and
+// --graph of that function. The normal output and the exit status must be
+// those of the command without them; the graph must render with dot (when
+// installed) and mark in red the block of each warning, the trace must
+// show each warning where it fires and, for a stack state mismatch, both
+// states. Functions without an ELF size have no graph and are left out.
+func TestExplainFixtures(t *testing.T) {
+	dot, _ := exec.LookPath("dot")
+	graphs, funcs := 0, 0
+	for _, dir := range explainDirs {
+		fixtures, err := checktest.LoadWith(dir, checktest.Options{NoRef: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fx := range fixtures {
+			sized := sizedFuncs(t, fx.Obj)
+			for fn, wants := range warnedFuncs(t, fx) {
+				if !sized[fn] {
+					continue
+				}
+				funcs++
+				if explainFunc(t, fx, fn, wants, dot) {
+					graphs++
+				}
+			}
+		}
+	}
+	if funcs == 0 {
+		t.Fatal("no warned functions in the fixtures")
+	}
+	if dot == "" {
+		skips.Skipf(t, "dot not installed: %d functions traced, no graph rendered (apt-get install graphviz)", funcs)
+	}
+	t.Logf("%d functions with warnings traced, %d graphs rendered with dot", funcs, graphs)
+}
+
+// explainFunc checks --trace and --graph of one function and reports
+// whether dot rendered its graph.
+func explainFunc(t *testing.T, fx *checktest.Fixture, fn string, wants []checktest.Want, dot string) bool {
+	t.Helper()
+	args := append(append([]string{"--dry-run"}, fx.Args...), fx.Obj)
+	plainOut, plainErr, plainRC := runArgs(args)
+	x := append(append([]string{"--dry-run"}, fx.Args...), "--trace="+fn, "--graph="+fn, fx.Obj)
+	out, errOut, rc := runArgs(x)
+	name := fx.Name + ":" + fn
+	if rc != plainRC || !strings.HasSuffix(out, plainOut) || !strings.HasSuffix(errOut, plainErr) {
+		t.Errorf("%s: --trace/--graph changed the output or the status (%d, was %d)", name, rc, plainRC)
+		return false
+	}
+	trace := strings.TrimSuffix(errOut, plainErr)
+	graph := strings.TrimSuffix(out, plainOut)
+	for _, w := range wants {
+		msg := w.Msg
+		if w.Loc != "" {
+			msg = w.Loc + ": " + w.Msg
+		}
+		if !strings.Contains(trace, "WARNING "+msg) {
+			t.Errorf("%s: the trace does not show %q:\n%s", name, msg, trace)
+		}
+		if strings.Contains(msg, "stack state mismatch") &&
+			(!strings.Contains(trace, "state 1, recorded first:") || !strings.Contains(trace, "state 2, arriving now:")) {
+			t.Errorf("%s: the trace does not show both states of %q:\n%s", name, msg, trace)
+		}
+		if !markedBlock(graph, w) {
+			t.Errorf("%s: the graph does not mark the block of %q:\n%s", name, msg, graph)
+		}
+	}
+	if dot == "" {
+		return false
+	}
+	cmd := exec.Command(dot, "-Tsvg", "-o", os.DevNull)
+	cmd.Stdin = strings.NewReader(graph)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("%s: dot -Tsvg: %v\n%s\n%s", name, err, b, graph)
+		return false
+	}
+	return true
+}
+
+// markedBlock reports whether the graph has a red node naming the want's
+// message and, when the want has one, its place.
+func markedBlock(graph string, w checktest.Want) bool {
+	for _, line := range strings.Split(graph, "\n") {
+		if !strings.Contains(line, "color=red") || !strings.Contains(line, "[label=") {
+			continue
+		}
+		if strings.Contains(line, "WARNING ") && (w.Loc == "" || strings.Contains(line, `\l`+w.Loc+" ")) {
+			return true
+		}
+	}
+	return false
+}
+
+// runArgs runs the command in-process.
+func runArgs(args []string) (stdout, stderr string, rc int) {
+	var out, errOut bytes.Buffer
+	rc = run(args, func(string) string { return "" }, &out, &errOut)
+	return out.String(), errOut.String(), rc
+}
+
+// symbolRe matches a want's "sym+0x12" location.
+var symbolRe = regexp.MustCompile(`^([^.+][^+]*)\+0x[0-9a-f]+$`)
+
+// wholeFuncRe matches the whole-line messages that name their function.
+var wholeFuncRe = regexp.MustCompile(`^(\S+)\(\) falls through`)
+
+// endOfSectionRe matches the end-of-section message, which fires in the
+// walk of the function its want lies in.
+var endOfSectionRe = regexp.MustCompile(`^\S+: unexpected end of section$`)
+
+// warnedFuncs groups a fixture's wants by the function they fire in: the
+// one their location names (sym+0x12), or the one the message names (a
+// fall-through), or for the end of a section the function the want's
+// source line lies in. Wants about no function (a section offset outside
+// any, a decoder note, a table entry) are left out.
+func warnedFuncs(t *testing.T, fx *checktest.Fixture) map[string][]checktest.Want {
+	t.Helper()
+	out := map[string][]checktest.Want{}
+	for _, w := range fx.Wants {
+		fn := ""
+		if m := symbolRe.FindStringSubmatch(w.Loc); m != nil {
+			fn = m[1]
+		} else if m := wholeFuncRe.FindStringSubmatch(w.Msg); m != nil && w.Loc == "" {
+			fn = m[1]
+		} else if w.Loc == "" && endOfSectionRe.MatchString(w.Msg) {
+			fn = funcAtLine(t, w.Src, w.Line)
+		}
+		if fn != "" {
+			out[fn] = append(out[fn], w)
+		}
+	}
+	return out
+}
+
+// typeRe matches a function's .type directive.
+var typeRe = regexp.MustCompile(`^\s*\.type\s+([\w.$]+)\s*,\s*[@%]function`)
+
+// funcAtLine returns the last function whose .type directive comes before
+// line of src.
+func funcAtLine(t *testing.T, src string, line int) string {
+	t.Helper()
+	f, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fn := ""
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan() && n <= line; n++ {
+		if m := typeRe.FindStringSubmatch(sc.Text()); m != nil {
+			fn = m[1]
+		}
+	}
+	return fn
+}
+
+// sizedFuncs returns the names of the object's STT_FUNC symbols with a
+// size.
+func sizedFuncs(t *testing.T, obj string) map[string]bool {
+	t.Helper()
+	f, err := elf.Open(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, s := range syms {
+		if elf.ST_TYPE(s.Info) == elf.STT_FUNC && s.Size > 0 {
+			out[s.Name] = true
+		}
+	}
+	return out
+}
