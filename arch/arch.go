@@ -447,6 +447,15 @@ type SwitchQuery struct {
 	// section goes to a function known never to return (panic,
 	// __stack_chk_fail): no path goes on after it. nil means none does.
 	NoReturn func(off uint64) bool
+	// Cases returns the dynamic jumps of the section already known to
+	// reach off through their tables (the switches of the function found
+	// so far); nil when none is. Code that nothing else reaches is then
+	// entered from those jumps only, rather than from every one.
+	Cases func(off uint64) []uint64
+	// Resolved reports whether the table of the dynamic jump at offset
+	// jump is known in full: code its table does not list is not entered
+	// from it. nil means no table is known.
+	Resolved func(jump uint64) bool
 }
 
 // A SwitchTable is a switch table recovered from the code.

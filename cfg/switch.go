@@ -115,6 +115,10 @@ func (p *Program) addSwitchAlts() *Problem {
 	for _, targets := range p.switchOrder() {
 		in := &p.Insns[targets.index]
 		if targets.offs == nil {
+			targets.offs = p.retrySwitch(in)
+			p.switches[targets.index] = targets.offs
+		}
+		if targets.offs == nil {
 			p.Problems = append(p.Problems, Problem{At: in, Counted: true, Msg: "can't find switch jump table"})
 			continue
 		}
@@ -128,6 +132,54 @@ func (p *Program) addSwitchAlts() *Problem {
 		}
 	}
 	return nil
+}
+
+// retrySwitch asks the arch again for the table of a switch jump it could
+// not bound while decoding, now that the graph knows which calls never
+// return (local functions that end in BUG, not only known names). A table
+// that lies in the code itself (ppc64) was decoded as instructions by
+// then, so only tables kept elsewhere are taken.
+func (p *Program) retrySwitch(in *Insn) []uint64 {
+	s := in.Sec
+	if s == nil || s.FuncContaining(in.Off) == nil {
+		return nil
+	}
+	fn := s.FuncContaining(in.Off)
+	q := p.switchQuery(s, fn.Offset, in.Off)
+	q.NoReturn = func(off uint64) bool {
+		c := p.Find(s, off)
+		return c != nil && c.Kind.IsCall() && c.Has(DeadEnd) || p.callsNoReturn(s, off)
+	}
+	q.Cases = p.knownCases(s)
+	q.Resolved = func(jump uint64) bool {
+		j := p.Find(s, jump)
+		return j != nil && p.switches[j.Index] != nil
+	}
+	t, err := p.Arch.FindSwitch(q)
+	if err != nil || t == nil || len(t.Targets) == 0 || len(t.Data) > 0 {
+		return nil
+	}
+	return t.Targets
+}
+
+// knownCases returns arch.SwitchQuery.Cases for section s: the switch
+// jumps of s whose recovered tables list an offset.
+func (p *Program) knownCases(s *Section) func(off uint64) []uint64 {
+	var into map[uint64][]uint64
+	return func(off uint64) []uint64 {
+		if into == nil {
+			into = map[uint64][]uint64{}
+			for i, offs := range p.switches {
+				if i < s.First || i >= s.End {
+					continue
+				}
+				for _, t := range offs {
+					into[t] = append(into[t], p.Insns[i].Off)
+				}
+			}
+		}
+		return into[off]
+	}
 }
 
 // A switchJump is a jump and its recovered targets.

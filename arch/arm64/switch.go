@@ -300,9 +300,11 @@ type swEdge struct {
 // Code that neither follows an instruction falling through nor is the
 // destination of a direct branch is reached through a table: a case of a
 // switch (which may loop back to the dispatch, or dispatch again), or a
-// label of a computed goto. Its ways in are taken to be every br from the
-// function's start to the jump, this one included (the function's end is
-// not known), so that it is never taken for dead code.
+// label of a computed goto. Its ways in are the br whose tables are known
+// to list it (q.Cases), or else every br from the function's start to the
+// jump, this one included (the function's end is not known), but those
+// whose tables are known in full (q.Resolved), so that it is never taken
+// for dead code.
 func (a *swAnalysis) preds(p uint64) (edges []swEdge, entry bool) {
 	if p == a.q.Start {
 		return nil, true
@@ -313,9 +315,16 @@ func (a *swAnalysis) preds(p uint64) (edges []swEdge, entry bool) {
 	for _, s := range a.sources(p) {
 		edges = append(edges, swEdge{from: s, taken: true})
 	}
+	if len(edges) == 0 && a.q.Cases != nil {
+		for _, s := range a.q.Cases(p) {
+			edges = append(edges, swEdge{from: s, taken: true})
+		}
+	}
 	if len(edges) == 0 {
 		for _, s := range a.brs {
-			edges = append(edges, swEdge{from: s, taken: true})
+			if a.q.Resolved == nil || !a.q.Resolved(s) {
+				edges = append(edges, swEdge{from: s, taken: true})
+			}
 		}
 	}
 	return edges, len(edges) == 0

@@ -978,3 +978,38 @@ func shifted(offs []uint64, n uint64) []uint64 {
 	}
 	return out
 }
+
+// TestPredsOfCaseCode checks the ways into code that only a table
+// reaches (swBase's case at 0x24, after its br at 0x20): every br of the
+// function, unless the graph says which tables list it (Cases) or which
+// tables are known in full (Resolved).
+func TestPredsOfCaseCode(t *testing.T) {
+	base := swSynth{code: swBase(), rodata: swTable(1, 0, 2, 1, 3)}
+	for _, tt := range []struct {
+		name     string
+		cases    func(uint64) []uint64
+		resolved func(uint64) bool
+		want     []swEdge
+		entry    bool
+	}{
+		{"nothing known: every br", nil, nil, []swEdge{{from: 0x20, taken: true}}, false},
+		{"a known table lists it", func(off uint64) []uint64 {
+			if off == 0x24 {
+				return []uint64{0x20}
+			}
+			return nil
+		}, nil, []swEdge{{from: 0x20, taken: true}}, false},
+		{"the only br's table is known and does not list it", nil,
+			func(jump uint64) bool { return jump == 0x20 }, nil, true},
+	} {
+		q := base.query()
+		q.Jump = 0x20
+		q.Cases, q.Resolved = tt.cases, tt.resolved
+		a := &swAnalysis{q: q, end: uint64(len(q.Code)), budget: swBudget}
+		a.sources(0) // index the branches
+		got, entry := a.preds(0x24)
+		if !slices.Equal(got, tt.want) || entry != tt.entry {
+			t.Errorf("%s: preds = %v %v, want %v %v", tt.name, got, entry, tt.want, tt.entry)
+		}
+	}
+}

@@ -1185,8 +1185,13 @@ func (f *finder) preds(p uint64) (out []uint64, end bool) {
 	if isPadding(f.word(p).raw) {
 		return nil, false
 	}
+	if f.q.Cases != nil {
+		if out = f.q.Cases(p); len(out) > 0 {
+			return out, false
+		}
+	}
 	for _, b := range f.bctrs {
-		if b != p {
+		if b != p && (f.q.Resolved == nil || !f.q.Resolved(b)) {
 			out = append(out, b)
 		}
 	}
