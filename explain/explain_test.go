@@ -1,0 +1,121 @@
+package explain
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strings"
+	"testing"
+
+	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/cfg"
+	"github.com/objcheck/objcheck/check"
+	"github.com/objcheck/objcheck/decode"
+)
+
+// TestMatch checks the glob of --trace, --graph and --disas.
+func TestMatch(t *testing.T) {
+	for _, tt := range []struct {
+		pattern, name string
+		want          bool
+	}{
+		{"f", "f", true},
+		{"f*", "foo", true},
+		{"f?o", "foo", true},
+		{"f", "foo", false},
+		{"[", "[", true}, // malformed: matches itself
+		{"[", "x", false},
+	} {
+		if got := Match(tt.pattern, tt.name); got != tt.want {
+			t.Errorf("Match(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestFallback checks what undecodable bytes print as.
+func TestFallback(t *testing.T) {
+	le := binary.LittleEndian
+	for _, tt := range []struct {
+		dir  string
+		code []byte
+		want string
+	}{
+		{".byte", []byte{0xf2, 0x0f}, ".byte 0xf2, 0x0f"},
+		{".inst", []byte{1, 0, 0, 0}, ".inst 0x00000001"},
+		{".long", []byte{0, 0, 0, 0x60}, ".long 0x60000000"},
+	} {
+		if got := fallbackText(tt.dir, tt.code, le); got != tt.want {
+			t.Errorf("fallbackText(%q, % x) = %q, want %q", tt.dir, tt.code, got, tt.want)
+		}
+	}
+}
+
+// TestStateFormat checks the state notation of each arch.
+func TestStateFormat(t *testing.T) {
+	x86 := &arch.Arch{Name: "x86_64"}
+	arm := &arch.Arch{Name: "arm64", HasLR: true, LR: 30}
+	st := &check.TraceState{StackState: check.StackState{CFA: check.StateLoc{Base: 4, Offset: 16},
+		StackSize: 16, Type: 2, Saved: []check.SavedReg{{Reg: 5, At: check.StateLoc{Base: -2, Offset: -16}}}}}
+	if got, want := newStateFormat(x86).format(st), "cfa=rsp+16 size=16 rbp@cfa-16"; got != want {
+		t.Errorf("x86: %q, want %q", got, want)
+	}
+	lr := &check.TraceState{StackState: check.StackState{CFA: check.StateLoc{Base: 31}, Type: 2}, RAIn: []int{10}}
+	if got, want := newStateFormat(arm).format(lr), "cfa=sp+0 size=0 ra-in-x30 ra-copy-in-x10"; got != want {
+		t.Errorf("arm64: %q, want %q", got, want)
+	}
+	if got := newStateFormat(x86).format(&check.TraceState{Undefined: true}); got != "cfa=undef" {
+		t.Errorf("undefined: %q", got)
+	}
+}
+
+// TestDotEscape checks that labels stay one DOT string.
+func TestDotEscape(t *testing.T) {
+	if got, want := dotEscape("a\"b\\c\nd"), `a\"b\\c\ld`; got != want {
+		t.Errorf("dotEscape = %q, want %q", got, want)
+	}
+}
+
+// TestRecorder runs the checker with a Recorder over a fixture and checks
+// that the trace and the graph say where the warning fires.
+func TestRecorder(t *testing.T) {
+	f, err := decode.Open("../testdata/x86/stack.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := NewRecorder("mismatch_cfa", "mismatch_cfa", nil)
+	res := check.Run(f, &check.Options{Stackval: true, DryRun: true, Tracer: rec})
+	var trace, graph bytes.Buffer
+	rec.WriteTrace(&trace, res.Diagnostics)
+	if n := rec.WriteGraphs(&graph, res.Diagnostics); n != 1 {
+		t.Fatalf("%d graphs, want 1", n)
+	}
+	for _, want := range []string{
+		"mismatch_cfa+0x2 jump -> mismatch_cfa+0x5",
+		"back at mismatch_cfa+0x2: fall-through -> mismatch_cfa+0x4",
+		"WARNING mismatch_cfa+0x5: stack state mismatch: cfa1=4+8 cfa2=4+16",
+		"state 1, recorded first: cfa=rsp+8 size=8 ra@cfa-8",
+		"state 2, arriving now:   cfa=rsp+16 size=16 ra@cfa-8",
+	} {
+		if !strings.Contains(trace.String(), want) {
+			t.Errorf("trace lacks %q:\n%s", want, trace.String())
+		}
+	}
+	if !strings.Contains(graph.String(), `label="warning"`) || !strings.Contains(graph.String(), "color=red") {
+		t.Errorf("graph marks no warning:\n%s", graph.String())
+	}
+}
+
+// TestDisasSwitch checks that a switch jump lists its cases.
+func TestDisasSwitch(t *testing.T) {
+	f, err := decode.Open("../testdata/x86/clean.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := cfg.Build(f, check.GraphOptions(&check.Options{Stackval: true}))
+	var out bytes.Buffer
+	if n := (&Disassembler{Prog: p}).Disas(&out, "switch_table"); n != 1 {
+		t.Fatalf("%d functions, want 1", n)
+	}
+	if got := strings.Count(out.String(), "switch case -> switch_table+0x"); got != 3 {
+		t.Errorf("%d switch cases, want 3:\n%s", got, out.String())
+	}
+}
