@@ -113,11 +113,18 @@ func (c *checker) traceArrive(fn *cfg.Symbol, in *cfg.Insn) {
 	}
 }
 
-// traceInsn reports the state after in's stack operations.
+// traceInsn reports the state after in's stack operations, with what
+// signing or authenticating the return address does to it (which the
+// control-flow rules apply next).
 func (c *checker) traceInsn(fn *cfg.Symbol, in *cfg.Insn, st *insnState) {
-	if c.opts.Tracer.Traces(fn) {
-		c.opts.Tracer.Insn(in, traceState(&st.cfi))
+	if !c.opts.Tracer.Traces(fn) {
+		return
 	}
+	after := traceState(&st.cfi)
+	if in.Kind == arch.SignRA || in.Kind == arch.AuthRA {
+		after.RASigned = in.Kind == arch.SignRA
+	}
+	c.opts.Tracer.Insn(in, after)
 }
 
 // traceEnter reports a path that enter stopped at in with result r.

@@ -37,6 +37,28 @@ var syntaxes = map[string]struct {
 	"ppc64":   {ppc64Text, ".long"},
 }
 
+// aliases are the names today's objdump gives where the x/arch printers
+// use older or generic ones, by arch: x86's suffixed branches, arm64's
+// pointer-authentication and branch-target hints.
+var aliases = map[string]map[string]string{
+	"x86_64": {"retq": "ret", "callq": "call", "jmpq": "jmp", "leaveq": "leave"},
+	"arm64": {"hint #0x19": "paciasp", "hint #0x1b": "pacibsp", "hint #0x1d": "autiasp",
+		"hint #0x1f": "autibsp", "hint #0x22": "bti c", "hint #0x24": "bti j", "hint #0x26": "bti jc",
+		"hint #0x20": "bti", "hint #0x7": "xpaclri"},
+}
+
+// alias renames the mnemonic of text (or the whole text) as objdump does.
+func alias(names map[string]string, text string) string {
+	if a, ok := names[text]; ok {
+		return a
+	}
+	op, args, found := strings.Cut(text, " ")
+	if a, ok := names[op]; ok && found {
+		return a + " " + args
+	}
+	return text
+}
+
 func x86Text(code []byte, pc uint64, n int, _ binary.ByteOrder) (string, bool) {
 	inst, err := x86asm.Decode(code, 64)
 	if err != nil || inst.Len != n {
@@ -88,7 +110,7 @@ func (d *Disassembler) Text(in *cfg.Insn) string {
 	if !ok {
 		text = fallbackText(sx.fallback, code, d.Prog.Arch.ByteOrder)
 	}
-	text = strings.Join(strings.Fields(text), " ")
+	text = alias(aliases[d.Prog.Arch.Name], strings.Join(strings.Fields(text), " "))
 	if r := d.Prog.Reloc(in); r != nil {
 		text += " # " + relocName(r)
 	} else if in.HasTarget {
