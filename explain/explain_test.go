@@ -99,7 +99,8 @@ func TestRecorder(t *testing.T) {
 			t.Errorf("trace lacks %q:\n%s", want, trace.String())
 		}
 	}
-	if !strings.Contains(graph.String(), `label="warning"`) || !strings.Contains(graph.String(), "color=red") {
+	if !strings.Contains(graph.String(), `label="arriving: cfa=rsp+16 size=16 ra@cfa-8"`) ||
+		!strings.Contains(graph.String(), "color=red") {
 		t.Errorf("graph marks no warning:\n%s", graph.String())
 	}
 }

@@ -258,8 +258,12 @@ func (g *graph) edges(w io.Writer, b *block, rec *funcRecord) {
 			continue
 		}
 		attrs := edgeStyles[edgeTo(last, to)].dot
-		if warnedEdge(rec, last, to) {
-			attrs = `color=red, fontcolor=red, penwidth=2, label="warning"`
+		if m := warnedEdge(rec, last, to); m != nil {
+			label := "warning"
+			if m.got != "" {
+				label = "arriving: " + m.got
+			}
+			attrs = fmt.Sprintf(`color=red, fontcolor=red, penwidth=2, label="%s"`, dotEscape(label))
 		}
 		fmt.Fprintf(w, "\tb%d -> b%d [%s];\n", b.id, tb.id, attrs)
 	}
@@ -278,17 +282,18 @@ func (g *graph) exits(w io.Writer, b *block, last *cfg.Insn) {
 	fmt.Fprintf(w, "\tx%d [label=%q, shape=plaintext];\n\tb%d -> x%d [style=dashed];\n", b.id, name, b.id, b.id)
 }
 
-// warnedEdge reports whether a warning fired on arrival over from -> to.
-func warnedEdge(rec *funcRecord, from, to *cfg.Insn) bool {
+// warnedEdge returns the warning that fired on arrival over from -> to,
+// or nil.
+func warnedEdge(rec *funcRecord, from, to *cfg.Insn) *warnMark {
 	if rec == nil {
-		return false
+		return nil
 	}
-	for _, m := range rec.warns {
+	for i, m := range rec.warns {
 		if m.at == to && m.from == from {
-			return true
+			return &rec.warns[i]
 		}
 	}
-	return false
+	return nil
 }
 
 // dotEscape escapes text for a DOT string whose lines end left-aligned.

@@ -55,6 +55,8 @@ type funcRecord struct {
 type warnMark struct {
 	at, from *cfg.Insn
 	msg      string
+	// got is the arriving state of a mismatch, "" for other warnings.
+	got string
 }
 
 // NewRecorder returns a Recorder tracing the functions that match trace
@@ -227,7 +229,11 @@ func (r *Recorder) warning(s *check.TraceStop, from *cfg.Insn, d check.Diagnosti
 		if f := at.Func(); f != nil && r.fn != nil && f.Pfunc != r.fn.Pfunc && from != nil {
 			at, from = from, nil // fell into the next function: mark where it left this one
 		}
-		rec.warns = append(rec.warns, warnMark{at: at, from: from, msg: d.Message})
+		m := warnMark{at: at, from: from, msg: d.Message}
+		if s.Got != nil {
+			m.got = r.sf.format(s.Got)
+		}
+		rec.warns = append(rec.warns, m)
 	}
 }
 
