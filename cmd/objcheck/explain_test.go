@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -110,6 +111,18 @@ func markedBlock(graph string, w checktest.Want) bool {
 	return false
 }
 
+// insertedOnce reports whether got is plain with one run of whole lines
+// inserted somewhere: the explanations go in one piece between lines the
+// command prints anyway (after "Linked object detected", say).
+func insertedOnce(plain, got string) bool {
+	p, g := strings.SplitAfter(plain, "\n"), strings.SplitAfter(got, "\n")
+	k := 0
+	for k < len(p) && k < len(g) && p[k] == g[k] {
+		k++
+	}
+	return strings.HasSuffix(strings.Join(g[k:], ""), strings.Join(p[k:], ""))
+}
+
 // runArgs runs the command in-process.
 func runArgs(args []string) (stdout, stderr string, rc int) {
 	var out, errOut bytes.Buffer
@@ -193,4 +206,44 @@ func sizedFuncs(t *testing.T, obj string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// explainAllArgs are the actions TestExplainAll runs each object with.
+var explainAllArgs = [][]string{
+	{"--stackval", "--dry-run"},
+	{"--orc", "--uaccess", "--dry-run"},
+	{"--link", "--noinstr", "--ibt", "--dry-run"},
+}
+
+// TestExplainAll runs every object of testdata (the fixtures of the three
+// arches, the linked ones, the malformed ones) with --trace, --graph and
+// --disas of every function: the output and exit status of each action
+// must stay what they are without them, and nothing may panic.
+func TestExplainAll(t *testing.T) {
+	var objs []string
+	for _, pat := range []string{"x86/*.o", "x86/link/*.o", "arm64/*.o", "ppc64/*.o", "bad/*.o"} {
+		m, err := filepath.Glob(filepath.Join("../../testdata", pat))
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs = append(objs, m...)
+	}
+	if len(objs) == 0 {
+		t.Fatal("no objects in testdata")
+	}
+	for _, obj := range objs {
+		for _, args := range explainAllArgs {
+			plain := append(append([]string{}, args...), obj)
+			out, errOut, rc := runArgs(plain)
+			x := append(append([]string{}, args...), "--trace=*", "--graph=*", "--disas=*", obj)
+			xout, xerr, xrc := runArgs(x)
+			switch {
+			case strings.Contains(xerr, "internal error"):
+				t.Errorf("%s %q: %s", obj, args, xerr)
+			case xrc != rc || !insertedOnce(out, xout) || !insertedOnce(errOut, xerr):
+				t.Errorf("%s %q: --trace/--graph/--disas changed the output or the status (%d, was %d)",
+					obj, args, xrc, rc)
+			}
+		}
+	}
 }
