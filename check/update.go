@@ -252,8 +252,13 @@ func (f *frame) pop(c *cfiState, dst int32) {
 func (f *frame) loadReg(c *cfiState, op *arch.StackOp) {
 	src, dst, off := int32(op.Src.Reg), int32(op.Dst.Reg), int32(op.Src.Off)
 	cfa := &c.cfa
-	if f.lr >= 0 && f.linkLoad(c, src, dst, off) {
-		return
+	if f.lr >= 0 {
+		if f.linkLoad(c, src, dst, off) {
+			return
+		}
+		if c.vals[dst].base == baseRA {
+			c.vals[dst] = undefined // a copy of the return address overwritten
+		}
 	}
 	if !c.drap && dst == cfa.base && dst == f.bp {
 		*cfa = loc{f.sp, c.stackSize}

@@ -427,6 +427,25 @@ lr_moved_back:
 	blr
 	.size	lr_moved_back, .-lr_moved_back
 
+# The copy of the return address in r0 (mflr 0 before the profiling
+# call) overwritten by a load of a stack argument, and r0 then stored in
+# the frame: a spill of the argument, not a save of LR, so a return that
+# never touched LR returns with its frame intact (bch2_data_job, GCC 12).
+	.globl	ra_copy_overwritten
+	.type	ra_copy_overwritten, @function
+ra_copy_overwritten:
+	addis	2, 12, .TOC.-ra_copy_overwritten@ha
+	addi	2, 2, .TOC.-ra_copy_overwritten@l
+	.localentry ra_copy_overwritten, .-ra_copy_overwritten
+	mflr	0
+	bl	_mcount
+	stdu	1, -64(1)
+	ld	0, 100(1)
+	std	0, 40(1)
+	addi	1, 1, 64
+	blr
+	.size	ra_copy_overwritten, .-ra_copy_overwritten
+
 # A function whose only return is conditional (beqlr) returns: a call
 # to it is no dead end, and the code after the call is reached.
 	.globl	retcond_only
