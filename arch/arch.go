@@ -298,6 +298,41 @@ type Arch struct {
 	// ignores); on arm64 bl .+4 is a real call.
 	PCReadNotCall bool
 
+	// NoValidation is set where upstream objtool validates no code: it
+	// runs, if at all, only to write __mcount_loc (Write.CallOnly), and
+	// without a validating option (--stackval and the like) the checker
+	// says nothing either.
+	NoValidation bool
+	// CallSlot is set where the instruction after a call may be a nop
+	// that the linker rewrites (into a reload of a register the callee
+	// may clobber, the TOC pointer): the instruction after that nop is,
+	// for a call that does not return, still the one after the call.
+	CallSlot bool
+	// CJumpTablesAnywhere is set where a table of code addresses under a
+	// symbol (a C jump table) is a switch table in any section, not only
+	// in the section objtool's annotation puts it in.
+	CJumpTablesAnywhere bool
+	// PvOpsStores is set where objtool learns the functions a pv_ops slot
+	// may hold also from the stores of .init.text code into pv_ops (mov
+	// $func, pv_ops+N(%rip)), not only from the tables' initialisers.
+	PvOpsStores bool
+	// PCRelSwitchRefs maps the type of a PC-relative relocation by which
+	// an instruction refers to a switch table to the bias added to its
+	// addend to reach the table (the bytes from the relocated field to
+	// the end of the instruction). A table referred to this way is a
+	// compiler quirk that can leave dead code behind, so unreachable
+	// instructions are then not reported. nil where no reference is
+	// PC-relative.
+	PCRelSwitchRefs map[uint32]int64
+	// LocalEntry returns, from a function symbol's st_other, the offset of
+	// its local entry point: where calls from code that shares its global
+	// state enter, past the code that sets that state up. nil where every
+	// function has one entry, at its address.
+	LocalEntry func(other uint8) uint64
+
+	// Relocs describes the machine's relocation types.
+	Relocs Relocs
+
 	// AltCode lists name prefixes of sections that hold replacement code
 	// without being executable (ppc64 __ftr_alt_*): they are decoded too.
 	AltCode []string
@@ -351,6 +386,32 @@ type Writing struct {
 	// the instruction at the start of code and whether it is a call. nil
 	// where objtool decodes fully and the instruction graph is used.
 	CallOnly func(code []byte) (n int, call bool)
+}
+
+// Relocs describes a machine's relocation types.
+type Relocs struct {
+	// Width returns how many bytes from its offset a relocation of type t
+	// rewrites, 0 for a type that rewrites none or that the kernel never
+	// uses.
+	Width func(t uint32) uint64
+	// Name returns debug/elf's name of type t ("R_X86_64_64"), which for
+	// a type debug/elf does not know is a number or "R_...+n".
+	Name func(t uint32) string
+	// Abs lists the absolute data relocation types, which write S + A in
+	// Width bytes: those of the DWARF sections.
+	Abs []uint32
+}
+
+// WidthTable turns lists of relocation types by width into a table of
+// widths by type, for a Relocs.Width to look up.
+func WidthTable[T ~int](byWidth map[uint8][]T) map[uint32]uint8 {
+	t := make(map[uint32]uint8)
+	for w, types := range byWidth {
+		for _, typ := range types {
+			t[uint32(typ)] = w
+		}
+	}
+	return t
 }
 
 // A RegLoc pairs a register with the location of its saved value.
@@ -475,8 +536,12 @@ type Range struct{ Start, End uint64 }
 var ErrNoSwitchBound = errors.New("switch table without a bound")
 
 // DWARFRegs are the DWARF numbers and names of the stack and frame
-// pointers.
+// pointers, and the machine's own call-frame instructions.
 type DWARFRegs struct {
 	SP, FP         uint16
 	SPName, FPName string
+	// NegateRA is set where the call-frame instruction negate_ra_state
+	// (0x2c, and 0x2d with the PC) is defined: it toggles whether the
+	// return address is signed.
+	NegateRA bool
 }

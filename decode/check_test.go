@@ -64,7 +64,7 @@ func checkRelocs(f *File, s *Section) error {
 		if r.Sym == nil || r.Sym.Index >= len(f.Symbols) || f.Symbols[r.Sym.Index] != r.Sym {
 			return fmt.Errorf("section %d: relocation %d has a bad symbol", s.Index, i)
 		}
-		if w := relocWidth(f.Machine, r.Type); r.Offset >= s.Size || w > s.Size-r.Offset {
+		if w := relocWidth(f.Arch, r.Type); r.Offset >= s.Size || w > s.Size-r.Offset {
 			return fmt.Errorf("section %d: relocation %d at %#x+%d past %#x", s.Index, i, r.Offset, w, s.Size)
 		}
 		if s.Data == nil {

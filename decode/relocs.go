@@ -99,9 +99,9 @@ func (p *parser) relocInSection(r *Reloc, s, t *Section) error {
 		return errorf("relocation %d of %s: offset %#x past end of %s (%#x bytes)",
 			r.Index, secLabel(s), r.Offset, secLabel(t), t.Size)
 	}
-	if w := relocWidth(p.f.Machine, r.Type); w > t.Size-r.Offset {
+	if w := relocWidth(p.f.Arch, r.Type); w > t.Size-r.Offset {
 		return errorf("relocation %d of %s: %s at %#x+%#x past end of %s (%#x bytes)",
-			r.Index, secLabel(s), relocTypeName(p.f.Machine, r.Type), r.Offset, w, secLabel(t), t.Size)
+			r.Index, secLabel(s), relocTypeName(p.f.Arch, r.Type), r.Offset, w, secLabel(t), t.Size)
 	}
 	return nil
 }

@@ -70,8 +70,13 @@ func New() *arch.Arch {
 		// -fpatchable-function-entry nops, not a call to _mcount, and Linux
 		// 6.12 has no retpolines or return thunks on arm64. HintBase stays
 		// nil: arm64 has no unwind hints.
-		DWARF:  arch.DWARFRegs{SP: 31, FP: 29, SPName: "sp", FPName: "x29"},
-		Decode: Decode,
+		DWARF: arch.DWARFRegs{SP: 31, FP: 29, SPName: "sp", FPName: "x29", NegateRA: true},
+		// Upstream objtool does not run on arm64 in Linux 6.12, and no
+		// annotation moves C jump tables into a section of their own.
+		NoValidation:        true,
+		CJumpTablesAnywhere: true,
+		Relocs:              relocs(),
+		Decode:              Decode,
 	}
 }
 

@@ -61,7 +61,18 @@ func New(order binary.ByteOrder) *arch.Arch {
 		ConcurrentDecode: false,
 		FindSwitch:       switchFinder(order),
 		DWARF:            arch.DWARFRegs{SP: 1, FP: 31, SPName: "r1", FPName: "r31"},
-		Write:            writing(order),
+		// Upstream objtool runs on powerpc only for --mcount, and no
+		// annotation moves C jump tables into a section of their own.
+		NoValidation:        true,
+		CJumpTablesAnywhere: true,
+		// bl func; nop: the linker turns the nop into ld r2,24(r1) when
+		// func does not share the caller's TOC.
+		CallSlot: true,
+		// ELFv2 st_other bits 5-7 (PPC64_LOCAL_ENTRY_OFFSET): the local
+		// entry is past the TOC setup.
+		LocalEntry: localEntry,
+		Relocs:     relocs(),
+		Write:      writing(order),
 		Decode: func(code []byte, off uint64, in *arch.Insn) error {
 			return decode(order, code, off, in)
 		},
@@ -117,4 +128,11 @@ func writing(order binary.ByteOrder) arch.Writing {
 			return n, w>>26 == 18 && w&3 == 1
 		},
 	}
+}
+
+// localEntry returns the offset of an ELFv2 function's local entry point
+// from its symbol's st_other: bits 5-7 (PPC64_LOCAL_ENTRY_OFFSET).
+func localEntry(other uint8) uint64 {
+	v := (other >> 5) & 7
+	return uint64((1<<v)>>2) << 2
 }

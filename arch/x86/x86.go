@@ -1,6 +1,7 @@
 package x86
 
 import (
+	"debug/elf"
 	"encoding/binary"
 
 	"github.com/objcheck/objcheck/arch"
@@ -90,9 +91,14 @@ func New() *arch.Arch {
 			{Flag: FlagInvalidLEA, Format: "invalid LEA encoding at %s:0x%x"},
 			{Flag: FlagENQCMD, Format: "ENQCMD instruction at %s:%x"}, // sic: no 0x
 		},
-		DWARF:  arch.DWARFRegs{SP: 7, FP: 6, SPName: "rsp", FPName: "rbp"},
-		Write:  writing(),
-		Decode: Decode,
+		DWARF: arch.DWARFRegs{SP: 7, FP: 6, SPName: "rsp", FPName: "rbp"},
+		// paravirt_patch_*: the pv_ops stores of .init.text are read.
+		PvOpsStores: true,
+		// lea .Ltable(%rip): the PC32 field ends the instruction.
+		PCRelSwitchRefs: map[uint32]int64{uint32(elf.R_X86_64_PC32): 4},
+		Relocs:          relocs(),
+		Write:           writing(),
+		Decode:          Decode,
 	}
 }
 

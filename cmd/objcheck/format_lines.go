@@ -4,8 +4,10 @@ import (
 	"debug/dwarf"
 	"debug/elf"
 	"encoding/binary"
+	"slices"
 	"sort"
 
+	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/decode"
 )
 
@@ -123,22 +125,13 @@ func lineRows(d *dwarf.Data) []lineRow {
 	return rows
 }
 
-// relocWidths gives the bytes a relocation type writes, for the absolute
-// relocations DWARF sections use, per machine.
-var relocWidths = map[elf.Machine]map[uint32]int{
-	elf.EM_X86_64:  {uint32(elf.R_X86_64_64): 8, uint32(elf.R_X86_64_32): 4, uint32(elf.R_X86_64_32S): 4},
-	elf.EM_AARCH64: {uint32(elf.R_AARCH64_ABS64): 8, uint32(elf.R_AARCH64_ABS32): 4},
-	elf.EM_PPC64:   {uint32(elf.R_PPC64_ADDR64): 8, uint32(elf.R_PPC64_ADDR32): 4},
-}
-
 // relocated returns a copy of s's contents with its relocations applied:
 // S + A, where a symbol in a section with code counts from that section's
 // base.
 func relocated(f *decode.File, s *decode.Section) []byte {
 	b := append([]byte(nil), s.Data...)
-	widths := relocWidths[f.Machine]
 	for _, r := range s.Relocs {
-		w := widths[r.Type]
+		w := absWidth(f.Arch, r.Type)
 		if w == 0 || r.Sym == nil || r.Offset+uint64(w) > uint64(len(b)) {
 			continue
 		}
@@ -149,6 +142,15 @@ func relocated(f *decode.File, s *decode.Section) []byte {
 		put(f.ByteOrder, b[r.Offset:], w, v)
 	}
 	return b
+}
+
+// absWidth returns the bytes an absolute relocation of type t writes, the
+// kind DWARF sections use, or 0 for a relocation of another kind.
+func absWidth(a *arch.Arch, t uint32) int {
+	if a == nil || a.Relocs.Width == nil || !slices.Contains(a.Relocs.Abs, t) {
+		return 0
+	}
+	return int(a.Relocs.Width(t))
 }
 
 func put(o binary.ByteOrder, b []byte, width int, v uint64) {
