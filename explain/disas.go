@@ -96,9 +96,12 @@ type Disassembler struct {
 // and the direct destination it names.
 func (d *Disassembler) Text(in *cfg.Insn) string {
 	code := insnBytes(in)
+	if code == nil {
+		return "nop" // made up to pad a shorter alternative
+	}
 	sx, known := syntaxes[d.Prog.Arch.Name]
 	text, ok := "", false
-	if known && !in.Has(cfg.NotCode) && in.Sec.Data != nil {
+	if known && !in.Has(cfg.NotCode) {
 		if d.Lock != nil {
 			d.Lock.Lock()
 		}

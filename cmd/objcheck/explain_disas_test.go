@@ -33,7 +33,8 @@ const disasSample = 24
 // --disas lists must start where one of objdump's does, and objdump's
 // lines that --disas does not list must be data (arm64 and ppc64 words
 // that mapping symbols or switch tables mark as data, which objdump prints
-// as .word or .long). Sections whose name two sections of the object
+// as .word or .long). For every third object the same run traces and
+// graphs every function, which must not fail. Sections whose name two sections of the object
 // share are left out (objdump's output does not tell them apart), and so
 // are functions with bytes objdump cannot decode (see undecodable).
 func TestDisasObjdump(t *testing.T) {
@@ -45,8 +46,8 @@ func TestDisasObjdump(t *testing.T) {
 			}
 			objs := sampleObjects(t, corpusSet(t, s.set))
 			var c disasCount
-			for _, obj := range objs {
-				compareDisas(t, tool, obj, &c)
+			for i, obj := range objs {
+				compareDisas(t, tool, obj, i%3 == 0, &c)
 			}
 			t.Logf("%s: %d objects, %d functions, %d instructions: --disas = %s (%d functions left out)",
 				s.set, len(objs), c.funcs, c.insns, s.objdump, c.left)
@@ -87,10 +88,18 @@ type disasFunc struct {
 // A disasCount counts what the comparison compared and left out.
 type disasCount struct{ funcs, insns, left int }
 
-// compareDisas compares one object, counting in c.
-func compareDisas(t *testing.T, tool, obj string, c *disasCount) {
+// compareDisas compares one object, counting in c; with explain, the
+// same run traces and graphs every function too.
+func compareDisas(t *testing.T, tool, obj string, explain bool, c *disasCount) {
 	t.Helper()
-	out, errOut, _ := runArgs([]string{"--stackval", "--dry-run", "--disas=*", obj})
+	args := []string{"--stackval", "--dry-run", "--disas=*", obj}
+	if explain {
+		args = append([]string{"--trace=*", "--graph=*"}, args...)
+	}
+	out, errOut, _ := runArgs(args)
+	if strings.Contains(errOut, "internal error") {
+		t.Fatalf("%s: %s", obj, errOut[strings.Index(errOut, "internal error"):])
+	}
 	funcs := parseDisas(out)
 	if len(funcs) == 0 && strings.Contains(errOut, "no function matches") {
 		return
