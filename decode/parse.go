@@ -298,15 +298,6 @@ func (p *parser) sectionLinks() error {
 	return nil
 }
 
-// checkABI rejects ppc64 ELFv1 objects, whose symbols name function
-// descriptors rather than code.
-func (p *parser) checkABI() error {
-	if p.f.Machine == elf.EM_PPC64 && (p.eh.flags&3 == 1 || p.f.SectionByName(".opd") != nil) {
-		return errorf("ppc64 ELFv1 objects (function descriptors in .opd) are not supported")
-	}
-	return nil
-}
-
 // checkTable checks a table section's entry size and that its size is a
 // whole number of entries, and returns that number.
 func checkTable(s *Section, entsize uint64) (uint64, error) {
