@@ -541,7 +541,7 @@ type DWARFRegs struct {
 	SP, FP         uint16
 	SPName, FPName string
 	// NegateRA is set where the call-frame instruction negate_ra_state
-	// (0x2c, and 0x2d with the PC) is defined: it toggles whether the
+	// (0x2d, and 0x2c with the PC) is defined: it toggles whether the
 	// return address is signed.
 	NegateRA bool
 }

@@ -4,6 +4,10 @@ import (
 	"debug/elf"
 	"encoding/binary"
 
+	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/arch/arm64"
+	"github.com/objcheck/objcheck/arch/ppc64"
+	"github.com/objcheck/objcheck/arch/x86"
 	"github.com/objcheck/objcheck/decode"
 )
 
@@ -46,10 +50,17 @@ func newBuilder(m elf.Machine, o binary.ByteOrder, debug bool) *frameBuilder {
 func (b *frameBuilder) file() *decode.File {
 	b.frame.Data, b.frame.Size, b.frame.Relocs = b.buf, uint64(len(b.buf)), b.relocs
 	return &decode.File{
-		Name: "hand.o", Machine: b.machine, ByteOrder: b.order,
+		Name: "hand.o", Machine: b.machine, ByteOrder: b.order, Arch: newArch[b.machine](b.order),
 		Sections: []*decode.Section{{}, b.text, b.frame},
 		Symbols:  []*decode.Symbol{{}, b.textSym, b.sym},
 	}
+}
+
+// newArch returns the architecture of each machine, as decode picks it.
+var newArch = map[elf.Machine]func(binary.ByteOrder) *arch.Arch{
+	elf.EM_X86_64:  func(binary.ByteOrder) *arch.Arch { return x86.New() },
+	elf.EM_AARCH64: func(binary.ByteOrder) *arch.Arch { return arm64.New() },
+	elf.EM_PPC64:   ppc64.New,
 }
 
 // relocTypes are the relocation types of a 32-bit pc-relative and a

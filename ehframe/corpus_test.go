@@ -108,7 +108,7 @@ func corpusObject(t *testing.T, path, readelf string, compare bool, st *corpusSt
 	}
 	st.withCFI++
 	st.fdes += len(fdes)
-	fp, _ := FPReg(f.Machine)
+	fp := f.Arch.DWARF.FP
 	for i := range fdes {
 		checkFDE(t, &fdes[i])
 		for _, r := range fdes[i].Rows {

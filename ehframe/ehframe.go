@@ -14,7 +14,7 @@
 //	ppc64:  0-31 r0-r31, 65 lr
 //
 // Only the CFA, the return-address column and the frame-pointer register
-// are tracked (FPReg); instructions about other registers are read and
+// are tracked (the file's arch.DWARFRegs.FP); instructions about other registers are read and
 // checked but leave no trace in the rows.
 //
 // Supported: the CFA instructions of DWARF 2-5 (advance_loc, 1, 2, 4 and
@@ -32,7 +32,6 @@
 package ehframe
 
 import (
-	"debug/elf"
 	"fmt"
 
 	"github.com/objcheck/objcheck/decode"
@@ -118,7 +117,7 @@ type Row struct {
 	Off uint64 // offset in the function's section
 	CFA Rule   // RegOffset or Expression; Undefined if the CFI never defines it
 	RA  Rule   // the return address: the column FDE.RAReg
-	FP  Rule   // the frame-pointer register, FPReg of the machine
+	FP  Rule   // the frame-pointer register, arch.DWARFRegs.FP of the file's arch
 	// RASigned is arm64's pointer-authentication state: the return
 	// address is signed (toggled by DW_CFA_AARCH64_negate_ra_state).
 	RASigned bool
@@ -162,21 +161,6 @@ func (fde *FDE) At(off uint64) *Row {
 		return nil
 	}
 	return &fde.Rows[lo-1]
-}
-
-// FPReg returns the DWARF number of the frame-pointer register whose rule
-// Row.FP tracks: 6 (rbp) on x86-64, 29 (x29) on arm64, 31 (r31, GCC's
-// frame pointer) on ppc64; false for another machine.
-func FPReg(m elf.Machine) (uint16, bool) {
-	switch m {
-	case elf.EM_X86_64:
-		return 6, true
-	case elf.EM_AARCH64:
-		return 29, true
-	case elf.EM_PPC64:
-		return 31, true
-	}
-	return 0, false
 }
 
 // An Error says why a frame section cannot be read, and where. Its text

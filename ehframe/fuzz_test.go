@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/objcheck/objcheck/arch/arm64"
 	"github.com/objcheck/objcheck/decode"
 )
 
@@ -136,6 +137,6 @@ func everyWordFile(frame []byte) *decode.File {
 	for off := uint64(0); off+4 <= uint64(len(frame)); off += 4 {
 		eh.Relocs = append(eh.Relocs, decode.Reloc{Offset: off, Type: 261, Sym: sym, Addend: int64(off)})
 	}
-	return &decode.File{Machine: elf.EM_AARCH64, ByteOrder: binary.LittleEndian,
+	return &decode.File{Machine: elf.EM_AARCH64, ByteOrder: binary.LittleEndian, Arch: arm64.New(),
 		Sections: []*decode.Section{{}, text, eh}}
 }

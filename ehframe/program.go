@@ -1,7 +1,6 @@
 package ehframe
 
 import (
-	"debug/elf"
 	"fmt"
 	"math"
 
@@ -120,7 +119,7 @@ func (m *machine) step(c *cursor, op uint8) error {
 	case opRemember, opRestoreSt:
 		return m.stateOp(op)
 	case opNegateRA, opNegateRAPC:
-		if m.p.f.Machine != elf.EM_AARCH64 {
+		if !m.p.negateRA {
 			return m.errorf("CFA instruction %#x is defined only for arm64", op)
 		}
 		m.cur.raSigned = !m.cur.raSigned

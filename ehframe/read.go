@@ -43,7 +43,9 @@ func read(f *decode.File) ([]FDE, error) {
 		cies: map[uint64]*cie{},
 		rows: make([]Row, 0, len(sec.Data)/8), // GCC's rows average 9 bytes
 	}
-	p.fpReg, p.trackFP = FPReg(f.Machine)
+	if f.Arch != nil {
+		p.fpReg, p.trackFP, p.negateRA = f.Arch.DWARF.FP, true, f.Arch.DWARF.NegateRA
+	}
 	return p.entries()
 }
 
@@ -54,9 +56,11 @@ type parser struct {
 	eh      bool            // sec is .eh_frame
 	cies    map[uint64]*cie // by offset, as read
 	fpReg   uint16
-	trackFP bool
-	rows    []Row   // every FDE's rows, one after the other
-	stack   []state // remember_state's stack, reused across FDEs
+	trackFP bool // a File without an Arch tracks no frame pointer
+	// negateRA is set where negate_ra_state is defined.
+	negateRA bool
+	rows     []Row   // every FDE's rows, one after the other
+	stack    []state // remember_state's stack, reused across FDEs
 }
 
 // An entry is the frame of one CIE or FDE: where its length field is,

@@ -222,11 +222,11 @@ func compareRow(f *decode.File, fde *FDE, cols, fields []string, r *Row) string 
 		return "no row"
 	}
 	ra, fp := "u", "u" // columns readelf leaves out are unreferenced
-	fpReg, trackFP := FPReg(f.Machine)
+	fpReg := f.Arch.DWARF.FP
 	for i, c := range cols {
 		if c == "ra" {
 			ra = fields[i+1]
-		} else if n, ok := regNumber(f.Machine, c); ok && trackFP && n == fpReg {
+		} else if n, ok := regNumber(f.Machine, c); ok && n == fpReg {
 			fp = fields[i+1]
 		}
 	}
