@@ -23,7 +23,7 @@ func needTool(t testing.TB, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
-		t.Skipf("%s not installed: %v", name, err)
+		skips.Skipf(t, "%s not installed: %v", name, err)
 	}
 	return path
 }

@@ -276,7 +276,7 @@ func swCorpusObjects(t *testing.T) []string {
 	}
 	tarball := filepath.Join(shared, "corpus", "linux-6.12", "arm64.tar.xz")
 	if _, err := os.Stat(tarball); err != nil {
-		t.Skipf("arm64 corpus not found (%v); set OBJCHECK_SHARED to the shared folder", err)
+		skips.Skipf(t, "arm64 corpus not found (%v); set OBJCHECK_SHARED to the shared folder", err)
 	}
 	dir := t.TempDir()
 	if out, err := exec.Command("tar", "-xJf", tarball, "-C", dir).CombinedOutput(); err != nil {

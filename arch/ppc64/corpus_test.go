@@ -80,10 +80,10 @@ func extractCorpus(t *testing.T) (string, []string) {
 	}
 	archive := filepath.Join(sharedDir(), corpusArchive)
 	if _, err := os.Stat(archive); err != nil {
-		t.Skipf("no corpus (%v); set OBJCHECK_SHARED to the folder holding %s", err, corpusArchive)
+		skips.Skipf(t, "no corpus (%v); set OBJCHECK_SHARED to the folder holding %s", err, corpusArchive)
 	}
 	if _, err := exec.LookPath("tar"); err != nil {
-		t.Skipf("no tar to unpack %s: %v", archive, err)
+		skips.Skipf(t, "no tar to unpack %s: %v", archive, err)
 	}
 	dir := t.TempDir()
 	if out, err := exec.Command("tar", "-xJf", archive, "-C", dir).CombinedOutput(); err != nil {
@@ -144,7 +144,7 @@ func TestCorpus(t *testing.T) {
 
 	objdump := "powerpc64le-linux-gnu-objdump"
 	if _, err := exec.LookPath(objdump); err != nil {
-		t.Skipf("no %s for the comparison: %v", objdump, err)
+		skips.Skipf(t, "no %s for the comparison: %v", objdump, err)
 	}
 	var cmp objdumpCompare
 	for i, obj := range objs {

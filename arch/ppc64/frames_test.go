@@ -147,7 +147,7 @@ func TestFrames(t *testing.T) {
 func TestFramesObjdump(t *testing.T) {
 	for _, obj := range frameObjects {
 		if _, err := exec.LookPath(obj.objdump); err != nil {
-			t.Skipf("no %s: %v", obj.objdump, err)
+			skips.Skipf(t, "no %s: %v", obj.objdump, err)
 		}
 		var c objdumpCompare
 		c.object(t, obj.objdump, ".", obj.path, New(obj.order))
@@ -171,7 +171,7 @@ func TestTestdataFresh(t *testing.T) {
 	for _, tool := range []string{"powerpc64-linux-gnu-as", "powerpc64le-linux-gnu-as",
 		"powerpc64-linux-gnu-cpp", "powerpc64le-linux-gnu-cpp"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("no %s: %v", tool, err)
+			skips.Skipf(t, "no %s: %v", tool, err)
 		}
 	}
 	dir := t.TempDir()

@@ -47,7 +47,7 @@ func corpusObjects(t testing.TB, name string) []string {
 	t.Helper()
 	tarball := filepath.Join(sharedDir(t), "corpus", "linux-6.12", name+".tar.xz")
 	if _, err := os.Stat(tarball); err != nil {
-		t.Skipf("corpus archive not found (%v); set OBJCHECK_SHARED to the shared folder", err)
+		skips.Skipf(t, "corpus archive not found (%v); set OBJCHECK_SHARED to the shared folder", err)
 	}
 	dir := t.TempDir()
 	if out, err := exec.Command("tar", "-xJf", tarball, "-C", dir).CombinedOutput(); err != nil {

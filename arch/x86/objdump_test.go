@@ -96,7 +96,7 @@ func TestObjdump(t *testing.T) {
 	}
 	objdump, err := exec.LookPath("objdump")
 	if err != nil {
-		t.Skip("objdump not found")
+		skips.Skip(t, "objdump not found")
 	}
 	for _, name := range corpusArchives {
 		t.Run(name, func(t *testing.T) {

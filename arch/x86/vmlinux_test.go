@@ -104,7 +104,7 @@ func TestObjdumpVmlinux(t *testing.T) {
 	}
 	objdump, err := exec.LookPath("objdump")
 	if err != nil {
-		t.Skip("objdump not found")
+		skips.Skip(t, "objdump not found")
 	}
 	obj := vmlinuxObject(t)
 	secs, err := execSections(obj)
