@@ -247,3 +247,32 @@ func TestExplainAll(t *testing.T) {
 		}
 	}
 }
+
+// readmeExamples are the --trace examples of the README's "Explaining a
+// warning": the fixture and the function.
+var readmeExamples = []struct{ obj, fn string }{
+	{"testdata/x86/stack.o", "mismatch_reg"},
+	{"testdata/arm64/stack.o", "pac_ret_signed"},
+	{"testdata/ppc64/stack.o", "mismatch_reg"},
+}
+
+// TestReadmeExplain checks that the README's --trace examples are what
+// the command prints: each trace, indented as the README quotes it.
+func TestReadmeExplain(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range readmeExamples {
+		_, errOut, _ := runArgs([]string{"--stackval", "--dry-run", "--trace=" + ex.fn, "../../" + ex.obj})
+		var quoted strings.Builder
+		for _, line := range strings.SplitAfter(errOut, "\n") {
+			if line != "" && !strings.Contains(line, ": objtool: ") {
+				quoted.WriteString("    " + line)
+			}
+		}
+		if !strings.Contains(string(readme), quoted.String()) {
+			t.Errorf("README's trace of %s in %s is not what --trace prints:\n%s", ex.fn, ex.obj, quoted.String())
+		}
+	}
+}
