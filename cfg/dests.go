@@ -301,15 +301,14 @@ func (p *Program) callDestAt(sec *Section, off uint64) *Symbol {
 	return nil
 }
 
-// localEntry is the offset of a ppc64 ELFv2 function's local entry point,
-// where calls from code sharing its TOC enter (past the TOC setup): the
-// st_other bits 5-7 (PPC64_LOCAL_ENTRY_OFFSET). It is 0 elsewhere.
+// localEntry is the offset of a function's local entry point, where calls
+// from code sharing its TOC enter (past the TOC setup), from its st_other
+// (arch.Arch.LocalEntry). It is 0 where functions have one entry.
 func (p *Program) localEntry(s *Symbol) uint64 {
-	if p.File.Machine != elf.EM_PPC64 {
+	if p.Arch.LocalEntry == nil {
 		return 0
 	}
-	v := (s.Other >> 5) & 7
-	return uint64((1<<v)>>2) << 2
+	return p.Arch.LocalEntry(s.Other)
 }
 
 // markTrailingCalls makes a call that ends its function a dead end, on

@@ -92,14 +92,12 @@ func (p *Program) switchTable(in *Insn) *Rel {
 	}
 	sec := text.Sym.Sec
 	off := uint64(text.Addend)
-	pcrel := p.File.Machine == elf.EM_X86_64 && text.Type == uint32(elf.R_X86_64_PC32)
-	if pcrel {
-		off += 4
-	}
+	bias, pcrel := p.Arch.PCRelSwitchRefs[text.Type]
+	off += uint64(bias)
 	// Compiler switch tables are anonymous; a table under a symbol is a C
-	// jump table, accepted in its own section on x86 as objtool does, and
-	// anywhere on the link-register machines, where no annotation moves it.
-	if sec.SymbolContaining(off) != nil && sec.Name != cJumpTableSection && !p.Arch.HasLR {
+	// jump table, accepted in objtool's section for them, or anywhere
+	// where no annotation moves it there (arch.Arch.CJumpTablesAnywhere).
+	if sec.SymbolContaining(off) != nil && sec.Name != cJumpTableSection && !p.Arch.CJumpTablesAnywhere {
 		return nil
 	}
 	first := p.relocAt(sec, off)

@@ -51,7 +51,7 @@ func (p *Program) decodeInsnsPvOps() *Problem {
 	}
 	start := len(p.Problems)
 	prob := p.decodeInsns()
-	if p.PvOps == nil || p.File.Machine != elf.EM_X86_64 {
+	if p.PvOps == nil || !p.Arch.PvOpsStores {
 		return prob
 	}
 	if at, ok := p.readPvOpsStores(); !ok {
