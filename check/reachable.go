@@ -142,11 +142,12 @@ func (c *checker) holeSize(in *cfg.Insn) (int64, bool) {
 	return int64(after.Offset) - int64(in.Off), true
 }
 
-// deadEndBefore returns the dead-end instruction just before in; on
-// link-register machines it looks past the nop of a ppc64 call's TOC slot.
+// deadEndBefore returns the dead-end instruction just before in; where a
+// call may be followed by a nop slot (arch.Arch.CallSlot) it looks past
+// that nop.
 func (c *checker) deadEndBefore(in *cfg.Insn) *cfg.Insn {
 	prev := c.prog.Prev(in)
-	if c.prog.Arch.HasLR && prev != nil && prev.Kind == arch.Nop {
+	if c.prog.Arch.CallSlot && prev != nil && prev.Kind == arch.Nop {
 		if pp := c.prog.Prev(prev); pp != nil && pp.Kind.IsCall() {
 			prev = pp
 		}

@@ -57,10 +57,10 @@ func Run(f *decode.File, opts *Options) *Result {
 			Message: fmt.Sprintf("%s objects are not supported yet", f.Arch.Name)}}
 		return &Result{Stderr: Text(f.Name, d), Diagnostics: d, Status: 1}
 	}
-	if f.Arch.HasLR && !validates(opts) {
-		// Upstream objtool runs on these machines only for --mcount, with a
-		// decoder that knows nothing but bl: it has nothing to say about
-		// the code, and only writes __mcount_loc.
+	if f.Arch.NoValidation && !validates(opts) {
+		// Upstream objtool runs on these machines only for --mcount, if at
+		// all, with a decoder that knows nothing but bl: it has nothing to
+		// say about the code, and only writes __mcount_loc.
 		if f.Arch.Write.CallOnly == nil {
 			return &Result{}
 		}
