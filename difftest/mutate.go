@@ -70,6 +70,7 @@ func Sites(data []byte) ([]Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The harness mutates x86-64 objects only: a scope, not an arch rule.
 	if f.Machine != elf.EM_X86_64 || f.Class != elf.ELFCLASS64 {
 		return nil, fmt.Errorf("not an x86-64 object (%v, %v)", f.Machine, f.Class)
 	}

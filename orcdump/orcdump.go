@@ -357,6 +357,8 @@ func (d *dumper) entsize(s *decode.Section) uint64 {
 	case elf.SHT_GROUP, elf.SHT_SYMTAB_SHNDX, 0x6ffffffc: // SHT_SUNW_syminfo
 		return 4
 	case elf.SHT_HASH:
+		// Not a supported-machine check: binutils reads any ELF file so,
+		// and objdump's section headers are what this prints.
 		m := elf.Machine(d.order.Uint16(d.data[18:]))
 		if m == elf.EM_ALPHA || m == elf.EM_S390 {
 			return 8
