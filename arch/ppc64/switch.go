@@ -1009,6 +1009,9 @@ func (f *finder) sameLoad(a, b, pos uint64) bool {
 		return true // one load, met again around a loop
 	}
 	wa, wb := f.word(a).raw, f.word(b).raw
+	if f.updatedThen(a, wa, b, wb) {
+		return true
+	}
 	if wa&^(31<<21) != wb&^(31<<21) || !isPlainLoad(wa) {
 		return false
 	}
@@ -1082,6 +1085,23 @@ func dispOf(w uint32) int64 {
 		d &^= 3
 	}
 	return d
+}
+
+// updateLoads maps the D-form loads with update (lbzu, lhzu, lwzu) to
+// their plain forms.
+var updateLoads = map[uint32]uint32{opLbzu: opLbz, opLhzu: opLhz, opLwzu: opLwz}
+
+// updatedThen reports whether the load with update wa at a (lbzu r9,1(r30):
+// r30 += 1, then a byte from r30) and the plain load wb at b read the same
+// place: b is the same width at displacement 0 from the base that a alone
+// set (GCC's loop over bytes: lbzu, check, lbz 0(r30) for the table).
+func (f *finder) updatedThen(a uint64, wa uint32, b uint64, wb uint32) bool {
+	plain, ok := updateLoads[opcd(wa)]
+	if !ok || opcd(wb) != plain || ra(wa) != ra(wb) || ra(wa) == 0 || wb&0xffff != 0 {
+		return false
+	}
+	vs := f.valsOf(ra(wb), b, 0)
+	return len(vs) == 1 && vs[0].root == int64(a)
 }
 
 // loadBases returns the registers (a bit each) the plain load w

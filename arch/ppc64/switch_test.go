@@ -879,3 +879,32 @@ func TestStoreMayAlias(t *testing.T) {
 		}
 	}
 }
+
+// TestSameLoadAfterUpdate checks that a load with update and a plain load
+// at displacement 0 from the base it set read one place (led_work, usbcore:
+// lbzu r9,1(r30); cmplwi r9,7; bgt; lbz r9,0(r30)), and that other pairs
+// do not.
+func TestSameLoadAfterUpdate(t *testing.T) {
+	const cmplwi = 10<<26 | 9<<16 | 7 // cmplwi r9,7
+	for _, tt := range []struct {
+		name string
+		code []uint32
+		want bool
+	}{
+		{"lbzu then lbz 0", []uint32{dForm(opLbzu, 9, 30, 1), cmplwi, nopWord, dForm(opLbz, 9, 30, 0)}, true},
+		{"lbzu then lbz 1", []uint32{dForm(opLbzu, 9, 30, 1), cmplwi, nopWord, dForm(opLbz, 9, 30, 1)}, false},
+		{"lbzu then lhz 0", []uint32{dForm(opLbzu, 9, 30, 1), cmplwi, nopWord, dForm(opLhz, 9, 30, 0)}, false},
+		{"base moved in between", []uint32{dForm(opLbzu, 9, 30, 1), cmplwi, dForm(14, 30, 30, 1), dForm(opLbz, 9, 30, 0)}, false},
+	} {
+		code := make([]byte, 4*len(tt.code))
+		for i, w := range tt.code {
+			binary.LittleEndian.PutUint32(code[4*i:], w)
+		}
+		q := &arch.SwitchQuery{Code: code, Jump: uint64(len(code) - 4)}
+		f := &finder{q: q, order: binary.LittleEndian, end: uint64(len(code)),
+			words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: &switchTrace{}}
+		if got := f.sameLoad(0, 12, 4); got != tt.want {
+			t.Errorf("%s: sameLoad = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
