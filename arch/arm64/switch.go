@@ -403,25 +403,48 @@ func (a *swAnalysis) effect(pos uint64, loc swLoc) int {
 // something that changes loc beyond following.
 func (a *swAnalysis) reachingDefs(p uint64, loc swLoc) ([]uint64, bool) {
 	var defs []uint64
+	ok := a.walkBack(p, func(e swEdge) int {
+		switch a.effect(e.from, loc) {
+		case swClobber:
+			return swFail
+		case swDef:
+			defs = append(defs, e.from)
+			return swStop
+		}
+		return swFollow
+	})
+	return defs, ok && len(defs) > 0
+}
+
+// What a backward walk does with a way into a point (walkBack).
+const (
+	swFollow = iota // walk on, to the ways into the instruction it comes from
+	swStop          // go no further back this way
+	swFail          // give the whole walk up
+)
+
+// walkBack calls visit on every way into the point before p and, for
+// each way visit follows, on the ways into the instruction it comes from,
+// walking each instruction once. It is false when visit fails, when a path
+// reaches the function's entry, or when the budget runs out.
+func (a *swAnalysis) walkBack(p uint64, visit func(e swEdge) int) bool {
 	seen := map[uint64]bool{p: true}
 	work := []uint64{p}
 	for len(work) > 0 {
-		p := work[len(work)-1]
+		q := work[len(work)-1]
 		work = work[:len(work)-1]
 		if a.budget--; a.budget < 0 {
-			return nil, false
+			return false
 		}
-		edges, entry := a.preds(p)
+		edges, entry := a.preds(q)
 		if entry {
-			return nil, false
+			return false
 		}
 		for _, e := range edges {
-			switch a.effect(e.from, loc) {
-			case swClobber:
-				return nil, false
-			case swDef:
-				defs = append(defs, e.from)
-			default:
+			switch visit(e) {
+			case swFail:
+				return false
+			case swFollow:
 				if !seen[e.from] {
 					seen[e.from] = true
 					work = append(work, e.from)
@@ -429,7 +452,7 @@ func (a *swAnalysis) reachingDefs(p uint64, loc swLoc) ([]uint64, bool) {
 			}
 		}
 	}
-	return defs, len(defs) > 0
+	return true
 }
 
 // uniqueDef returns the one instruction that sets loc on every path into
@@ -569,48 +592,34 @@ func (a *swAnalysis) bound(p uint64, idx uint8, option uint32) (uint64, bool) {
 	signed := option == 6
 	found := false
 	var max uint64
-	seen := map[uint64]bool{p: true}
-	work := []uint64{p}
-	for len(work) > 0 {
-		p := work[len(work)-1]
-		work = work[:len(work)-1]
-		if a.budget--; a.budget < 0 {
-			return 0, false
+	if !a.walkBack(p, func(e swEdge) int {
+		b, kind := a.edgeBound(e, idx, need64)
+		if kind == swInfeasible {
+			return swStop
 		}
-		edges, entry := a.preds(p)
-		if entry {
-			return 0, false
-		}
-		for _, e := range edges {
-			b, kind := a.edgeBound(e, idx, need64)
-			if kind == swInfeasible {
-				continue
-			}
-			if kind == swNoInfo {
-				switch a.effect(e.from, swReg(idx)) {
-				case swClobber:
-					return 0, false
-				case swDef:
-					b, kind = swDefBound(a.word(e.from), idx)
-					if kind == swNoInfo {
-						return 0, false
-					}
-				default:
-					if !seen[e.from] {
-						seen[e.from] = true
-						work = append(work, e.from)
-					}
-					continue
+		if kind == swNoInfo {
+			switch a.effect(e.from, swReg(idx)) {
+			case swClobber:
+				return swFail
+			case swDef:
+				b, kind = swDefBound(a.word(e.from), idx)
+				if kind == swNoInfo {
+					return swFail
 				}
+			default:
+				return swFollow
 			}
-			if signed && b >= 1<<31 {
-				return 0, false
-			}
-			if !found || b > max {
-				max = b
-			}
-			found = true
 		}
+		if signed && b >= 1<<31 {
+			return swFail
+		}
+		if !found || b > max {
+			max = b
+		}
+		found = true
+		return swStop
+	}) {
+		return 0, false
 	}
 	return max, found
 }
@@ -676,30 +685,15 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 // unchangedSince reports whether no instruction on a path from def to the
 // point before p changes loc; every path into p is known to pass def.
 func (a *swAnalysis) unchangedSince(p, def uint64, loc swLoc) bool {
-	seen := map[uint64]bool{p: true, def: true}
-	work := []uint64{p}
-	for len(work) > 0 {
-		q := work[len(work)-1]
-		work = work[:len(work)-1]
-		if a.budget--; a.budget < 0 {
-			return false
+	return a.walkBack(p, func(e swEdge) int {
+		switch {
+		case e.from == def:
+			return swStop
+		case a.effect(e.from, loc) != swNone:
+			return swFail
 		}
-		edges, entry := a.preds(q)
-		if entry {
-			return false
-		}
-		for _, e := range edges {
-			if seen[e.from] {
-				continue
-			}
-			if a.effect(e.from, loc) != swNone {
-				return false
-			}
-			seen[e.from] = true
-			work = append(work, e.from)
-		}
-	}
-	return true
+		return swFollow
+	})
 }
 
 // swCarryBound returns the bound that adds wI, wN, #imm (or xI) followed
@@ -743,35 +737,21 @@ func (a *swAnalysis) comparesIndex(pos uint64, cw uint32, idx uint8, need64 bool
 // of one width, or no answer).
 func (a *swAnalysis) copyBefore(pos uint64, r, idx uint8) (is64, ok bool) {
 	widths := 0 // bit 0: a 32-bit move seen; bit 1: a 64-bit one
-	seen := map[uint64]bool{pos: true}
-	work := []uint64{pos}
-	for len(work) > 0 {
-		p := work[len(work)-1]
-		work = work[:len(work)-1]
-		if a.budget--; a.budget < 0 {
-			return false, false
-		}
-		edges, entry := a.preds(p)
-		if entry {
-			return false, false
-		}
-		for _, e := range edges {
-			w := a.word(e.from)
-			if w&0x7fe0ffe0 == 0x2a0003e0 { // orr D, zr, S: mov D, S
-				d, src := uint8(swField(w, 0, 5)), uint8(swField(w, 16, 5))
-				if d == idx && src == r || d == r && src == idx {
-					widths |= 1 << (w >> 31)
-					continue
-				}
-			}
-			if a.effect(e.from, swReg(r)) != swNone || a.effect(e.from, swReg(idx)) != swNone {
-				return false, false
-			}
-			if !seen[e.from] {
-				seen[e.from] = true
-				work = append(work, e.from)
+	if !a.walkBack(pos, func(e swEdge) int {
+		w := a.word(e.from)
+		if w&0x7fe0ffe0 == 0x2a0003e0 { // orr D, zr, S: mov D, S
+			d, src := uint8(swField(w, 0, 5)), uint8(swField(w, 16, 5))
+			if d == idx && src == r || d == r && src == idx {
+				widths |= 1 << (w >> 31)
+				return swStop
 			}
 		}
+		if a.effect(e.from, swReg(r)) != swNone || a.effect(e.from, swReg(idx)) != swNone {
+			return swFail
+		}
+		return swFollow
+	}) {
+		return false, false
 	}
 	return widths == 2, widths == 1 || widths == 2
 }
