@@ -56,6 +56,10 @@ var rustNoreturnInfixes = []string{
 	"_4core9panicking11panic_const24panic_const_",
 }
 
+// isKnownNoreturn reports whether objtool knows the function name never
+// to return: one of its list, or a Rust panic.
+func isKnownNoreturn(name string) bool { return globalNoreturns[name] || isRustNoreturn(name) }
+
 // isRustNoreturn reports Rust functions that never return.
 func isRustNoreturn(name string) bool {
 	if !strings.HasPrefix(name, "_R") {
@@ -82,10 +86,8 @@ func (p *Program) deadEndFunc(fn *Symbol, depth int) bool {
 	if fn == nil {
 		return false
 	}
-	if fn.Bind == elf.STB_GLOBAL || fn.Bind == elf.STB_WEAK {
-		if isRustNoreturn(fn.Name) || globalNoreturns[fn.Name] {
-			return true
-		}
+	if (fn.Bind == elf.STB_GLOBAL || fn.Bind == elf.STB_WEAK) && isKnownNoreturn(fn.Name) {
+		return true
 	}
 	if fn.Bind == elf.STB_WEAK || fn.Len == 0 {
 		return false

@@ -78,11 +78,7 @@ func (p *Program) switchQuery(s *Section, start, jump uint64) *arch.SwitchQuery 
 // decoded, before the graph can tell a local function's dead ends.
 func (p *Program) callsNoReturn(s *Section, off uint64) bool {
 	r := s.RelocAt(off)
-	if r == nil || r.Sym == nil {
-		return false
-	}
-	name := r.Sym.Name
-	return globalNoreturns[name] || isRustNoreturn(name)
+	return r != nil && r.Sym != nil && isKnownNoreturn(r.Sym.Name)
 }
 
 // dropData removes the instructions of section s (the last decoded) that
@@ -141,10 +137,13 @@ func (p *Program) addSwitchAlts() *Problem {
 // then, so only tables kept elsewhere are taken.
 func (p *Program) retrySwitch(in *Insn) []uint64 {
 	s := in.Sec
-	if s == nil || s.FuncContaining(in.Off) == nil {
+	if s == nil {
 		return nil
 	}
 	fn := s.FuncContaining(in.Off)
+	if fn == nil {
+		return nil
+	}
 	q := p.switchQuery(s, fn.Offset, in.Off)
 	q.NoReturn = func(off uint64) bool {
 		c := p.Find(s, off)
@@ -163,18 +162,20 @@ func (p *Program) retrySwitch(in *Insn) []uint64 {
 }
 
 // knownCases returns arch.SwitchQuery.Cases for section s: the switch
-// jumps of s whose recovered tables list an offset.
+// jumps of s whose recovered tables list an offset, in instruction order
+// (p.switches is a map: its order would make the finder's walk, and its
+// budget, differ from run to run).
 func (p *Program) knownCases(s *Section) func(off uint64) []uint64 {
 	var into map[uint64][]uint64
 	return func(off uint64) []uint64 {
 		if into == nil {
 			into = map[uint64][]uint64{}
-			for i, offs := range p.switches {
-				if i < s.First || i >= s.End {
+			for _, j := range p.switchOrder() {
+				if j.index < s.First || j.index >= s.End {
 					continue
 				}
-				for _, t := range offs {
-					into[t] = append(into[t], p.Insns[i].Off)
+				for _, t := range j.offs {
+					into[t] = append(into[t], p.Insns[j.index].Off)
 				}
 			}
 		}
