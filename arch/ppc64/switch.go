@@ -123,6 +123,7 @@ const (
 	opLhzu   = 41
 	opPld    = 57
 	opDS     = 58
+	opDSSt   = 62 // std, stdu, stq
 
 	xoBcctr = 528
 	xoCmpl  = 32
@@ -1032,18 +1033,20 @@ func (f *finder) sameLoad(a, b, pos uint64) bool {
 	return true
 }
 
-// dStores gives the width of each D- and DS-form store of a general
-// register by primary opcode (stw, stwu, stb, stbu, sth, sthu, std and
-// stdu; stmw as the most it can write), and xStores the extended
-// opcodes of the indexed ones.
+// dStores gives, by primary opcode, the width of each D- and DS-form
+// store of a general register (stw, stwu, stb, stbu, sth, sthu, std and
+// stdu; stmw as the most it can write), 0 for other opcodes; xStores
+// marks the extended opcodes of the indexed stores. Arrays, not maps:
+// rangeCheck asks of every instruction on its paths.
 var (
-	dStores = map[uint32]int64{36: 4, 37: 4, 38: 1, 39: 1, 44: 2, 45: 2, 47: 128, 62: 8}
-	xStores = map[uint32]bool{149: true, 151: true, 181: true, 183: true, 215: true, 247: true,
+	dStores = [64]int64{36: 4, 37: 4, 38: 1, 39: 1, 44: 2, 45: 2, 47: 128, opDSSt: 8}
+	xStores = [1024]bool{149: true, 151: true, 181: true, 183: true, 215: true, 247: true,
 		407: true, 439: true, 662: true, 918: true, 150: true, 214: true, 694: true, 726: true}
 )
 
-// dLoads gives the width of each D- and DS-form plain load.
-var dLoads = map[uint32]int64{opLbz: 1, 42: 2, opLhz: 2, opLwz: 4, opDS: 8}
+// dLoads gives, by primary opcode, the width of each D- and DS-form plain
+// load.
+var dLoads = [64]int64{opLbz: 1, 42: 2, opLhz: 2, opLwz: 4, opDS: 8}
 
 // storeMayAlias reports whether the store w may write what the plain load
 // ld reads. Stores to the stack (relative to r1) never do, nor does a
@@ -1053,11 +1056,11 @@ func storeMayAlias(w, ld uint32) bool {
 	if opcd(w) == opX {
 		return xStores[xo(w)]
 	}
-	size, ok := dStores[opcd(w)]
-	if !ok {
+	size := dStores[opcd(w)]
+	if size == 0 {
 		return false
 	}
-	if opcd(w) == 62 && w&3 == 2 {
+	if opcd(w) == opDSSt && w&3 == 2 {
 		size = 16 // stq
 	}
 	switch {
@@ -1081,7 +1084,7 @@ func loadWidth(ld uint32) int64 {
 // dispOf returns the signed displacement of a D- or DS-form instruction.
 func dispOf(w uint32) int64 {
 	d := int64(int16(w & 0xffff))
-	if opcd(w) == opDS || opcd(w) == 62 {
+	if opcd(w) == opDS || opcd(w) == opDSSt {
 		d &^= 3
 	}
 	return d
