@@ -151,6 +151,15 @@ var stopKinds = map[arch.Kind]StopReason{
 	arch.Call: StopDeadEnd, arch.CallDynamic: StopDeadEnd, arch.ContextSwitch: StopContextSwitch,
 }
 
+// pathEnd ends a path of the walk at in with result r, reporting why to
+// the tracer if there is one.
+func (c *checker) pathEnd(fn *cfg.Symbol, in *cfg.Insn, r int, why StopReason) int {
+	if c.opts.Tracer != nil {
+		c.traceStop(fn, in, r, why)
+	}
+	return r
+}
+
 // traceStop reports a path that stops at in after its own rules, with
 // result r; why is the reason unless the kind of in says better.
 func (c *checker) traceStop(fn *cfg.Symbol, in *cfg.Insn, r int, why StopReason) {

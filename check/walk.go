@@ -48,44 +48,26 @@ func (c *checker) walk(fn *cfg.Symbol, in *cfg.Insn, st insnState) int {
 			c.traceArrive(fn, in)
 		}
 		if r, done := c.followAlts(fn, in, st); done {
-			if c.opts.Tracer != nil {
-				c.traceStop(fn, in, r, StopAltReplaces)
-			}
-			return r
+			return c.pathEnd(fn, in, r, StopAltReplaces)
 		}
 		if c.handleOps(in, next, &st) {
-			if c.opts.Tracer != nil {
-				c.traceStop(fn, in, 1, StopWarning)
-			}
-			return 1
+			return c.pathEnd(fn, in, 1, StopWarning)
 		}
 		if c.opts.Tracer != nil {
 			c.traceInsn(fn, in, &st)
 		}
 		if r, done := c.step(fn, in, next, &st); done {
-			if c.opts.Tracer != nil {
-				c.traceStop(fn, in, r, StopOther)
-			}
-			return r
+			return c.pathEnd(fn, in, r, StopOther)
 		}
 		if in.Has(cfg.DeadEnd) {
-			if c.opts.Tracer != nil {
-				c.traceStop(fn, in, 0, StopDeadEnd)
-			}
-			return 0
+			return c.pathEnd(fn, in, 0, StopDeadEnd)
 		}
 		if next == nil {
 			if st.cfi.cfa.base == baseUndef || c.prog.IgnoreUnreachables {
-				if c.opts.Tracer != nil {
-					c.traceStop(fn, in, 0, StopEndOfSection)
-				}
-				return 0
+				return c.pathEnd(fn, in, 0, StopEndOfSection)
 			}
 			c.rep.warn(fmt.Sprintf("%s: unexpected end of section", sec.Name))
-			if c.opts.Tracer != nil {
-				c.traceStop(fn, in, 1, StopWarning)
-			}
-			return 1
+			return c.pathEnd(fn, in, 1, StopWarning)
 		}
 		prev, in = in, next
 	}
