@@ -26,15 +26,16 @@ import (
 type syntax func(code []byte, pc uint64, n int, order binary.ByteOrder) (text string, ok bool)
 
 // syntaxes holds each arch's printer, by arch.Arch.Name; fallback is the
-// directive objdump prints for bytes it cannot decode.
+// directive objdump prints for bytes it cannot decode, data the one it
+// prints for data in code (a switch table, words a mapping symbol marks).
 var syntaxes = map[string]struct {
-	text     syntax
-	fallback string
+	text           syntax
+	fallback, data string
 }{
-	"x86_64":  {x86Text, ".byte"},
-	"arm64":   {arm64Text, ".inst"},
-	"ppc64le": {ppc64Text, ".long"},
-	"ppc64":   {ppc64Text, ".long"},
+	"x86_64":  {x86Text, ".byte", ".byte"},
+	"arm64":   {arm64Text, ".inst", ".word"},
+	"ppc64le": {ppc64Text, ".long", ".long"},
+	"ppc64":   {ppc64Text, ".long", ".long"},
 }
 
 // aliases are the names today's objdump gives where the x/arch printers
@@ -135,6 +136,9 @@ func insnBytes(in *cfg.Insn) []byte {
 // fallbackText prints bytes as objdump does when it cannot decode them: a
 // word for the fixed-width machines, bytes for x86.
 func fallbackText(dir string, code []byte, order binary.ByteOrder) string {
+	if dir == ".long" && len(code) == 4 { // ppc64: unpadded
+		return fmt.Sprintf("%s 0x%x", dir, order.Uint32(code))
+	}
 	if dir != ".byte" && len(code) == 4 {
 		return fmt.Sprintf("%s 0x%08x", dir, order.Uint32(code))
 	}
@@ -204,17 +208,50 @@ func Match(pattern, name string) bool {
 // Disas writes the disassembly of every function of p matching pattern to
 // w, one instruction a line: offset in its section, bytes in hex, text,
 // then the switch-table targets and alternatives the instruction owns.
+// Bytes of the function that are no instruction (a switch table inside
+// it, words a mapping symbol marks as data) are data lines, a word a line
+// as objdump prints them. A function's .cold part follows it under its
+// own heading.
 func (d *Disassembler) Disas(w io.Writer, pattern string) int {
 	fns := Funcs(d.Prog, pattern)
 	for _, fn := range fns {
-		fmt.Fprintf(w, "%s: %s+%#x, %d bytes\n", fn.Name, fn.Sec.Name, fn.Offset, fn.Len)
-		d.Prog.FuncInsns(fn, func(in *cfg.Insn) bool {
-			d.line(w, in)
-			return true
-		})
+		d.part(w, fn)
+		if fn.Cfunc != nil && fn.Cfunc != fn {
+			d.part(w, fn.Cfunc)
+		}
 		fmt.Fprintln(w)
 	}
 	return len(fns)
+}
+
+// part writes the heading and lines of one symbol's bytes.
+func (d *Disassembler) part(w io.Writer, sym *cfg.Symbol) {
+	fmt.Fprintf(w, "%s: %s+%#x, %d bytes\n", sym.Name, sym.Sec.Name, sym.Offset, sym.Len)
+	next := sym.Offset // where the last instruction ended
+	for in := d.Prog.Find(sym.Sec, sym.Offset); in != nil && in.Func() == sym; in = d.Prog.Next(in) {
+		if in.Off > next {
+			d.data(w, sym, next, in.Off)
+		}
+		d.line(w, in)
+		next = in.Off + uint64(in.Len)
+	}
+	d.data(w, sym, next, sym.Offset+sym.Len)
+}
+
+// data writes the bytes of fn's section from off to end as data lines:
+// words on the fixed-width machines, up to eight bytes a line on x86.
+func (d *Disassembler) data(w io.Writer, fn *cfg.Symbol, off, end uint64) {
+	sx := syntaxes[d.Prog.Arch.Name]
+	width := uint64(4)
+	if sx.data == ".byte" {
+		width = 8
+	}
+	end = min(end, uint64(len(fn.Sec.Data)))
+	for ; off < end; off += width {
+		code := fn.Sec.Data[off:min(off+width, end)]
+		text := fallbackText(sx.data, code, d.Prog.Arch.ByteOrder)
+		fmt.Fprintf(w, "%8x:  %-14s %-24s %s\n", off, placeName(fn.Sec, off), hexBytes(code), text)
+	}
 }
 
 // line writes one instruction and the edges it owns besides its own.
