@@ -276,3 +276,33 @@ func TestReadmeExplain(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainAlone checks that an explain option without an action
+// checks the stack as --stackval does: the same warnings and status,
+// with what the option prints besides.
+func TestExplainAlone(t *testing.T) {
+	const obj = "../../testdata/x86/stack.o"
+	out, errOut, rc := runArgs([]string{"--stackval", obj})
+	if !strings.Contains(errOut, "warning:") {
+		t.Fatalf("%s: --stackval found nothing (status %d)", obj, rc)
+	}
+	tests := []struct {
+		flag, wantOut string
+	}{
+		{"--disas=mismatch_reg", "mismatch_reg: .text+0x"},
+		{"--graph=mismatch_reg", "digraph"},
+		{"--trace=mismatch_reg", ""},
+	}
+	for _, tt := range tests {
+		xout, xerr, xrc := runArgs([]string{tt.flag, obj})
+		if xrc != rc || !insertedOnce(errOut, xerr) || !insertedOnce(out, xout) {
+			t.Errorf("%s alone: status %d, was %d with --stackval; stderr:\n%s", tt.flag, xrc, rc, xerr)
+		}
+		if !strings.Contains(xout, tt.wantOut) {
+			t.Errorf("%s alone: stdout lacks %q", tt.flag, tt.wantOut)
+		}
+	}
+	if _, errOut, rc := runArgs([]string{obj}); rc == 0 || !strings.Contains(errOut, "At least one action required") {
+		t.Errorf("no action and no explain option: status %d, %q", rc, errOut)
+	}
+}

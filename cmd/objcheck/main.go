@@ -110,6 +110,9 @@ func (c *cli) run(args []string, e *env) int {
 	if st != proceed {
 		return st
 	}
+	if cmd.extra.explain.any() && !hasAction(&cmd.opts) && !cmd.opts.Dump {
+		cmd.opts.Stackval = true // what is explained is the stack validation
+	}
 	if !optsValid(&cmd.opts, e.stderr) {
 		return 1
 	}
@@ -182,8 +185,7 @@ func (e *env) parser(opts, extra []*option, usage, argv []string) *parser {
 // goes alone. --cfi, --prefix, --unret and --hacks=skylake are not actions
 // on their own.
 func optsValid(o *check.Options, stderr io.Writer) bool {
-	if o.HacksJumpLabel || o.HacksNoinstr || o.IBT || o.Mcount || o.Noinstr || o.ORC ||
-		o.Retpoline || o.Rethunk || o.SLS || o.Stackval || o.StaticCall || o.Uaccess {
+	if hasAction(o) {
 		if o.Dump {
 			fmt.Fprintln(stderr, "error: objtool: --dump can't be combined with other actions")
 			return false
@@ -201,6 +203,12 @@ func optsValid(o *check.Options, stderr io.Writer) bool {
 	return false
 }
 
+// hasAction reports whether o asks for one of objtool's actions.
+func hasAction(o *check.Options) bool {
+	return o.HacksJumpLabel || o.HacksNoinstr || o.IBT || o.Mcount || o.Noinstr || o.ORC ||
+		o.Retpoline || o.Rethunk || o.SLS || o.Stackval || o.StaticCall || o.Uaccess
+}
+
 // printObjcheckHelp prints the help for objcheck's own options and forms.
 func printObjcheckHelp(w io.Writer, extra []*option) {
 	var opts strings.Builder
@@ -216,6 +224,9 @@ objcheck takes objtool 6.12's actions and options (objcheck --help lists
 them) and these of its own:
 
 %s
+--trace, --graph and --disas leave the action's output and exit status as
+they are; given without an action, they imply --stackval.
+
 The "check" and "orc" forms take the options of objtool before 5.19.
 
 Several files are checked in parallel. The output is what checking them one
