@@ -34,7 +34,7 @@ func (k SiteKind) String() string {
 	return fmt.Sprintf("SiteKind(%d)", uint8(k))
 }
 
-// A Site is one instruction of an x86-64 object that a mutant may replace.
+// A Site is one instruction of an object that a mutant may replace.
 type Site struct {
 	Kind       SiteKind
 	Section    string // the executable section holding it
@@ -44,6 +44,9 @@ type Site struct {
 	Func       string // the STT_FUNC symbol it lies in
 	FuncOffset uint64 // its offset in that function
 	Insn       string // the instruction, in AT&T syntax
+	// Nop is what replaces it; nil for one-byte x86 NOPs (0x90), as
+	// many as it has bytes.
+	Nop []byte
 	// Reloc names the relocation that applies within the instruction,
 	// if one does ("R_X86_64_PLT32 __x86_return_thunk-0x4"): a jump with
 	// one is a tail call or a return through a thunk.
@@ -59,20 +62,21 @@ func (s Site) String() string {
 		s.Func, s.FuncOffset, s.Section, s.Offset, insn, s.Kind, s.Len)
 }
 
-// Sites lists the instructions of an x86-64 relocatable object that are
-// stack operations, jumps or returns, in file order. It decodes each
-// STT_FUNC symbol from its start with golang.org/x/arch/x86/x86asm and
-// stops at the first instruction it cannot decode, so every site found has
-// boundaries it is sure of. A function aliased by several symbols is
-// decoded once.
+// Sites lists the instructions of an x86-64, arm64 or ppc64 relocatable
+// object that are stack operations, jumps or returns, in file order. On
+// x86 it decodes each STT_FUNC symbol from its start with
+// golang.org/x/arch/x86/x86asm and stops at the first instruction it
+// cannot decode, so every site found has boundaries it is sure of; on the
+// fixed-width machines it matches each word against wordArches. A
+// function aliased by several symbols is decoded once.
 func Sites(data []byte) ([]Site, error) {
 	f, err := elf.NewFile(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
-	// The harness mutates x86-64 objects only: a scope, not an arch rule.
-	if f.Machine != elf.EM_X86_64 || f.Class != elf.ELFCLASS64 {
-		return nil, fmt.Errorf("not an x86-64 object (%v, %v)", f.Machine, f.Class)
+	words, isWords := wordArches[f.Machine]
+	if f.Machine != elf.EM_X86_64 && !isWords || f.Class != elf.ELFCLASS64 {
+		return nil, fmt.Errorf("not an x86-64, arm64 or ppc64 object (%v, %v)", f.Machine, f.Class)
 	}
 	syms, err := f.Symbols()
 	if err != nil {
@@ -102,6 +106,10 @@ func Sites(data []byte) ([]Site, error) {
 		}
 		seen[fn{idx, sym.Value}] = true
 		code := data[sec.Offset+sym.Value : sec.Offset+sym.Value+sym.Size]
+		if isWords {
+			sites = append(sites, wordSites(&words, f, code, sec, idx, sym, relocs)...)
+			continue
+		}
 		for off := 0; off < len(code); {
 			inst, err := x86asm.Decode(code[off:], 64)
 			if err != nil || inst.Len == 0 {
@@ -158,7 +166,7 @@ func relocations(f *elf.File, syms []elf.Symbol) relocTable {
 					name = f.Sections[s.Section].Name
 				}
 			}
-			desc := elf.R_X86_64(info&0xffffffff).String() + " " + name
+			desc := relocTypeName(f.Machine, uint32(info)) + " " + name
 			if addend != 0 {
 				desc += fmt.Sprintf("%+#x", addend)
 			}
@@ -168,6 +176,17 @@ func relocations(f *elf.File, syms []elf.Symbol) relocTable {
 		t[int(rs.Info)] = list
 	}
 	return t
+}
+
+// relocTypeName names a relocation type of machine m.
+func relocTypeName(m elf.Machine, t uint32) string {
+	switch m {
+	case elf.EM_AARCH64:
+		return elf.R_AARCH64(t).String()
+	case elf.EM_PPC64:
+		return elf.R_PPC64(t).String()
+	}
+	return elf.R_X86_64(t).String()
 }
 
 // within describes the first relocation of section sec that applies in
@@ -208,14 +227,15 @@ func siteKind(inst *x86asm.Inst) (SiteKind, bool) {
 
 // An Object is a corpus object as kbuild handed it to objtool.
 type Object struct {
-	Set  string   // the corpus folder's name, "x86-orc" or "x86-fp"
+	Set  string   // the corpus folder's name: "x86-orc", "arm64", ...
 	Dir  string   // the unpacked corpus folder
 	Path string   // the object's path inside Dir
 	Args []string // objtool's recorded arguments, without the object
 }
 
-// A Mutant is a copy of an object with one instruction replaced by as many
-// one-byte NOPs (0x90) as it had bytes; objtool decodes each as INSN_NOP.
+// A Mutant is a copy of an object with one instruction replaced by NOPs:
+// on x86 as many one-byte NOPs (0x90) as it had bytes, which objtool
+// decodes each as INSN_NOP; on arm64 and ppc64 the machine's nop word.
 // Relocations are left as they were, so one that applied to the
 // instruction now lands among the NOPs.
 type Mutant struct {
@@ -286,6 +306,7 @@ func Mutants(objs []Object, n int, seed uint64) ([]*Mutant, error) {
 		for j := range s.Len {
 			data[s.FileOffset+uint64(j)] = 0x90
 		}
+		copy(data[s.FileOffset:], s.Nop)
 		out = append(out, &Mutant{ID: len(out), Object: objs[i], Site: s, Data: data})
 	}
 	return out, nil

@@ -14,28 +14,27 @@ import (
 	"github.com/objcheck/objcheck/difftest"
 )
 
-// TestFormatMutants compares the three formats over mutants of the x86
-// corpus (difftest.Mutants: one stack operation, jump or return replaced by
-// NOPs), each with its recorded arguments, and validates the SARIF log of
-// all of them in one call. OBJCHECK_FORMAT_MUTANTS sets how many (default
-// 60). It uses the unpacked corpus in /tmp/corpus, or unpacks the shared
-// archives; it skips without either, and with -short when it would unpack.
+// formatArches are the mutant sets of TestFormatMutants, one per arch:
+// the corpora and, where kbuild recorded none, the arguments the objects
+// are checked with (arm64 and ppc64 as objcheck validates them).
+var formatArches = []struct {
+	name string
+	sets []string
+	args []string
+}{
+	{"x86", []string{"x86-fp", "x86-orc"}, nil},
+	{"arm64", []string{"arm64"}, []string{"--stackval", "--dwarf"}},
+	{"ppc64le", []string{"ppc64le"}, []string{"--stackval", "--dwarf"}},
+}
+
+// TestFormatMutants compares the three formats over mutants of the
+// corpora of each arch (difftest.Mutants: one stack operation, jump or
+// return replaced by NOPs), each with its recorded arguments or its
+// arch's, and validates the SARIF log of all of an arch's mutants in one
+// call. OBJCHECK_FORMAT_MUTANTS sets how many an arch (default 60). It
+// uses the unpacked corpus in /tmp/corpus, or unpacks the shared archives;
+// it skips without either, and with -short when it would unpack.
 func TestFormatMutants(t *testing.T) {
-	var objs []difftest.Object
-	for _, set := range []string{"x86-fp", "x86-orc"} {
-		dir := corpusSet(t, set)
-		entries, err := difftest.ReadManifest(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			rec, err := difftest.ReadRecord(dir, e.Path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			objs = append(objs, difftest.Object{Set: set, Dir: dir, Path: e.Path, Args: rec.Args})
-		}
-	}
 	n := 60
 	if s := os.Getenv("OBJCHECK_FORMAT_MUTANTS"); s != "" {
 		v, err := strconv.Atoi(s)
@@ -44,9 +43,48 @@ func TestFormatMutants(t *testing.T) {
 		}
 		n = v
 	}
-	mutants, err := difftest.Mutants(objs, n, 13)
-	if err != nil {
-		t.Fatal(err)
+	for _, fa := range formatArches {
+		t.Run(fa.name, func(t *testing.T) {
+			mutants, err := difftest.Mutants(formatObjects(t, fa.sets, fa.args), n, 13)
+			if err != nil {
+				t.Fatal(err)
+			}
+			formatMutants(t, mutants)
+		})
+	}
+}
+
+// formatObjects lists the objects of the corpora sets, each with its
+// recorded arguments, or args when args is not nil.
+func formatObjects(t *testing.T, sets, args []string) []difftest.Object {
+	t.Helper()
+	var objs []difftest.Object
+	for _, set := range sets {
+		dir := corpusSet(t, set)
+		entries, err := difftest.ReadManifest(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			o := difftest.Object{Set: set, Dir: dir, Path: e.Path, Args: args}
+			if args == nil {
+				rec, err := difftest.ReadRecord(dir, e.Path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o.Args = rec.Args
+			}
+			objs = append(objs, o)
+		}
+	}
+	return objs
+}
+
+// formatMutants compares the formats on each mutant, then on all of them
+// in one call, and validates that call's SARIF log.
+func formatMutants(t *testing.T, mutants []*difftest.Mutant) {
+	if len(mutants) == 0 {
+		t.Fatal("no mutants")
 	}
 	root := t.TempDir()
 	var all []string
@@ -65,7 +103,7 @@ func TestFormatMutants(t *testing.T) {
 	}
 	// Every mutant in one call, with the actions of the first.
 	args := append(slices.Clone(mutants[0].Args), "--dry-run", "--backtrace")
-	warnings += compareFormats(t, "all mutants", append(args, all...))
+	many := compareFormats(t, "all mutants", append(args, all...))
 	_, out, _ := runWith(realCLI(), nil, append([]string{"--format=sarif"}, append(args, all...)...)...)
 	sch, err := jsonschema.NewCompiler().Compile("testdata/sarif-schema-2.1.0.json")
 	if err != nil {
@@ -78,7 +116,10 @@ func TestFormatMutants(t *testing.T) {
 	if err := sch.Validate(doc); err != nil {
 		t.Errorf("SARIF log of the mutants not valid: %v", err)
 	}
-	t.Logf("%d mutants, %d warnings: JSON = SARIF = text", len(mutants), warnings)
+	if warnings == 0 {
+		t.Error("no mutant warned: the comparison compared nothing")
+	}
+	t.Logf("%d mutants, %d warnings one by one, %d in one call: JSON = SARIF = text", len(mutants), warnings, many)
 }
 
 // corpusSet returns the unpacked corpus folder of set.
