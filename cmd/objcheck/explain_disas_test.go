@@ -35,12 +35,13 @@ var disasSets = []struct{ set, objdump string }{
 // and allowed, each counted: it folds x86's fwait into the x87
 // instruction after it (finit for fwait; fninit), where the kernel's
 // decoder, which objcheck follows, sees two; and it restarts decoding at
-// every symbol, so a function with a symbol inside one of its
-// instructions (retpoline's srso_untrain_ret, which hides srso_safe_ret
-// in a mov's immediate) is left out. So are functions in sections whose
+// every symbol, so around a symbol inside an instruction the two differ
+// until they start a line at the same offset again (see symbolRegions).
+// Functions are left out in sections whose
 // name two sections of the object share (objdump's output does not tell
-// them apart), and functions with bytes objdump cannot decode (see
-// undecodable). Every third object is traced and graphed too, in the same
+// them apart). Where objdump cannot decode bytes ("(bad)") the two may
+// differ until they start a line at the same offset again (see
+// badRegions). Every third object is traced and graphed too, in the same
 // run, which must not fail.
 func TestDisasObjdump(t *testing.T) {
 	for _, s := range disasSets {
@@ -72,8 +73,8 @@ func TestDisasObjdump(t *testing.T) {
 				c.add(n)
 			}
 			t.Logf("%s: %d objects, %d functions, %d instructions, %d data words: --disas = %s "+
-				"(%d fwait folded by objdump; left out: %d with a symbol inside an instruction, %d in a section sharing its name, %d objdump cannot decode)",
-				s.set, len(objs), c.funcs, c.insns, c.data, s.objdump, c.fwait, c.overlap, c.dup, c.bad)
+				"(allowed: %d fwait folded by objdump, resynchronised after %d (bad) lines of objdump and %d symbols inside an instruction; left out: %d in a section sharing its name)",
+				s.set, len(objs), c.funcs, c.insns, c.data, s.objdump, c.fwait, c.bad, c.overlap, c.dup)
 			if c.funcs == 0 {
 				t.Error("no function compared")
 			}
@@ -154,12 +155,8 @@ func compareDisas(t *testing.T, tool, obj string, explain bool, c *disasCount) {
 		switch {
 		case d.dup[fn.sec]:
 			c.dup++
-		case undecodable(fn, sec.lines):
-			c.bad++
-		case symbolInside(fn, sec.syms):
-			c.overlap++
 		default:
-			if msg := compareFunc(fn, sec.lines, c); msg != "" {
+			if msg := compareFunc(fn, sec, c); msg != "" {
 				t.Errorf("%s: %s: %s", obj, fn.name, msg)
 				continue
 			}
@@ -170,8 +167,11 @@ func compareDisas(t *testing.T, tool, obj string, explain bool, c *disasCount) {
 
 // compareFunc compares one function's lines with objdump's lines of its
 // section, counting in c, and says how they differ.
-func compareFunc(fn *disasFunc, dump map[uint64]string, c *disasCount) string {
+func compareFunc(fn *disasFunc, sec *objdumpSection, c *disasCount) string {
 	var n disasCount
+	dump := sec.lines
+	bad := badRegions(fn, dump)
+	overlap := symbolRegions(fn, sec)
 	for off, l := range fn.lines {
 		if l.data {
 			n.data++
@@ -181,23 +181,59 @@ func compareFunc(fn *disasFunc, dump map[uint64]string, c *disasCount) string {
 		if _, ok := dump[off]; ok {
 			continue
 		}
-		if !fwaitFolded(fn, dump, off) {
+		switch {
+		case fwaitFolded(fn, dump, off):
+			n.fwait++
+		case bad.within(off), overlap.within(off):
+		default:
 			return fmt.Sprintf("--disas has an instruction at %#x, objdump none", off)
 		}
-		n.fwait++
 	}
 	for off, text := range dump {
 		if off < fn.start || off >= fn.end {
 			continue
 		}
-		if _, ok := fn.lines[off]; !ok {
+		if _, ok := fn.lines[off]; !ok && !bad.within(off) && !overlap.within(off) {
 			return fmt.Sprintf("objdump has a line at %#x (%s), --disas none", off, text)
 		}
 	}
 	c.insns += n.insns
 	c.data += n.data
 	c.fwait += n.fwait
+	c.bad += len(bad)
+	c.overlap += len(overlap)
 	return ""
+}
+
+// A region is a range of offsets [start, end).
+type region struct{ start, end uint64 }
+
+// regions are ranges where the disassemblies may differ.
+type regions []region
+
+func (rs regions) within(off uint64) bool {
+	for _, r := range rs {
+		if off >= r.start && off < r.end {
+			return true
+		}
+	}
+	return false
+}
+
+// badRegions returns, for each line of fn where objdump cannot decode the
+// bytes ("(bad)"), the range from it to the next offset where both
+// disassemblies start a line again. The kernel's x86 decoder, which
+// objcheck follows, knows instructions binutils 2.40 does not (LKGS, f2 0f
+// 00 /6, in load_gs_index's alternative), and the two resynchronise after.
+func badRegions(fn *disasFunc, dump map[uint64]string) regions {
+	var rs regions
+	for off, text := range dump {
+		if off < fn.start || off >= fn.end || !strings.Contains(text, "(bad)") {
+			continue
+		}
+		rs = append(rs, region{off, resync(fn, dump, off)})
+	}
+	return rs
 }
 
 // fwaitFolded reports the instruction at off of fn following an fwait
@@ -208,27 +244,38 @@ func fwaitFolded(fn *disasFunc, dump map[uint64]string, off uint64) bool {
 	return ok && strings.HasPrefix(prev.text, "fwait") && folded && strings.HasPrefix(merged, "f")
 }
 
-// symbolInside reports a symbol of the section that starts inside one of
-// fn's instructions: objdump restarts decoding there.
-func symbolInside(fn *disasFunc, syms []uint64) bool {
-	for _, s := range syms {
-		if _, ok := fn.lines[s]; s > fn.start && s < fn.end && !ok {
-			return true
+// symbolRegions returns, for each symbol of the section that starts
+// inside one of fn's instructions, the range from that instruction to the
+// next offset where both disassemblies start a line again: objdump
+// restarts decoding at every symbol (retpoline's srso_untrain_ret hides
+// srso_safe_ret in a mov's immediate).
+func symbolRegions(fn *disasFunc, sec *objdumpSection) regions {
+	var rs regions
+	for _, sym := range sec.syms {
+		if _, ok := fn.lines[sym]; sym <= fn.start || sym >= fn.end || ok {
+			continue
 		}
+		start := fn.start
+		for _, off := range fn.offs {
+			if off < sym {
+				start = max(start, off)
+			}
+		}
+		rs = append(rs, region{start, resync(fn, sec.lines, sym)})
 	}
-	return false
+	return rs
 }
 
-// undecodable reports a function where objdump finds bytes it cannot
-// decode ("(bad)"): the kernel's x86 decoder, which objcheck's follows,
-// decodes some of those, and the two then disagree on what follows.
-func undecodable(fn *disasFunc, dump map[uint64]string) bool {
-	for off, text := range dump {
-		if off >= fn.start && off < fn.end && strings.Contains(text, "(bad)") {
-			return true
+// resync returns the first offset after off where both disassemblies
+// start a line, or the end of fn.
+func resync(fn *disasFunc, dump map[uint64]string, off uint64) uint64 {
+	for o := off + 1; o < fn.end; o++ {
+		_, mine := fn.lines[o]
+		if _, theirs := dump[o]; mine && theirs {
+			return o
 		}
 	}
-	return false
+	return fn.end
 }
 
 // dataDirectives are what --disas prints for data in code; x86 code has
