@@ -78,6 +78,7 @@ func Sites(data []byte) ([]Site, error) {
 	if f.Machine != elf.EM_X86_64 && !isWords || f.Class != elf.ELFCLASS64 {
 		return nil, fmt.Errorf("not an x86-64, arm64 or ppc64 object (%v, %v)", f.Machine, f.Class)
 	}
+	nop := words.nopBytes(f.ByteOrder) // the fixed-width machine's
 	syms, err := f.Symbols()
 	if err != nil {
 		return nil, err
@@ -107,7 +108,7 @@ func Sites(data []byte) ([]Site, error) {
 		seen[fn{idx, sym.Value}] = true
 		code := data[sec.Offset+sym.Value : sec.Offset+sym.Value+sym.Size]
 		if isWords {
-			sites = append(sites, wordSites(&words, f, code, sec, idx, sym, relocs)...)
+			sites = append(sites, wordSites(&words, f, code, sec, idx, sym, relocs, nop)...)
 			continue
 		}
 		for off := 0; off < len(code); {
@@ -180,11 +181,8 @@ func relocations(f *elf.File, syms []elf.Symbol) relocTable {
 
 // relocTypeName names a relocation type of machine m.
 func relocTypeName(m elf.Machine, t uint32) string {
-	switch m {
-	case elf.EM_AARCH64:
-		return elf.R_AARCH64(t).String()
-	case elf.EM_PPC64:
-		return elf.R_PPC64(t).String()
+	if a, ok := wordArches[m]; ok {
+		return a.reloc(t)
 	}
 	return elf.R_X86_64(t).String()
 }
@@ -303,10 +301,13 @@ func Mutants(objs []Object, n int, seed uint64) ([]*Mutant, error) {
 		}
 		used[key{i, s.FileOffset}] = true
 		data := bytes.Clone(p.data)
-		for j := range s.Len {
-			data[s.FileOffset+uint64(j)] = 0x90
+		if s.Nop != nil {
+			copy(data[s.FileOffset:], s.Nop)
+		} else {
+			for j := range s.Len {
+				data[s.FileOffset+uint64(j)] = 0x90
+			}
 		}
-		copy(data[s.FileOffset:], s.Nop)
 		out = append(out, &Mutant{ID: len(out), Object: objs[i], Site: s, Data: data})
 	}
 	return out, nil

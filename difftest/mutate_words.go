@@ -14,11 +14,12 @@ type wordOp struct {
 	mask, value uint32
 }
 
-// A wordArch is a fixed-width machine the mutants cover: its nop and the
-// instructions they replace with it.
+// A wordArch is a fixed-width machine the mutants cover: its nop, the
+// instructions they replace with it, and the names of its relocations.
 type wordArch struct {
-	nop uint32
-	ops []wordOp
+	nop   uint32
+	ops   []wordOp
+	reloc func(uint32) string
 }
 
 // wordArches hold the arm64 and ppc64 mutation sites: the instructions
@@ -36,7 +37,7 @@ var wordArches = map[elf.Machine]wordArch{
 		{JumpSite, "tbz/tbnz", 0x7e000000, 0x36000000},
 		{JumpSite, "br", 0xfffffc1f, 0xd61f0000},
 		{ReturnSite, "ret", 0xfffffc1f, 0xd65f0000},
-	}},
+	}, func(t uint32) string { return elf.R_AARCH64(t).String() }},
 	elf.EM_PPC64: {0x60000000, []wordOp{
 		{StackSite, "stdu r1, N(r1)", 0xffff0003, 0xf8210001},
 		{StackSite, "addi r1, r1, N", 0xffff0000, 0x38210000},
@@ -48,7 +49,7 @@ var wordArches = map[elf.Machine]wordArch{
 		{JumpSite, "bc", 0xfc000003, 0x40000000},
 		{JumpSite, "bctr", 0xffffffff, 0x4e800420},
 		{ReturnSite, "blr", 0xffffffff, 0x4e800020},
-	}},
+	}, func(t uint32) string { return elf.R_PPC64(t).String() }},
 }
 
 // classify returns the op w is, if any.
@@ -69,10 +70,10 @@ func (a *wordArch) nopBytes(order binary.ByteOrder) []byte {
 }
 
 // wordSites lists the sites in code, the bytes of function sym of
-// section sec (index idx) of a fixed-width machine.
-func wordSites(a *wordArch, f *elf.File, code []byte, sec *elf.Section, idx int, sym elf.Symbol, relocs relocTable) []Site {
+// section sec (index idx) of a fixed-width machine, each to be replaced
+// by nop.
+func wordSites(a *wordArch, f *elf.File, code []byte, sec *elf.Section, idx int, sym elf.Symbol, relocs relocTable, nop []byte) []Site {
 	var sites []Site
-	nop := a.nopBytes(f.ByteOrder)
 	for off := 0; off+4 <= len(code); off += 4 {
 		w := f.ByteOrder.Uint32(code[off:])
 		op, ok := a.classify(w)

@@ -27,15 +27,17 @@ type syntax func(code []byte, pc uint64, n int, order binary.ByteOrder) (text st
 
 // syntaxes holds each arch's printer, by arch.Arch.Name; fallback is the
 // directive objdump prints for bytes it cannot decode, data the one it
-// prints for data in code (a switch table, words a mapping symbol marks).
+// prints for data in code (a switch table, words a mapping symbol marks),
+// and word how it prints a 4-byte word after either, "" on x86, which
+// prints bytes.
 var syntaxes = map[string]struct {
-	text           syntax
-	fallback, data string
+	text                 syntax
+	fallback, data, word string
 }{
-	"x86_64":  {x86Text, ".byte", ".byte"},
-	"arm64":   {arm64Text, ".inst", ".word"},
-	"ppc64le": {ppc64Text, ".long", ".long"},
-	"ppc64":   {ppc64Text, ".long", ".long"},
+	"x86_64":  {x86Text, ".byte", ".byte", ""},
+	"arm64":   {arm64Text, ".inst", ".word", "0x%08x"},
+	"ppc64le": {ppc64Text, ".long", ".long", "0x%x"},
+	"ppc64":   {ppc64Text, ".long", ".long", "0x%x"},
 }
 
 // aliases are the names today's objdump gives where the x/arch printers
@@ -112,7 +114,7 @@ func (d *Disassembler) Text(in *cfg.Insn) string {
 		}
 	}
 	if !ok {
-		text = fallbackText(sx.fallback, code, d.Prog.Arch.ByteOrder)
+		text = fallbackText(sx.fallback, sx.word, code, d.Prog.Arch.ByteOrder)
 	}
 	text = alias(aliases[d.Prog.Arch.Name], strings.Join(strings.Fields(text), " "))
 	if r := d.Prog.Reloc(in); r != nil {
@@ -133,17 +135,15 @@ func insnBytes(in *cfg.Insn) []byte {
 	return in.Sec.Data[in.Off:end]
 }
 
-// fallbackText prints bytes as objdump does when it cannot decode them: a
-// word for the fixed-width machines, bytes for x86.
-func fallbackText(dir string, code []byte, order binary.ByteOrder) string {
-	if dir == ".long" && len(code) == 4 { // ppc64: unpadded
-		return fmt.Sprintf("%s 0x%x", dir, order.Uint32(code))
-	}
-	if dir != ".byte" && len(code) == 4 {
-		return fmt.Sprintf("%s 0x%08x", dir, order.Uint32(code))
+// fallbackText prints bytes as objdump does when it cannot decode them or
+// they are data: after the directive dir, a word in the format word on the
+// fixed-width machines, bytes for x86.
+func fallbackText(dir, word string, code []byte, order binary.ByteOrder) string {
+	if word != "" && len(code) == 4 {
+		return dir + " " + fmt.Sprintf(word, order.Uint32(code))
 	}
 	var b strings.Builder
-	b.WriteString(".byte ")
+	b.WriteString(dir + " ")
 	for i, c := range code {
 		if i > 0 {
 			b.WriteString(", ")
@@ -215,42 +215,43 @@ func Match(pattern, name string) bool {
 func (d *Disassembler) Disas(w io.Writer, pattern string) int {
 	fns := Funcs(d.Prog, pattern)
 	for _, fn := range fns {
-		d.part(w, fn)
-		if fn.Cfunc != nil && fn.Cfunc != fn {
-			d.part(w, fn.Cfunc)
-		}
+		part, next := fn, fn.Offset // the symbol being printed, where its last instruction ended
+		heading(w, fn)
+		d.Prog.FuncInsns(fn, func(in *cfg.Insn) bool {
+			if sym := in.Func(); sym != part {
+				d.data(w, part, next, part.Offset+part.Len)
+				part, next = sym, sym.Offset
+				heading(w, sym)
+			}
+			d.data(w, part, next, in.Off)
+			d.line(w, in)
+			next = in.Off + uint64(in.Len)
+			return true
+		})
+		d.data(w, part, next, part.Offset+part.Len)
 		fmt.Fprintln(w)
 	}
 	return len(fns)
 }
 
-// part writes the heading and lines of one symbol's bytes.
-func (d *Disassembler) part(w io.Writer, sym *cfg.Symbol) {
+// heading writes the line that opens a symbol's disassembly.
+func heading(w io.Writer, sym *cfg.Symbol) {
 	fmt.Fprintf(w, "%s: %s+%#x, %d bytes\n", sym.Name, sym.Sec.Name, sym.Offset, sym.Len)
-	next := sym.Offset // where the last instruction ended
-	for in := d.Prog.Find(sym.Sec, sym.Offset); in != nil && in.Func() == sym; in = d.Prog.Next(in) {
-		if in.Off > next {
-			d.data(w, sym, next, in.Off)
-		}
-		d.line(w, in)
-		next = in.Off + uint64(in.Len)
-	}
-	d.data(w, sym, next, sym.Offset+sym.Len)
 }
 
-// data writes the bytes of fn's section from off to end as data lines:
+// data writes the bytes of sym's section from off to end as data lines:
 // words on the fixed-width machines, up to eight bytes a line on x86.
-func (d *Disassembler) data(w io.Writer, fn *cfg.Symbol, off, end uint64) {
+func (d *Disassembler) data(w io.Writer, sym *cfg.Symbol, off, end uint64) {
 	sx := syntaxes[d.Prog.Arch.Name]
 	width := uint64(4)
-	if sx.data == ".byte" {
+	if sx.word == "" {
 		width = 8
 	}
-	end = min(end, uint64(len(fn.Sec.Data)))
+	end = min(end, uint64(len(sym.Sec.Data)))
 	for ; off < end; off += width {
-		code := fn.Sec.Data[off:min(off+width, end)]
-		text := fallbackText(sx.data, code, d.Prog.Arch.ByteOrder)
-		fmt.Fprintf(w, "%8x:  %-14s %-24s %s\n", off, placeName(fn.Sec, off), hexBytes(code), text)
+		code := sym.Sec.Data[off:min(off+width, end)]
+		text := fallbackText(sx.data, sx.word, code, d.Prog.Arch.ByteOrder)
+		fmt.Fprintf(w, "%8x:  %-14s %-24s %s\n", off, placeName(sym.Sec, off), hexBytes(code), text)
 	}
 }
 

@@ -31,20 +31,21 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-// TestFallback checks what undecodable bytes print as.
+// TestFallback checks what undecodable bytes print as, by arch.
 func TestFallback(t *testing.T) {
 	le := binary.LittleEndian
 	for _, tt := range []struct {
-		dir  string
+		arch string
 		code []byte
 		want string
 	}{
-		{".byte", []byte{0xf2, 0x0f}, ".byte 0xf2, 0x0f"},
-		{".inst", []byte{1, 0, 0, 0}, ".inst 0x00000001"},
-		{".long", []byte{0, 0, 0, 0x60}, ".long 0x60000000"},
+		{"x86_64", []byte{0xf2, 0x0f}, ".byte 0xf2, 0x0f"},
+		{"arm64", []byte{1, 0, 0, 0}, ".inst 0x00000001"},
+		{"ppc64le", []byte{0, 0, 0, 0x60}, ".long 0x60000000"},
 	} {
-		if got := fallbackText(tt.dir, tt.code, le); got != tt.want {
-			t.Errorf("fallbackText(%q, % x) = %q, want %q", tt.dir, tt.code, got, tt.want)
+		sx := syntaxes[tt.arch]
+		if got := fallbackText(sx.fallback, sx.word, tt.code, le); got != tt.want {
+			t.Errorf("%s: fallbackText(% x) = %q, want %q", tt.arch, tt.code, got, tt.want)
 		}
 	}
 }

@@ -3,16 +3,16 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"io/fs"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/objcheck/objcheck/difftest"
 )
 
 // disasSets are the corpora --disas is compared on, with the objdump of
@@ -82,20 +82,18 @@ func TestDisasObjdump(t *testing.T) {
 	}
 }
 
-// corpusObjects returns the objects under dir, sorted.
+// corpusObjects returns the paths of the objects of the corpus in dir, as
+// its MANIFEST lists them.
 func corpusObjects(t *testing.T, dir string) []string {
 	t.Helper()
-	var all []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".o") {
-			all = append(all, path)
-		}
-		return err
-	})
+	entries, err := difftest.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sort.Strings(all)
+	var all []string
+	for _, e := range entries {
+		all = append(all, filepath.Join(dir, e.Path))
+	}
 	return all
 }
 
