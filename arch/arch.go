@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // These are the errors a Decode function returns, wrapped with detail.
@@ -263,10 +264,12 @@ type Arch struct {
 	// (x86: 4, for the PC32 field that ends the instruction).
 	BranchRelocBias int64
 
-	// ConcurrentDecode is set when Decode may run in several goroutines at
-	// once. x/arch's arm64 and ppc64 decoders write package state, so for
-	// them the caller serializes decoding.
-	ConcurrentDecode bool
+	// DecodeLock, nil when Decode is safe for concurrent use, is held by
+	// every caller while Decode or x/arch's printer for the arch runs.
+	// x/arch's arm64 and ppc64 decoders write package-level state, so each
+	// such package has one lock for the whole process: several checks, or
+	// several tests, in one process decode those arches one at a time.
+	DecodeLock sync.Locker
 
 	// Specials are the tables of alternative code paths, in the order
 	// objtool reads them.

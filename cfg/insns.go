@@ -44,7 +44,7 @@ func (p *Program) isAltCode(name string) bool {
 // decodeInsns decodes every executable section linearly from its start,
 // as objtool does, and attaches instructions to their symbols.
 func (p *Program) decodeInsns() *Problem {
-	if l := p.Opts.DecodeLock; l != nil && !p.Arch.ConcurrentDecode {
+	if l := p.Arch.DecodeLock; l != nil {
 		l.Lock()
 		defer l.Unlock()
 	}

@@ -11,7 +11,6 @@ package cfg
 import (
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/decode"
-	"sync"
 )
 
 // A Program is the instruction graph of one object.
@@ -72,11 +71,6 @@ type Options struct {
 	IBT         bool // --ibt
 	Link        bool // --link
 	Noinstr     bool // --noinstr: read the pv_ops table
-	// DecodeLock, when set, is held while the instructions are decoded:
-	// the caller gives one to every Build that may run at the same time
-	// as another on an arch whose decoder is not safe for concurrent use
-	// (arch.Arch.ConcurrentDecode false).
-	DecodeLock sync.Locker
 }
 
 // Sites are the instructions objtool lists while building the graph, each

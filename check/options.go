@@ -1,7 +1,5 @@
 package check
 
-import "sync"
-
 // Options are objtool's actions and options, plus objcheck's own. The
 // command line fills them; the checker reads them and never changes them.
 type Options struct {
@@ -42,9 +40,4 @@ type Options struct {
 
 	// Tracer, when set, watches the walks it chooses (--trace, --graph).
 	Tracer Tracer
-
-	// DecodeLock is shared by checks that run at the same time: the
-	// decoders that are not safe for concurrent use run under it (see
-	// cfg.Options).
-	DecodeLock sync.Locker
 }

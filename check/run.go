@@ -86,7 +86,6 @@ func graphOptions(o *Options) cfg.Options {
 		Specials:  o.Stackval || o.ORC || o.Uaccess || o.Noinstr || o.HacksJumpLabel,
 		JumpLabel: o.HacksJumpLabel, HackNoinstr: o.HacksNoinstr,
 		Mcount: o.Mcount, Mnop: o.Mnop, IBT: o.IBT, Link: o.Link, Noinstr: o.Noinstr,
-		DecodeLock: o.DecodeLock,
 	}
 }
 

@@ -10,13 +10,14 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
-	"sync"
 
 	"golang.org/x/arch/arm64/arm64asm"
 	"golang.org/x/arch/ppc64/ppc64asm"
 	"golang.org/x/arch/x86/x86asm"
 
+	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/cfg"
 )
 
@@ -29,15 +30,18 @@ type syntax func(code []byte, pc uint64, n int, order binary.ByteOrder) (text st
 // directive objdump prints for bytes it cannot decode, data the one it
 // prints for data in code (a switch table, words a mapping symbol marks),
 // and word how it prints a 4-byte word after either, "" on x86, which
-// prints bytes.
+// prints bytes; fromNext says that a relative destination the printer
+// prints (".+0x10") counts from the next instruction, as on x86, not
+// from this one.
 var syntaxes = map[string]struct {
 	text                 syntax
 	fallback, data, word string
+	fromNext             bool
 }{
-	"x86_64":  {x86Text, ".byte", ".byte", ""},
-	"arm64":   {arm64Text, ".inst", ".word", "0x%08x"},
-	"ppc64le": {ppc64Text, ".long", ".long", "0x%x"},
-	"ppc64":   {ppc64Text, ".long", ".long", "0x%x"},
+	"x86_64":  {x86Text, ".byte", ".byte", "", true},
+	"arm64":   {arm64Text, ".inst", ".word", "0x%08x", false},
+	"ppc64le": {ppc64Text, ".long", ".long", "0x%x", false},
+	"ppc64":   {ppc64Text, ".long", ".long", "0x%x", false},
 }
 
 // aliases are the names today's objdump gives where the x/arch printers
@@ -87,11 +91,10 @@ func ppc64Text(code []byte, pc uint64, n int, order binary.ByteOrder) (string, b
 }
 
 // A Disassembler renders instructions of one program. The arm64 and ppc64
-// decoders of x/arch are not safe for concurrent use: Lock, when set, is
-// held while one decodes.
+// decoders of x/arch are not safe for concurrent use: it holds the arch's
+// DecodeLock while one decodes.
 type Disassembler struct {
 	Prog *cfg.Program
-	Lock sync.Locker
 }
 
 // Text returns in's disassembly in objdump's syntax, or the directive
@@ -105,24 +108,54 @@ func (d *Disassembler) Text(in *cfg.Insn) string {
 	sx, known := syntaxes[d.Prog.Arch.Name]
 	text, ok := "", false
 	if known && !in.Has(cfg.NotCode) {
-		if d.Lock != nil {
-			d.Lock.Lock()
+		if l := d.Prog.Arch.DecodeLock; l != nil {
+			l.Lock()
+			defer l.Unlock()
 		}
 		text, ok = sx.text(code, in.Off, int(in.Len), d.Prog.Arch.ByteOrder)
-		if d.Lock != nil {
-			d.Lock.Unlock()
-		}
 	}
 	if !ok {
 		text = fallbackText(sx.fallback, sx.word, code, d.Prog.Arch.ByteOrder)
 	}
 	text = alias(aliases[d.Prog.Arch.Name], strings.Join(strings.Fields(text), " "))
+	if ok && (in.Kind.IsStaticJump() || in.Kind == arch.Call) {
+		base := in.Off
+		if sx.fromNext {
+			base += uint64(in.Len)
+		}
+		text = objdumpDest(text, base)
+	}
 	if r := d.Prog.Reloc(in); r != nil {
 		text += " # " + relocName(r)
 	} else if in.HasTarget {
 		text += " <" + placeName(in.Sec, uint64(in.Target)) + ">"
 	}
 	return text
+}
+
+// objdumpDest rewrites the destination x/arch prints last in a direct
+// branch's text, absolute (x86 "je 0x32", ppc64 "beq 0x168") or relative
+// to base (arm64 "b.eq .+0x10", ppc64 "bl .+0x0", x86 at offset 0), as
+// objdump prints it: the section offset in bare hex ("je 32").
+func objdumpDest(text string, base uint64) string {
+	i := strings.LastIndexAny(text, " ,")
+	tok := text[i+1:]
+	sign := uint64(1)
+	switch {
+	case strings.HasPrefix(tok, ".+0x"):
+		tok = tok[2:]
+	case strings.HasPrefix(tok, ".-0x"):
+		sign, tok = ^uint64(0), tok[2:]
+	case strings.HasPrefix(tok, "0x"):
+		base = 0
+	default:
+		return text
+	}
+	v, err := strconv.ParseUint(tok[2:], 16, 64)
+	if err != nil {
+		return text
+	}
+	return text[:i+1] + strconv.FormatUint(base+sign*v, 16)
 }
 
 // insnBytes returns the bytes of in; nil for an instruction made up for an

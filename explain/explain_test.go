@@ -82,7 +82,7 @@ func TestRecorder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := NewRecorder("mismatch_cfa", "mismatch_cfa", nil)
+	rec := NewRecorder("mismatch_cfa", "mismatch_cfa")
 	res := check.Run(f, &check.Options{Stackval: true, DryRun: true, Tracer: rec})
 	var trace, graph bytes.Buffer
 	rec.WriteTrace(&trace, res.Diagnostics)
@@ -119,5 +119,28 @@ func TestDisasSwitch(t *testing.T) {
 	}
 	if got := strings.Count(out.String(), "switch case -> switch_table+0x"); got != 3 {
 		t.Errorf("%d switch cases, want 3:\n%s", got, out.String())
+	}
+}
+
+// TestObjdumpDest checks that a direct branch's destination is printed as
+// objdump prints it, from each printer's absolute and relative forms.
+func TestObjdumpDest(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		base uint64
+		want string
+	}{
+		{"je 0x32", 0x30, "je 32"},                        // x86, absolute
+		{"jmpq .+0x0", 5, "jmpq 5"},                       // x86 at offset 0: from the next instruction
+		{"b.eq .+0x10", 0x40, "b.eq 50"},                  // arm64, from this instruction
+		{"cbz x0, .-0x8", 0x40, "cbz x0, 38"},             // arm64, backwards
+		{"beq cr1,0x168", 0x160, "beq cr1,168"},           // ppc64, absolute
+		{"bdnz .+0x0", 0x14, "bdnz 14"},                   // ppc64, relative
+		{"jmp *(%rax)", 0, "jmp *(%rax)"},                 // no destination
+		{"tbz w0, #0x3, .+0x8", 0x10, "tbz w0, #0x3, 18"}, // immediates before it stay
+	} {
+		if got := objdumpDest(tt.text, tt.base); got != tt.want {
+			t.Errorf("objdumpDest(%q, %#x) = %q, want %q", tt.text, tt.base, got, tt.want)
+		}
 	}
 }

@@ -35,7 +35,7 @@ type graph struct {
 // through a function it records (the walks hand it theirs otherwise).
 func (r *Recorder) UseProgram(p *cfg.Program) {
 	if r.dis == nil {
-		r.dis = &Disassembler{Prog: p, Lock: r.lock}
+		r.dis = &Disassembler{Prog: p}
 		r.sf = newStateFormat(p.Arch)
 	}
 }

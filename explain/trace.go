@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 
 	"github.com/objcheck/objcheck/cfg"
 	"github.com/objcheck/objcheck/check"
@@ -18,7 +17,6 @@ import (
 type Recorder struct {
 	trace, graph string
 	dis          *Disassembler
-	lock         sync.Locker
 	sf           stateFormat
 	out          bytes.Buffer
 	// frames are the paths under way, the innermost last.
@@ -61,9 +59,8 @@ type warnMark struct {
 
 // NewRecorder returns a Recorder tracing the functions that match trace
 // and recording for a graph those that match graph ("" matches none).
-// lock, when set, serializes the x/arch decoders (see Disassembler).
-func NewRecorder(trace, graph string, lock sync.Locker) *Recorder {
-	return &Recorder{trace: trace, graph: graph, lock: lock, funcs: map[*cfg.Symbol]*funcRecord{},
+func NewRecorder(trace, graph string) *Recorder {
+	return &Recorder{trace: trace, graph: graph, funcs: map[*cfg.Symbol]*funcRecord{},
 		shown: map[string]bool{}}
 }
 

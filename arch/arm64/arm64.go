@@ -3,6 +3,7 @@ package arm64
 import (
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"github.com/objcheck/objcheck/arch"
 )
@@ -55,7 +56,7 @@ func New() *arch.Arch {
 		// is relative to the branch itself.
 		BranchRelocBias: 0,
 		// arm64asm.Decode writes a package-level coverage slice.
-		ConcurrentDecode: false,
+		DecodeLock: &arm64asmLock,
 		// head.S places code (and its alternatives) in .idmap.text, which
 		// is not flagged executable.
 		AltCode:    []string{".idmap.text"},
@@ -118,6 +119,11 @@ func specials() []arch.SpecialSection {
 	}}
 }
 
+// arm64asmLock serializes the process's calls of arm64asm.Decode, which
+// writes package state: the one mutable package variable, for a
+// dependency's own.
+var arm64asmLock sync.Mutex
+
 // Decode decodes the instruction word at the start of code, which sits at
 // offset off of its section, into in. It follows the arch.Arch Decode
 // contract: in.Len is 4 whatever happens, and the error wraps
@@ -125,7 +131,8 @@ func specials() []arch.SpecialSection {
 // when the word is not an instruction.
 //
 // Decode keeps no state of its own, but it calls arm64asm.Decode, which
-// writes package state and so is not safe for concurrent use.
+// writes package state and so is not safe for concurrent use: callers
+// hold the Arch's DecodeLock.
 func Decode(code []byte, off uint64, in *arch.Insn) error {
 	*in = arch.Insn{Len: 4}
 	if len(code) < 4 {

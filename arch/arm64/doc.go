@@ -36,7 +36,7 @@
 // arm64asm boxes its operands in interfaces, which allocates for three
 // words in four (every load, store, branch and add immediate); Decode
 // itself allocates nothing. arm64asm.Decode writes package state, so
-// Decode is not safe for concurrent use (ConcurrentDecode is false).
+// Decode is not safe for concurrent use (callers hold the Arch's DecodeLock).
 //
 // A word Decode does not recognise gives arch.ErrUnknown: udf and the rest
 // of the reserved group 0000, the unallocated groups, and the reserved

@@ -3,6 +3,7 @@ package ppc64
 import (
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"golang.org/x/arch/ppc64/ppc64asm"
 
@@ -12,6 +13,11 @@ import (
 // primaryPrefix is the primary opcode of a Power10 prefix word: the
 // instruction is 8 bytes long, prefix word first.
 const primaryPrefix = 1
+
+// ppc64asmLock serializes the process's calls of ppc64asm.Decode, which
+// writes package state on first use: the one mutable package variable,
+// for a dependency's own.
+var ppc64asmLock sync.Mutex
 
 // decode implements arch.Arch.Decode for the byte order order.
 //

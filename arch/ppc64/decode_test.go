@@ -368,7 +368,7 @@ func TestNew(t *testing.T) {
 		if a.Name != tt.name {
 			t.Errorf("New(%v).Name = %q, want %q", tt.order, a.Name, tt.name)
 		}
-		if a.ByteOrder != tt.order || a.ConcurrentDecode || !a.HasLR || a.Decode == nil {
+		if a.ByteOrder != tt.order || a.DecodeLock == nil || !a.HasLR || a.Decode == nil {
 			t.Errorf("New(%v) = %+v", tt.order, a)
 		}
 		if a.NumRegs != 33 || a.SP != 1 || a.FP != 31 || a.LR != 32 || a.RA != 32 {

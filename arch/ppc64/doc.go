@@ -14,6 +14,6 @@
 // 0 to 31 and the link register is 32, which is also the return-address
 // register (CFI_RA). The stack pointer is r1 and the frame pointer r31.
 //
-// x/arch's ppc64 decoder writes package state on first use, so the Arch sets
-// ConcurrentDecode to false: decode one object on one goroutine at a time.
+// x/arch's ppc64 decoder writes package state on first use, so the Arch
+// carries a DecodeLock, one for the process, that callers hold.
 package ppc64

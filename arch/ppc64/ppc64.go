@@ -58,7 +58,7 @@ func New(order binary.ByteOrder) *arch.Arch {
 		EntryCFA:         arch.Loc{Base: int(regSP), Off: 0},
 		EntryStackSize:   0,
 		BranchRelocBias:  0,
-		ConcurrentDecode: false,
+		DecodeLock:       &ppc64asmLock,
 		FindSwitch:       switchFinder(order),
 		DWARF:            arch.DWARFRegs{SP: 1, FP: 31, SPName: "r1", FPName: "r31"},
 		// Upstream objtool runs on powerpc only for --mcount, and no

@@ -67,8 +67,7 @@ func New() *arch.Arch {
 		EntryStackSize:  8,
 		BranchRelocBias: 4,
 		// Decode keeps no state between calls.
-		ConcurrentDecode: true,
-		Specials:         specials(),
+		Specials: specials(),
 		Syms: arch.Symbols{
 			Fentry:          "__fentry__",
 			RetpolinePrefix: "__x86_indirect_",

@@ -31,7 +31,7 @@ func (x *explainOptions) check(run func(*decode.File, *check.Options) *check.Res
 	}
 	var rec *explain.Recorder
 	if x.trace != "" || x.graph != "" {
-		rec = explain.NewRecorder(x.trace, x.graph, opts.DecodeLock)
+		rec = explain.NewRecorder(x.trace, x.graph)
 		opts.Tracer = rec
 		defer func() { opts.Tracer = nil }()
 	}
@@ -44,7 +44,7 @@ func (x *explainOptions) check(run func(*decode.File, *check.Options) *check.Res
 		return prog
 	}
 	if x.disas != "" {
-		d := &explain.Disassembler{Prog: program(), Lock: opts.DecodeLock}
+		d := &explain.Disassembler{Prog: program()}
 		if d.Disas(stdout, x.disas) == 0 {
 			fmt.Fprintf(stderr, "objcheck: --disas=%s: no function matches\n", x.disas)
 		}

@@ -31,7 +31,9 @@ var disasSets = []struct{ set, objdump string }{
 // objdump's lines does, and every line objdump prints inside the function
 // must start where a line of --disas does: an instruction, or data (a
 // switch table's words, which objdump may decode as instructions, and
-// words a mapping symbol marks as data). Two differences are objdump's
+// words a mapping symbol marks as data). Where both name a direct
+// branch's destination, it must be the same section offset, printed the
+// same (see compareDest). Two differences are objdump's
 // and allowed, each counted: it folds x86's fwait into the x87
 // instruction after it (finit for fwait; fninit), where the kernel's
 // decoder, which objcheck follows, sees two; and it restarts decoding at
@@ -42,7 +44,8 @@ var disasSets = []struct{ set, objdump string }{
 // them apart). Where objdump cannot decode bytes ("(bad)") the two may
 // differ until they start a line at the same offset again (see
 // badRegions). Every third object is traced and graphed too, in the same
-// run, which must not fail.
+// run, which must not fail. Under -race one object in raceSample is
+// compared.
 func TestDisasObjdump(t *testing.T) {
 	for _, s := range disasSets {
 		t.Run(s.set, func(t *testing.T) {
@@ -51,6 +54,10 @@ func TestDisasObjdump(t *testing.T) {
 				skips.Skipf(t, "%s not installed", s.objdump)
 			}
 			objs := corpusObjects(t, corpusSet(t, s.set))
+			if raceDetector {
+				objs = sample(objs, raceSample)
+				t.Logf("-race: every %dth object", raceSample)
+			}
 			counts := make([]disasCount, len(objs))
 			work := make(chan int)
 			var wg sync.WaitGroup
@@ -72,14 +79,27 @@ func TestDisasObjdump(t *testing.T) {
 			for _, n := range counts {
 				c.add(n)
 			}
-			t.Logf("%s: %d objects, %d functions, %d instructions, %d data words: --disas = %s "+
+			t.Logf("%s: %d objects, %d functions, %d instructions (%d with a direct destination), %d data words: --disas = %s "+
 				"(allowed: %d fwait folded by objdump, resynchronised after %d (bad) lines of objdump and %d symbols inside an instruction; left out: %d in a section sharing its name)",
-				s.set, len(objs), c.funcs, c.insns, c.data, s.objdump, c.fwait, c.bad, c.overlap, c.dup)
+				s.set, len(objs), c.funcs, c.insns, c.dests, c.data, s.objdump, c.fwait, c.bad, c.overlap, c.dup)
 			if c.funcs == 0 {
 				t.Error("no function compared")
 			}
 		})
 	}
+}
+
+// raceSample is the share of a corpus compared under -race: one object
+// in raceSample.
+const raceSample = 10
+
+// sample returns every nth of paths.
+func sample(paths []string, n int) []string {
+	var some []string
+	for i := 0; i < len(paths); i += n {
+		some = append(some, paths[i])
+	}
+	return some
 }
 
 // corpusObjects returns the paths of the objects of the corpus in dir, as
@@ -113,12 +133,13 @@ type disasLine struct {
 }
 
 // A disasCount counts what the comparison compared, allowed and left out.
-type disasCount struct{ funcs, insns, data, fwait, overlap, dup, bad int }
+type disasCount struct{ funcs, insns, data, dests, fwait, overlap, dup, bad int }
 
 func (c *disasCount) add(n disasCount) {
 	c.funcs += n.funcs
 	c.insns += n.insns
 	c.data += n.data
+	c.dests += n.dests
 	c.fwait += n.fwait
 	c.overlap += n.overlap
 	c.dup += n.dup
@@ -176,7 +197,10 @@ func compareFunc(fn *disasFunc, sec *objdumpSection, c *disasCount) string {
 			continue
 		}
 		n.insns++
-		if _, ok := dump[off]; ok {
+		if theirs, ok := dump[off]; ok {
+			if msg := compareDest(l.text, theirs, &n); msg != "" {
+				return fmt.Sprintf("at %#x: %s", off, msg)
+			}
 			continue
 		}
 		switch {
@@ -198,8 +222,34 @@ func compareFunc(fn *disasFunc, sec *objdumpSection, c *disasCount) string {
 	c.insns += n.insns
 	c.data += n.data
 	c.fwait += n.fwait
+	c.dests += n.dests
 	c.bad += len(bad)
 	c.overlap += len(overlap)
+	return ""
+}
+
+var (
+	// destRe finds the destination --disas prints last in a direct
+	// branch, before the place it names. Where it prints a relocation
+	// instead, the number is the encoded field, which objdump shows on
+	// x86 and replaces by the relocation's symbol on arm64.
+	destRe = regexp.MustCompile(`[ ,]([0-9a-f]+) <[^>]*>$`)
+	// dumpDestRe finds the destination objdump prints last.
+	dumpDestRe = regexp.MustCompile(`[ ,\t]([0-9a-f]+) <[^>]*>$`)
+)
+
+// compareDest compares the direct destination of one line of --disas
+// with objdump's at the same offset, counting in n, and says how they
+// differ: the same section offset, in the same bare hex.
+func compareDest(mine, theirs string, n *disasCount) string {
+	m, d := destRe.FindStringSubmatch(mine), dumpDestRe.FindStringSubmatch(theirs)
+	if m == nil || d == nil {
+		return ""
+	}
+	n.dests++
+	if m[1] != d[1] {
+		return fmt.Sprintf("--disas says %q, objdump %q", mine, theirs)
+	}
 	return ""
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
-	"sync"
 	"syscall"
 	"unicode"
 	"unicode/utf8"
@@ -38,11 +37,6 @@ func (c *cli) checkFiles(cmd *command, e *env) int {
 	done := make([]chan *fileResult, n)
 	for i := range done {
 		done[i] = make(chan *fileResult, 1)
-	}
-	// x/arch's arm64 and ppc64 decoders keep package state: checks that
-	// run at once decode those arches one at a time.
-	if jobs(cmd.extra.jobs) > 1 && n > 1 {
-		cmd.opts.DecodeLock = new(sync.Mutex)
 	}
 	next := make(chan int)
 	go func() {

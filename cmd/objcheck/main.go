@@ -25,14 +25,17 @@ import (
 )
 
 func main() {
-	os.Exit(runAs(os.Args[0], os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	c := &cli{open: decode.Open, check: check.Run, tuneGC: true}
+	e := &env{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, ownHelp: ownHelp(os.Args[0])}
+	os.Exit(c.run(os.Args[1:], e))
 }
 
 // runAs is run for the program named prog (argv[0]): installed as
 // objtool, its --help is objtool's alone; under any other name it lists
-// objcheck's own options after objtool's.
+// objcheck's own options after objtool's. Unlike main it leaves the
+// garbage collector as it is: the caller is a process with more to do.
 func runAs(prog string, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	c := &cli{open: decode.Open, check: check.Run, tuneGC: true}
+	c := &cli{open: decode.Open, check: check.Run}
 	return c.run(args, &env{getenv: getenv, stdout: stdout, stderr: stderr, ownHelp: ownHelp(prog)})
 }
 
