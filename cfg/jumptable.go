@@ -43,7 +43,11 @@ func (p *Program) markJumpTables(fn *Symbol) {
 		}
 		if in.Kind == arch.JumpDynamic {
 			if t := p.findJumpTable(fn, in); t != nil {
-				in.JumpTable = t
+				if p.jumpTables == nil {
+					p.jumpTables = map[*Insn]*Rel{}
+				}
+				p.jumpTables[in] = t
+				in.Flags |= tableJump
 			}
 		}
 		return true
@@ -117,7 +121,7 @@ func (p *Program) addFuncJumpTables(fn *Symbol) *Problem {
 	var prev *Insn
 	var prob *Problem
 	p.FuncInsns(fn, func(in *Insn) bool {
-		t := JumpTableOf(in)
+		t := p.jumpTableOf(in)
 		if t == nil {
 			return true
 		}
@@ -140,7 +144,7 @@ func (p *Program) addFuncJumpTables(fn *Symbol) *Problem {
 // previous offset of 0 counts as none.
 func (p *Program) addJumpTable(jump *Insn, next *Rel) *Problem {
 	pfunc := jump.Func().Pfunc
-	table := JumpTableOf(jump)
+	table := p.jumpTableOf(jump)
 	relocs := p.tableSection(table).Relocs
 	prevOff := uint64(0)
 	for i := relocIndex(relocs, table.Reloc); i >= 0 && i < len(relocs); i++ {
@@ -160,7 +164,7 @@ func (p *Program) addJumpTable(jump *Insn, next *Rel) *Problem {
 			if dest == nil || dest.Func() == nil || dest.Func().Pfunc != pfunc {
 				break
 			}
-			jump.Alts = append([]Alt{{Insn: dest}}, jump.Alts...)
+			p.prependAlt(jump, Alt{Insn: dest})
 		}
 		prevOff = r.Offset
 	}

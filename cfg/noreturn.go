@@ -131,19 +131,25 @@ func (p *Program) siblingsDeadEnd(fn *Symbol, depth int) bool {
 // IsJumpTableJump reports whether a dynamic jump goes through a known
 // switch table, directly or as the retpoline replacement of one.
 func IsJumpTableJump(in *Insn) bool {
-	if JumpTableOf(in) != nil || in.Has(SwitchJump) {
+	if hasJumpTable(in) || in.Has(SwitchJump) {
 		return true
 	}
 	g := in.Group
-	return g != nil && g.Orig != nil && JumpTableOf(g.Orig.First) != nil
+	return g != nil && g.Orig != nil && hasJumpTable(g.Orig.First)
 }
 
-// JumpTableOf returns the switch table of a dynamic jump, or nil.
-func JumpTableOf(in *Insn) *Rel {
-	if in.Kind == arch.JumpDynamic || in.Kind == arch.CallDynamic {
-		return in.JumpTable
+// hasJumpTable reports a dynamic jump whose switch table findJumpTable
+// found.
+func hasJumpTable(in *Insn) bool {
+	return (in.Kind == arch.JumpDynamic || in.Kind == arch.CallDynamic) && in.Has(tableJump)
+}
+
+// jumpTableOf returns the switch table of a dynamic jump, or nil.
+func (p *Program) jumpTableOf(in *Insn) *Rel {
+	if !hasJumpTable(in) {
+		return nil
 	}
-	return nil
+	return p.jumpTables[in]
 }
 
 // IsSiblingCall reports whether a jump leaves its function as a tail call.

@@ -52,6 +52,12 @@ type Program struct {
 	Opts Options
 	// numAlts counts the alternatives read, to number them.
 	numAlts int
+	// altLists holds the alternatives of the instructions that have any,
+	// from 1 (Insn.alts).
+	altLists [][]Alt
+	// jumpTables holds the first entry's relocation of the table of each
+	// dynamic jump marked tableJump.
+	jumpTables map[*Insn]*Rel
 	// switches maps switch jumps found by the arch to their targets (nil
 	// for a table that could not be bounded).
 	switches map[int][]uint64
@@ -158,8 +164,6 @@ type Insn struct {
 	Index int
 	Sec   *Section
 	Off   uint64
-	// Imm is the decoder's trap immediate.
-	Imm int64
 	// Target is the decoder's direct destination, valid with HasTarget.
 	Target int64
 
@@ -167,10 +171,11 @@ type Insn struct {
 	JumpDest     *Insn
 	FirstJumpSrc *Insn
 	CallDest     *Symbol
-	JumpTable    *Rel
-	Alts         []Alt
 	Group        *AltGroup
 
+	// alts indexes the instruction's alternatives in Program.altLists,
+	// 0 for none: few instructions have any (see Program.Alts).
+	alts int32
 	// ops bounds the instruction's stack operations in Program.Ops.
 	opsStart, opsEnd int32
 	Len              uint8
@@ -202,6 +207,9 @@ const (
 	iretFlag
 	// SwitchJump marks a dynamic jump through a table the arch recovered.
 	SwitchJump
+	// tableJump marks a dynamic jump through a table findJumpTable found
+	// (its relocation is in Program.jumpTables: few instructions have one).
+	tableJump
 	// NotCode marks a placeholder for a word that is not an instruction.
 	NotCode
 )
@@ -296,3 +304,25 @@ func (p *Program) Prev(in *Insn) *Insn {
 
 // SecInsns returns the instructions of a section.
 func (p *Program) SecInsns(s *Section) []Insn { return p.Insns[s.First:s.End] }
+
+// Alts returns in's alternative successors, in the order they are
+// followed: those added last first.
+func (p *Program) Alts(in *Insn) []Alt {
+	if in.alts == 0 {
+		return nil
+	}
+	return p.altLists[in.alts]
+}
+
+// prependAlt adds a as in's first alternative.
+func (p *Program) prependAlt(in *Insn, a Alt) {
+	if in.alts == 0 {
+		if len(p.altLists) == 0 {
+			p.altLists = make([][]Alt, 1, 64)
+		}
+		in.alts = int32(len(p.altLists))
+		p.altLists = append(p.altLists, nil)
+	}
+	l := &p.altLists[in.alts]
+	*l = append([]Alt{a}, *l...)
+}

@@ -185,7 +185,7 @@ func (p *Program) addSpecialAlt(a *specialAlt) *Problem {
 			return prob
 		}
 	}
-	orig.Alts = append([]Alt{{Insn: repl, SkipOrig: a.skipOrig}}, orig.Alts...)
+	p.prependAlt(orig, Alt{Insn: repl, SkipOrig: a.skipOrig})
 	if a.skipAlt {
 		orig.Flags |= IgnoreAlts
 	}

@@ -124,7 +124,7 @@ func (p *Program) addSwitchAlts() *Problem {
 			if dest == nil || pf == nil || dest.Func() == nil || dest.Func().Pfunc != pf.Pfunc {
 				continue
 			}
-			in.Alts = append([]Alt{{Insn: dest}}, in.Alts...)
+			p.prependAlt(in, Alt{Insn: dest})
 		}
 	}
 	return nil

@@ -58,11 +58,12 @@ func (c *checker) walkUnret(in *cfg.Insn) int {
 // unretAlts walks each alternative of in; with skip-orig alternatives
 // the original path ends here.
 func (c *checker) unretAlts(in *cfg.Insn) (int, bool) {
-	if in.Has(cfg.IgnoreAlts) || len(in.Alts) == 0 {
+	alts := c.prog.Alts(in)
+	if in.Has(cfg.IgnoreAlts) || len(alts) == 0 {
 		return 0, false
 	}
 	skipOrig := false
-	for _, alt := range in.Alts {
+	for _, alt := range alts {
 		skipOrig = skipOrig || alt.SkipOrig
 		if r := c.walkUnret(alt.Insn); r != 0 {
 			c.rep.bt(in, "(alt)")

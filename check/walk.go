@@ -169,11 +169,12 @@ func (c *checker) findSave(fn *cfg.Symbol, in *cfg.Insn) *cfg.Insn {
 // followAlts walks each alternative of in; with skip-orig alternatives
 // the original path ends here.
 func (c *checker) followAlts(fn *cfg.Symbol, in *cfg.Insn, st insnState) (int, bool) {
-	if in.Has(cfg.IgnoreAlts) || len(in.Alts) == 0 {
+	alts := c.prog.Alts(in)
+	if in.Has(cfg.IgnoreAlts) || len(alts) == 0 {
 		return 0, false
 	}
 	skipOrig := false
-	for _, alt := range in.Alts {
+	for _, alt := range alts {
 		skipOrig = skipOrig || alt.SkipOrig
 		if r := c.walk(fn, alt.Insn, st); r != 0 {
 			c.rep.bt(in, "(alt)")

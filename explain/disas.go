@@ -291,7 +291,7 @@ func (d *Disassembler) data(w io.Writer, sym *cfg.Symbol, off, end uint64) {
 // line writes one instruction and the edges it owns besides its own.
 func (d *Disassembler) line(w io.Writer, in *cfg.Insn) {
 	fmt.Fprintf(w, "%8x:  %-14s %-24s %s\n", in.Off, insnName(in), hexBytes(insnBytes(in)), d.Text(in))
-	for _, a := range in.Alts {
+	for _, a := range d.Prog.Alts(in) {
 		fmt.Fprintf(w, "%10s%s -> %s\n", "", altKind(in, a.Insn).label, insnName(a.Insn))
 	}
 }

@@ -54,11 +54,11 @@ func altEdge(in, to *cfg.Insn) edgeKind {
 
 // edgeTo classifies the edge from in to to: a jump, an alternative, or
 // the fall-through.
-func edgeTo(in, to *cfg.Insn) edgeKind {
+func edgeTo(p *cfg.Program, in, to *cfg.Insn) edgeKind {
 	if in == nil {
 		return edgeStart
 	}
-	for _, a := range in.Alts {
+	for _, a := range p.Alts(in) {
 		if a.Insn == to {
 			return altEdge(in, to)
 		}

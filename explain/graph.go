@@ -159,7 +159,7 @@ func (g *graph) targets(in *cfg.Insn) []*cfg.Insn {
 	if in.JumpDest != nil && in.Kind.IsStaticJump() && !cfg.IsSiblingCall(in) {
 		out = append(out, in.JumpDest)
 	}
-	for _, a := range in.Alts {
+	for _, a := range g.r.dis.Prog.Alts(in) {
 		out = append(out, a.Insn)
 	}
 	return out
@@ -257,7 +257,7 @@ func (g *graph) edges(w io.Writer, b *block, rec *funcRecord) {
 		if tb == nil || tb.insns[0] != to {
 			continue
 		}
-		attrs := edgeStyles[edgeTo(last, to)].dot
+		attrs := edgeStyles[edgeTo(g.r.dis.Prog, last, to)].dot
 		if m := warnedEdge(rec, last, to); m != nil {
 			label := "warning"
 			if m.got != "" {

@@ -95,7 +95,7 @@ func (r *Recorder) Path(p *cfg.Program, fn *cfg.Symbol, in *cfg.Insn, reported i
 		r.flush(top, "alternatives first")
 		top.branched = true
 		f.from = top.cur
-		r.printf("%s %s -> %s\n", insnName(top.cur), edgeStyles[edgeTo(top.cur, in)].label, insnName(in))
+		r.printf("%s %s -> %s\n", insnName(top.cur), edgeStyles[edgeTo(r.dis.Prog, top.cur, in)].label, insnName(in))
 	}
 	r.frames = append(r.frames, f)
 }
