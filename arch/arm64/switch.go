@@ -940,6 +940,12 @@ func swFallsThrough(w uint32) bool {
 // swCallClobbers are the registers a call may change: x0..x18 and x30.
 const swCallClobbers = 1<<19 - 1 | 1<<30
 
+// swHintWrites gives, by a hint's CRm, the registers it changes: the
+// PAC and AUT of x17 (CRm 1: pacia1716 ... autib1716) and of x30 (CRm 3:
+// paciaz, paciasp ... autibsp); nop, yield, bti, esb and the others
+// change none. xpaclri (CRm 0, op2 7) strips x30's signature.
+var swHintWrites = [16]uint32{1: 1 << 17, 3: 1 << 30}
+
 // swWrites returns the general registers x0..x30 the instruction may
 // write (a bit each), whether it may write sp, and whether it may write
 // anything at all (an encoding not modelled here). It errs on the side of
@@ -984,8 +990,11 @@ func swWrites(w uint32) (regs uint32, sp bool, all bool) {
 			switch {
 			case swField(w, 21, 1) == 1: // mrs, sysl
 				reg(rd, false)
-			case w&0xfffff000 == 0xd5032000: // hints: pac*, aut* change x17, x30
-				regs = 1<<17 | 1<<30
+			case w&0xfffff01f == 0xd503201f: // hints
+				regs = swHintWrites[swField(w, 8, 4)]
+				if swField(w, 5, 7) == 0x07 { // xpaclri
+					regs = 1 << 30
+				}
 			}
 		default:
 			all = true

@@ -432,59 +432,66 @@ func swDescribe(code []byte, fn *swFunc, jump uint64) string {
 
 // Instruction words for the synthetic tests (from aarch64-linux-gnu-as).
 const (
-	swCmpW0x3   = 0x71000c1f // cmp w0, #3
-	swCmpX0x3   = 0xf1000c1f // cmp x0, #3
-	swCmpW2x3   = 0x71000c5f // cmp w2, #3
-	swAddsW2    = 0x31000442 // adds w2, w2, #1
-	swAdrpX1    = 0x90000001 // adrp x1, ...
-	swAddX1Lo12 = 0x91000021 // add x1, x1, #0 (:lo12:)
-	swLdrbUxtw  = 0x38604821 // ldrb w1, [x1, w0, uxtw]
-	swLdrbX0    = 0x38606821 // ldrb w1, [x1, x0]
-	swLdrbSxtw  = 0x3860c821 // ldrb w1, [x1, w0, sxtw]
-	swLdrhUxtw  = 0x78605821 // ldrh w1, [x1, w0, uxtw #1]
-	swLdrUxtw   = 0xb8605821 // ldr w1, [x1, w0, uxtw #2]
-	swLdrsbUxtw = 0x38e04821 // ldrsb w1, [x1, w0, uxtw]
-	swAddSxtb   = 0x8b218801 // add x1, x0, w1, sxtb #2
-	swAddSxth   = 0x8b21a801 // add x1, x0, w1, sxth #2
-	swAddSxtw   = 0x8b21c801 // add x1, x0, w1, sxtw #2
-	swAddUxtb   = 0x8b210801 // add x1, x0, w1, uxtb #2
-	swAddLsl    = 0x8b010801 // add x1, x0, x1, lsl #2
-	swAddLsl3   = 0x8b000c21 // add x1, x1, x0, lsl #3
-	swBrX1      = 0xd61f0020 // br x1
-	swBrX0      = 0xd61f0000 // br x0
-	swBrX16     = 0xd61f0200 // br x16
-	swLdrX16    = 0xf9400010 // ldr x16, [x0]
-	swNop       = 0xd503201f // nop
-	swRet       = 0xd65f03c0 // ret
-	swBl        = 0x94000000 // bl (relocated)
-	swAndW0x3   = 0x12000400 // and w0, w0, #3
-	swAddW0x1   = 0x11000400 // add w0, w0, #1
-	swAddW2x1   = 0x11000442 // add w2, w2, #1
-	swAddsW0x4  = 0x31001000 // adds w0, w0, #4
-	swAddsW2x4  = 0x31001042 // adds w2, w2, #4
-	swBrkBug    = 0xd4210000 // brk #0x800 (BUG, or WARN when tabled)
-	swBrkKasan  = 0xd4212000 // brk #0x900 (KASAN: goes on)
-	swMovW0W2   = 0x2a0203e0 // mov w0, w2
-	swMovW2W0   = 0x2a0003e2 // mov w2, w0
-	swMovX0X2   = 0xaa0203e0 // mov x0, x2
-	swUbfxW0    = 0x53041800 // ubfx w0, w0, #4, #3
-	swLdrbW0X2  = 0x39400040 // ldrb w0, [x2]
-	swSubSp16   = 0xd10043ff // sub sp, sp, #16
-	swStrX1Sp8  = 0xf90007e1 // str x1, [sp, #8]
-	swLdrX1Sp8  = 0xf94007e1 // ldr x1, [sp, #8]
-	swStrX2Sp8  = 0xf90007e2 // str x2, [sp, #8]
-	swStrW2Sp12 = 0xb9000fe2 // str w2, [sp, #12]
-	swStrX2X3   = 0xf9000462 // str x2, [x3, #8]
-	swStpX2X3Sp = 0xa9000fe2 // stp x2, x3, [sp]
-	swLdaddW6   = 0xb8250046 // ldadd w5, w6, [x2]
-	swLdaddW0   = 0xb8250040 // ldadd w5, w0, [x2]
-	swStxrW0    = 0xc8007c43 // stxr w0, x3, [x2]
-	swLdrX2Uxtw = 0xf8605822 // ldr x2, [x1, w0, uxtw #3]
-	swBrX2      = 0xd61f0040 // br x2
-	swLdrbW3    = 0x38604823 // ldrb w3, [x1, w0, uxtw]
-	swAddX3Sxtb = 0x8b238883 // add x3, x4, w3, sxtb #2
-	swBrX3      = 0xd61f0060 // br x3
-	swAddX1x8   = 0x91002021 // add x1, x1, #8
+	swCmpW0x3    = 0x71000c1f // cmp w0, #3
+	swCmpX0x3    = 0xf1000c1f // cmp x0, #3
+	swCmpW2x3    = 0x71000c5f // cmp w2, #3
+	swAddsW2     = 0x31000442 // adds w2, w2, #1
+	swAdrpX1     = 0x90000001 // adrp x1, ...
+	swAddX1Lo12  = 0x91000021 // add x1, x1, #0 (:lo12:)
+	swLdrbUxtw   = 0x38604821 // ldrb w1, [x1, w0, uxtw]
+	swLdrbX0     = 0x38606821 // ldrb w1, [x1, x0]
+	swLdrbSxtw   = 0x3860c821 // ldrb w1, [x1, w0, sxtw]
+	swLdrhUxtw   = 0x78605821 // ldrh w1, [x1, w0, uxtw #1]
+	swLdrUxtw    = 0xb8605821 // ldr w1, [x1, w0, uxtw #2]
+	swLdrsbUxtw  = 0x38e04821 // ldrsb w1, [x1, w0, uxtw]
+	swAddSxtb    = 0x8b218801 // add x1, x0, w1, sxtb #2
+	swAddSxth    = 0x8b21a801 // add x1, x0, w1, sxth #2
+	swAddSxtw    = 0x8b21c801 // add x1, x0, w1, sxtw #2
+	swAddUxtb    = 0x8b210801 // add x1, x0, w1, uxtb #2
+	swAddLsl     = 0x8b010801 // add x1, x0, x1, lsl #2
+	swAddLsl3    = 0x8b000c21 // add x1, x1, x0, lsl #3
+	swBrX1       = 0xd61f0020 // br x1
+	swBrX0       = 0xd61f0000 // br x0
+	swBrX16      = 0xd61f0200 // br x16
+	swLdrX16     = 0xf9400010 // ldr x16, [x0]
+	swNop        = 0xd503201f // nop
+	swRet        = 0xd65f03c0 // ret
+	swBl         = 0x94000000 // bl (relocated)
+	swAndW0x3    = 0x12000400 // and w0, w0, #3
+	swAddW0x1    = 0x11000400 // add w0, w0, #1
+	swAddW2x1    = 0x11000442 // add w2, w2, #1
+	swAddsW0x4   = 0x31001000 // adds w0, w0, #4
+	swAddsW2x4   = 0x31001042 // adds w2, w2, #4
+	swBrkBug     = 0xd4210000 // brk #0x800 (BUG, or WARN when tabled)
+	swBrkKasan   = 0xd4212000 // brk #0x900 (KASAN: goes on)
+	swMovW0W2    = 0x2a0203e0 // mov w0, w2
+	swMovW2W0    = 0x2a0003e2 // mov w2, w0
+	swMovX0X2    = 0xaa0203e0 // mov x0, x2
+	swUbfxW0     = 0x53041800 // ubfx w0, w0, #4, #3
+	swLdrbW0X2   = 0x39400040 // ldrb w0, [x2]
+	swSubSp16    = 0xd10043ff // sub sp, sp, #16
+	swStrX1Sp8   = 0xf90007e1 // str x1, [sp, #8]
+	swLdrX1Sp8   = 0xf94007e1 // ldr x1, [sp, #8]
+	swStrX2Sp8   = 0xf90007e2 // str x2, [sp, #8]
+	swStrW2Sp12  = 0xb9000fe2 // str w2, [sp, #12]
+	swStrX2X3    = 0xf9000462 // str x2, [x3, #8]
+	swStpX2X3Sp  = 0xa9000fe2 // stp x2, x3, [sp]
+	swLdaddW6    = 0xb8250046 // ldadd w5, w6, [x2]
+	swLdaddW0    = 0xb8250040 // ldadd w5, w0, [x2]
+	swStxrW0     = 0xc8007c43 // stxr w0, x3, [x2]
+	swLdrX2Uxtw  = 0xf8605822 // ldr x2, [x1, w0, uxtw #3]
+	swBrX2       = 0xd61f0040 // br x2
+	swLdrbW3     = 0x38604823 // ldrb w3, [x1, w0, uxtw]
+	swAddX3Sxtb  = 0x8b238883 // add x3, x4, w3, sxtb #2
+	swBrX3       = 0xd61f0060 // br x3
+	swAddX1x8    = 0x91002021 // add x1, x1, #8
+	swAdrpX30    = 0x9000001e // adrp x30, ...
+	swAddX30Lo12 = 0x910003de // add x30, x30, #0 (:lo12:)
+	swLdrbW3X30  = 0x38604bc3 // ldrb w3, [x30, w0, uxtw]
+	swBtiJ       = 0xd503249f // bti j
+	swPaciasp    = 0xd503233f // paciasp
+	swXpaclri    = 0xd50320ff // xpaclri
+	swPacia1716  = 0xd503211f // pacia1716
 )
 
 // The encoders of the position-dependent words.
@@ -637,6 +644,12 @@ func TestFindSwitchSynthetic(t *testing.T) {
 		}
 	}
 	loopTargets := []uint64{0x24, 0x2c, 0x38}
+	// inX30 moves loop's table from x1 to x30 (ice_flow_add_prof keeps
+	// its table in x30 across a loop whose head is an alignment nop).
+	inX30 := func(c []uint32) []uint32 {
+		c[0], c[1], c[4] = swAdrpX30, swAddX30Lo12, swLdrbW3X30
+		return c
+	}
 	// 00 bound; 04 adrp x1; 08 add x1; 0c ldr x2, [x1, w0, uxtw #3];
 	// 10 br x2; 14 nop; 18 ret; 1c nop; 20 ret. The table: 4 entries of
 	// 8 bytes at .rodata+4, relocated.
@@ -828,6 +841,16 @@ func TestFindSwitchSynthetic(t *testing.T) {
 			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, noBound, nil},
 		{"the dispatch changes the index, a case loops back to the load", swSynth{code: loop(swAddW0x1, swNop, 0x10),
 			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, noBound, nil},
+		{"a nop at the loop's head leaves a table in x30", swSynth{code: inX30(loop(swNop, swNop, 0x08)),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, ok, loopTargets},
+		{"a bti in the loop leaves a table in x30", swSynth{code: inX30(loop(swNop, swBtiJ, 0x08)),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, ok, loopTargets},
+		{"paciasp in the loop changes a table in x30", swSynth{code: inX30(loop(swNop, swPaciasp, 0x08)),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, noBound, nil},
+		{"xpaclri in the loop changes a table in x30", swSynth{code: inX30(loop(swNop, swXpaclri, 0x08)),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, noBound, nil},
+		{"pacia1716 in the loop leaves a table in x30", swSynth{code: inX30(loop(swNop, swPacia1716, 0x08)),
+			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, ok, loopTargets},
 		{"the loop moves the table", swSynth{code: loop(swNop, swAddX1x8, 0x08),
 			rodata: swTable(1, 0, 2, 2, 5), jump: 0x20, relocs: swRelocs(0)}, noBound, nil},
 		{"computed goto", gotoSynth(swAndW0x3, gotoRelocs), ok, []uint64{0x14, 0x1c, 0x18, 0x20}},
