@@ -3,6 +3,8 @@ package ppc64
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -107,6 +109,7 @@ const volatileCRs uint8 = 1<<0 | 1<<1 | 1<<5 | 1<<6 | 1<<7
 const (
 	opPrefix = 1
 	opCmpli  = 10
+	opCmpi   = 11
 	opAddi   = 14
 	opBc     = 16
 	opB      = 18
@@ -132,6 +135,7 @@ const (
 	xoAdd   = 266 // 9-bit XO-form
 	xoOr    = 444
 	xoExtsw = 986
+	xoSrawi = 824
 	xoMtspr = 467
 	xoLbzx  = 87
 	xoLbzux = 119
@@ -209,6 +213,9 @@ type val struct {
 	shr  uint  // the value is (root's >> shr) & mask
 	mask uint64
 	max  uint64 // the largest value root's instruction produces
+	// An arithmetic shift (srawi) fills the bits from sext up with copies
+	// of bit sign-1 of root's value; sext 0: no such bits.
+	sext, sign uint8
 }
 
 // unknownRoot stands for a value of unknown origin, equal to no other.
@@ -220,7 +227,21 @@ const unknownRoot = -1 << 62
 func endRoot(pos uint64, r uint8) int64 { return -1 - int64(pos)<<5 - int64(r) }
 
 // limit is the largest value v can take.
-func (v val) limit() uint64 { return min(v.mask, v.max>>v.shr) }
+func (v val) limit() uint64 {
+	if v.sext != 0 {
+		return ^uint64(0)
+	}
+	return min(v.mask, v.max>>v.shr)
+}
+
+// and returns v with only the bits of m kept.
+func (v val) and(m uint64) val {
+	v.mask &= m
+	if v.sext != 0 && m>>v.sext == 0 {
+		v.sext, v.sign = 0, 0
+	}
+	return v
+}
 
 // A switchTrace records how a table was recognised, for the tests.
 type switchTrace struct {
@@ -615,8 +636,7 @@ func (f *finder) indexVals(r uint8, pos uint64, scale uint, depth int) []val {
 		} else if src, mask, how, ok := scaled(w, r, scale); ok {
 			note(&f.trace.index, how)
 			for _, v := range f.valsOf(src, d, 0) {
-				v.mask &= mask
-				out = append(out, v)
+				out = append(out, v.and(mask))
 			}
 		} else if isCopy(w) && ra(w) == r && depth < maxDepth {
 			out = append(out, f.indexVals(rt(w), d, scale, depth+1)...)
@@ -689,8 +709,7 @@ func (f *finder) valsOf(r uint8, pos uint64, depth int) []val {
 		w := f.word(d).raw
 		if src, mask, ok := maskOf(w); ok && depth < maxDepth {
 			for _, v := range f.valsOf(src, d, depth+1) {
-				v.mask &= mask
-				out = append(out, v)
+				out = append(out, v.and(mask))
 			}
 			continue
 		}
@@ -742,6 +761,17 @@ func (c val) bounds(v val, b uint64) (uint64, bool) {
 	if c.root != v.root || c.root == unknownRoot || c.shr > v.shr {
 		return 0, false
 	}
+	if c.sext != 0 && (c.shr != v.shr || c.sext != v.sext || c.sign != v.sign) {
+		return 0, false // a compare of a signed field bounds that field alone
+	}
+	if v.sext != 0 && c.sext == 0 {
+		// c <= b clears v's sign bit when c holds it and b is below it.
+		bit := uint(v.sign) - 1
+		if bit < c.shr || c.mask>>(bit-c.shr)&1 == 0 || b>>(bit-c.shr) != 0 {
+			return 0, false
+		}
+		v.sext, v.sign = 0, 0
+	}
 	d := v.shr - c.shr
 	if d == 0 {
 		// The same field: its masks are trusted to agree, as GCC knows
@@ -756,23 +786,31 @@ func (c val) bounds(v val, b uint64) (uint64, bool) {
 }
 
 // A field is a right shift and a mask: (value >> shr) & mask, of the low
-// 32 bits of the value when word is set.
+// 32 bits of the value when word is set; with sext, the bits above the
+// mask are copies of the word's sign bit (srawi).
 type field struct {
 	shr  uint
 	mask uint64
 	word bool
+	sext bool
 }
 
 // of returns the field of v.
 func (fl field) of(v val) val {
+	if v.sext != 0 {
+		return val{root: unknownRoot, mask: ^uint64(0), max: ^uint64(0)}
+	}
 	m := v.mask
 	if fl.word {
 		m &= 0xffffffff
 	}
+	if fl.sext && m>>31&1 != 0 && v.shr+31 < 64 {
+		v.sext, v.sign = uint8(32-fl.shr), uint8(v.shr+32)
+	}
 	v.mask = m >> fl.shr & fl.mask
 	v.shr += fl.shr
 	if v.shr >= 64 {
-		v.mask, v.shr = 0, 0
+		v.mask, v.shr, v.sext, v.sign = 0, 0, 0, 0
 	}
 	return v
 }
@@ -782,7 +820,9 @@ func (fl field) of(v val) val {
 // down (mb >= 32-sh), srdi and rldicl likewise. GCC so extracts a byte to
 // bound it in one register and the same byte, scaled, for the table in
 // another (rlwinm r5,r6,16,24,31; srwi r9,r6,16; cmplwi r5,27; rldic
-// r9,r9,2,54): both are the same field of r6's value.
+// r9,r9,2,54): both are the same field of r6's value. srawi keeps the
+// word's field too, with copies of its sign above (radeon's
+// cmplwi r9,49151; srawi r9,r9,13; rldic r9,r9,2,59: at most 5).
 func fieldOf(w uint32) (uint8, field, bool) {
 	switch opcd(w) {
 	case opRlwinm:
@@ -793,6 +833,10 @@ func fieldOf(w uint32) (uint8, field, bool) {
 	case opMD:
 		if sh, mb, kind := mdShift(w); sh != 0 && kind == 0 && mb >= 64-sh {
 			return rt(w), field{shr: 64 - sh, mask: lowBits(64 - mb)}, true
+		}
+	case opX:
+		if sh := uint(rb(w)); xo(w) == xoSrawi && sh != 0 {
+			return rt(w), field{shr: sh, mask: lowBits(32 - sh), word: true, sext: true}, true
 		}
 	}
 	return 0, field{}, false
@@ -934,42 +978,15 @@ func (f *finder) rangeCheck(v val) (uint64, bool) {
 // facts known of its field after it; when reload is set, on a value loaded
 // from the same place as v.
 func (f *finder) compare(pos uint64, w *word, facts crFacts, v val, reload bool) (uint64, bool) {
-	raw := w.raw
-	var reg uint8
-	var k uint64
-	var how string
-	reversed := false
-	switch {
-	case opcd(raw) == opCmpli: // cmplwi, cmpldi
-		reg, k, how = ra(raw), uimm(raw), "cmpli"
-	case opcd(raw) == opX && xo(raw) == xoCmpl: // cmplw, cmpld
-		var ok bool
-		if k, ok = f.constant(rb(raw), pos); ok {
-			reg = ra(raw)
-		} else if k, ok = f.constant(ra(raw), pos); ok {
-			reg, reversed = rb(raw), true
-		} else {
-			return 0, false
-		}
-		how = "cmpl"
-	default:
-		return 0, false
-	}
-	bf := uint8(raw>>23) & 7
-	known := facts.field(bf)
-	set, clear := known&15, known>>4
-	var b uint64
-	switch {
-	case !reversed && clear&(1<<bitGT) != 0, reversed && clear&(1<<bitLT) != 0:
-		b = k // reg <= k
-	case !reversed && set&(1<<bitLT) != 0 && k > 0, reversed && set&(1<<bitGT) != 0 && k > 0:
-		b = k - 1 // reg < k
-	case set&(1<<bitEQ) != 0:
-		b = k
-	default:
+	reg, bound, how, ok := f.compareBound(pos, w.raw, facts)
+	if !ok {
 		return 0, false
 	}
 	for _, c := range f.valsOf(reg, pos, 0) {
+		b, ok := bound(c)
+		if !ok {
+			continue
+		}
 		if reload && c.root >= 0 && f.sameLoad(uint64(c.root), uint64(v.root), pos) {
 			note(&f.trace.bound, how+"-reload")
 			return b, true
@@ -978,6 +995,93 @@ func (f *finder) compare(pos uint64, w *word, facts crFacts, v val, reload bool)
 			note(&f.trace.bound, how)
 			return bv, true
 		}
+	}
+	return 0, false
+}
+
+// compareBound returns the register the compare (or andi.) raw at pos
+// tests, and the bound that the facts known of its result put on a value
+// c that register may hold: unsigned compares with a constant (cmpli,
+// cmpl), signed ones that show the value is not negative (cmpi: cmpwi
+// r10,0; blt), and andi. rS,M with the result zero, which clears M's
+// bits of c (andi. r9,r31,128; bne: a byte below 128).
+func (f *finder) compareBound(pos uint64, raw uint32, facts crFacts) (uint8, func(val) (uint64, bool), string, bool) {
+	bf := uint8(raw>>23) & 7
+	if opcd(raw) == opAndi {
+		bf = 0
+	}
+	known := facts.field(bf)
+	set, clear := known&15, known>>4
+	fixed := func(b uint64) func(val) (uint64, bool) {
+		return func(val) (uint64, bool) { return b, true }
+	}
+	switch opcd(raw) {
+	case opAndi:
+		if set&(1<<bitEQ) == 0 {
+			break
+		}
+		m := uimm(raw)
+		return rt(raw), func(c val) (uint64, bool) {
+			lim := c.limit()
+			b := min(lim, lowBits(uint(bits.Len64(lim)))&^m)
+			return b, bits.Len64(b) < bits.Len64(lim) // the top bits tested
+		}, "andi.", true
+	case opCmpi:
+		if b, ok := signedBound(int64(int16(raw)), set, clear, raw>>21&1 != 0); ok {
+			return ra(raw), fixed(b), "cmpi", true
+		}
+	case opCmpli:
+		if b, ok := unsignedBound(uimm(raw), set, clear, false); ok {
+			return ra(raw), fixed(b), "cmpli", true
+		}
+	case opX:
+		if xo(raw) != xoCmpl {
+			break
+		}
+		reg, reversed := ra(raw), false
+		k, ok := f.constant(rb(raw), pos)
+		if !ok {
+			k, ok = f.constant(ra(raw), pos)
+			reg, reversed = rb(raw), true
+		}
+		if !ok {
+			break
+		}
+		if b, ok := unsignedBound(k, set, clear, reversed); ok {
+			return reg, fixed(b), "cmpl", true
+		}
+	}
+	return 0, nil, "", false
+}
+
+// unsignedBound returns the bound an unsigned compare of a register with
+// k (k with the register when reversed) puts on the register, given the
+// condition bits known set and clear.
+func unsignedBound(k uint64, set, clear uint8, reversed bool) (uint64, bool) {
+	switch {
+	case !reversed && clear&(1<<bitGT) != 0, reversed && clear&(1<<bitLT) != 0:
+		return k, true // reg <= k
+	case !reversed && set&(1<<bitLT) != 0 && k > 0, reversed && set&(1<<bitGT) != 0 && k > 0:
+		return k - 1, true // reg < k
+	case set&(1<<bitEQ) != 0:
+		return k, true
+	}
+	return 0, false
+}
+
+// signedBound returns the bound a signed compare of a register with k
+// puts on it, read unsigned, when it shows the register is not negative:
+// at most the largest positive word (doubleword when long). A signed
+// compare that pins the value (cmpwi r20,4; beq) bounds one path only,
+// not the switch: the bound of the table is the largest over the paths
+// that have one (rangeCheck), so such a path must not lower it.
+func signedBound(k int64, set, clear uint8, long bool) (uint64, bool) {
+	top := uint64(math.MaxInt32)
+	if long {
+		top = math.MaxInt64
+	}
+	if clear&(1<<bitLT) != 0 && k >= 0 || set&(1<<bitGT) != 0 && k >= -1 {
+		return top, true // reg >= 0
 	}
 	return 0, false
 }
@@ -1013,8 +1117,11 @@ func (f *finder) sameLoad(a, b, pos uint64) bool {
 	if f.updatedThen(a, wa, b, wb) {
 		return true
 	}
-	if wa&^(31<<21) != wb&^(31<<21) || !isPlainLoad(wa) {
+	if !isPlainLoad(wa) || wa&^loadRegFields(wa) != wb&^loadRegFields(wb) {
 		return false
+	}
+	if loadBases(wa) != loadBases(wb) {
+		return f.sameBases(a, wa, b, wb)
 	}
 	for r := uint8(0); r < 32; r++ {
 		if loadBases(wa)&(1<<r) == 0 {
@@ -1022,6 +1129,45 @@ func (f *finder) sameLoad(a, b, pos uint64) bool {
 		}
 		va := f.valsOf(r, a, 0)
 		if len(va) == 0 || !slices.Equal(va, f.valsOf(r, pos, 0)) && !slices.Equal(va, f.valsOf(r, b, 0)) {
+			return false
+		}
+		for _, v := range va {
+			if v.root == unknownRoot {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// loadRegFields returns the bits of the plain load w that name registers:
+// RT, RA and, for an indexed form, RB.
+func loadRegFields(w uint32) uint32 {
+	m := uint32(31<<21 | 31<<16)
+	if opcd(w) == opX {
+		m |= 31 << 11
+	}
+	return m
+}
+
+// sameBases reports whether the plain loads wa at a and wb at b, one
+// instruction but for their registers, address memory through registers
+// that hold the same values: mr r31,r3; lbz r9,40(r3); (check);
+// lbz r9,40(r31) (GCC reloads through the callee-saved copy).
+func (f *finder) sameBases(a uint64, wa uint32, b uint64, wb uint32) bool {
+	pairs := [2][2]uint8{{ra(wa), ra(wb)}, {rb(wa), rb(wb)}}
+	for i, p := range pairs {
+		if i == 1 && opcd(wa) != opX {
+			break
+		}
+		if i == 0 && (p[0] == 0) != (p[1] == 0) {
+			return false // r0 as RA reads as 0
+		}
+		if i == 0 && p[0] == 0 {
+			continue
+		}
+		va := f.valsOf(p[0], a, 0)
+		if len(va) == 0 || !slices.Equal(va, f.valsOf(p[1], b, 0)) {
 			return false
 		}
 		for _, v := range va {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -822,6 +823,45 @@ func TestFields(t *testing.T) {
 		}
 	}
 
+	// radeon: cmplwi r9,49151; srawi r9,r9,13; rldic r9,r9,2,59. The
+	// arithmetic shift copies bit 31 above bit 18: only a compare that
+	// clears bit 31 bounds the shifted value.
+	srawi := uint32(opX<<26 | 9<<21 | 9<<16 | 13<<11 | xoSrawi<<1)
+	src, sra, ok := fieldOf(srawi)
+	if want := (field{shr: 13, mask: lowBits(19), word: true, sext: true}); !ok || src != 9 || sra != want {
+		t.Fatalf("srawi r9,r9,13: fieldOf = r%d %+v %v, want r9 %+v", src, sra, ok, want)
+	}
+	word := val{root: 0x40, mask: ^uint64(0), max: ^uint64(0)}
+	sh := sra.of(word)
+	if sh.limit() != ^uint64(0) {
+		t.Errorf("srawi of any word: limit %#x, want none", sh.limit())
+	}
+	if low := sh.and(7); low.sext != 0 || low.limit() != 7 {
+		t.Errorf("srawi, then 3 bits kept: %+v, want no sign bits, limit 7", low)
+	}
+	if high := sh.and(lowBits(20)); high.sext == 0 {
+		t.Errorf("srawi, then 20 bits kept: %+v, want the sign bit's copy at bit 19", high)
+	}
+	if pos := sra.of(val{root: 0x40, mask: 0xffff, max: 0xffff}); pos.sext != 0 || pos.limit() != 7 {
+		t.Errorf("srawi of a halfword: %+v, want a plain field, limit 7", pos)
+	}
+	for _, tt := range []struct {
+		name string
+		b    uint64
+		want uint64
+		ok   bool
+	}{
+		{"cmplwi 49151 clears bit 31", 49151, 5, true},
+		{"a bound of 2^31 leaves bit 31", 1 << 31, 0, false},
+	} {
+		if got, ok := word.bounds(sh, tt.b); ok != tt.ok || got != tt.want {
+			t.Errorf("%s: bounds = %d %v, want %d %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+	if _, ok := (val{root: 0x40, mask: 0xff, max: ^uint64(0)}).bounds(sh, 0x7f); ok {
+		t.Errorf("a compare of the low byte bounds the srawi of the word")
+	}
+
 	for _, tt := range []struct {
 		name  string
 		w     uint32
@@ -896,15 +936,104 @@ func TestSameLoadAfterUpdate(t *testing.T) {
 		{"lbzu then lhz 0", []uint32{dForm(opLbzu, 9, 30, 1), cmplwi, nopWord, dForm(opLhz, 9, 30, 0)}, false},
 		{"base moved in between", []uint32{dForm(opLbzu, 9, 30, 1), cmplwi, dForm(14, 30, 30, 1), dForm(opLbz, 9, 30, 0)}, false},
 	} {
-		code := make([]byte, 4*len(tt.code))
-		for i, w := range tt.code {
-			binary.LittleEndian.PutUint32(code[4*i:], w)
-		}
-		q := &arch.SwitchQuery{Code: code, Jump: uint64(len(code) - 4)}
-		f := &finder{q: q, order: binary.LittleEndian, end: uint64(len(code)),
-			words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: &switchTrace{}}
-		if got := f.sameLoad(0, 12, 4); got != tt.want {
+		if got := sameLoadIn(tt.code, 0, 12, 4); got != tt.want {
 			t.Errorf("%s: sameLoad = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestSameLoadThroughCopy checks that two loads through registers holding
+// one value read one place (pdc_qc_prep, sata_promise: mr r31,r3;
+// lbz r9,40(r3); cmplwi r9,10; bgt; ld r3,0(r3); lbz r9,40(r31)), and
+// that loads through registers that may differ do not.
+func TestSameLoadThroughCopy(t *testing.T) {
+	const (
+		cmplwi = 10<<26 | 9<<16 | 10                       // cmplwi r9,10
+		mr     = opX<<26 | 3<<21 | 31<<16 | 3<<11 | 444<<1 // mr r31,r3
+		ldR3   = opDS<<26 | 3<<21 | 3<<16                  // ld r3,0(r3)
+	)
+	lbz3, lbz31 := dForm(opLbz, 9, 3, 40), dForm(opLbz, 9, 31, 40)
+	for _, tt := range []struct {
+		name string
+		code []uint32 // the second load last
+		a    uint64   // the first load, the compare after it
+		want bool
+	}{
+		{"copy before both", []uint32{mr, lbz3, cmplwi, ldR3, lbz31}, 4, true},
+		{"other displacement", []uint32{mr, lbz3, cmplwi, ldR3, dForm(opLbz, 9, 31, 44)}, 4, false},
+		{"other width", []uint32{mr, lbz3, cmplwi, ldR3, dForm(opLhz, 9, 31, 40)}, 4, false},
+		{"copy moved in between", []uint32{mr, lbz3, cmplwi, dForm(14, 31, 31, 1), lbz31}, 4, false},
+		{"copy of a changed base", []uint32{lbz3, cmplwi, nopWord, ldR3, mr, lbz31}, 0, false},
+		{"r0 reads as 0", []uint32{mr, dForm(opLbz, 9, 0, 40), cmplwi, ldR3, lbz31}, 4, false},
+	} {
+		if got := sameLoadIn(tt.code, tt.a, uint64(4*len(tt.code)-4), tt.a+4); got != tt.want {
+			t.Errorf("%s: sameLoad = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// sameLoadIn asks a finder over code whether the loads at a and b, the
+// one at a checked by the compare at pos, read one place.
+func sameLoadIn(words []uint32, a, b, pos uint64) bool {
+	code := make([]byte, 4*len(words))
+	for i, w := range words {
+		binary.LittleEndian.PutUint32(code[4*i:], w)
+	}
+	q := &arch.SwitchQuery{Code: code, Jump: uint64(len(code) - 4)}
+	f := &finder{q: q, order: binary.LittleEndian, end: uint64(len(code)),
+		words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: &switchTrace{}}
+	return f.sameLoad(a, b, pos)
+}
+
+// TestCompareBound checks the bounds compares put on the value they test,
+// given what the branches after them show of the result: unsigned
+// compares with a constant, signed ones only when the value cannot be
+// negative (relay_process_msg, xe: cmpwi r10,0; blt; srwi r25,r10,28),
+// and andi. with a zero result (mwifiex_update_bss_desc_with_ie:
+// lbz r31; andi. r9,r31,128; bne: at most 127).
+func TestCompareBound(t *testing.T) {
+	const (
+		lt, gt, eq = 1 << bitLT, 1 << bitGT, 1 << bitEQ
+		cmpwi0     = opCmpi<<26 | 10<<16                  // cmpwi r10,0
+		cmpwi5     = opCmpi<<26 | 10<<16 | 5              // cmpwi r10,5
+		cmpdiM1    = opCmpi<<26 | 1<<21 | 10<<16 | 0xffff // cmpdi r10,-1
+		cmplwi9    = opCmpli<<26 | 10<<16 | 9             // cmplwi r10,9
+		andi128    = opAndi<<26 | 31<<21 | 9<<16 | 128    // andi. r9,r31,128
+	)
+	byteVal := val{root: 0x40, mask: ^uint64(0), max: 0xff}
+	for _, tt := range []struct {
+		name       string
+		raw        uint32
+		set, clear uint8
+		c          val
+		reg        uint8
+		want       uint64
+		ok         bool
+	}{
+		{"cmpwi 0, not below: a positive word", cmpwi0, 0, lt, byteVal, 10, math.MaxInt32, true},
+		{"cmpwi 0, below: negative", cmpwi0, lt, 0, byteVal, 10, 0, false},
+		{"cmpwi 0, not above: may be negative", cmpwi0, 0, gt, byteVal, 10, 0, false},
+		{"cmpwi 5, neither below nor above: a positive word", cmpwi5, 0, lt | gt, byteVal, 10, math.MaxInt32, true},
+		{"cmpwi 5, equal: one path's value, not the switch's bound", cmpwi5, eq, 0, byteVal, 10, 0, false},
+		{"cmpdi -1, above: a positive doubleword", cmpdiM1, gt, 0, byteVal, 10, math.MaxInt64, true},
+		{"cmplwi 9, not above", cmplwi9, 0, gt, byteVal, 10, 9, true},
+		{"cmplwi 9, below", cmplwi9, lt, 0, byteVal, 10, 8, true},
+		{"cmplwi 9, above", cmplwi9, gt, 0, byteVal, 10, 0, false},
+		{"andi. 128 zero: a byte below 128", andi128, eq, 0, byteVal, 31, 127, true},
+		{"andi. 128 not zero", andi128, 0, eq, byteVal, 31, 0, false},
+		{"andi. 128 zero of any value: no bound", andi128, eq, 0, val{root: 0x40, mask: ^uint64(0), max: ^uint64(0)}, 31, 0, false},
+		{"andi. 128 zero of a value below 128: nothing new", andi128, eq, 0, val{root: 0x40, mask: 0x7f, max: 0xff}, 31, 0, false},
+	} {
+		f := &finder{q: &arch.SwitchQuery{}, order: binary.LittleEndian,
+			words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: &switchTrace{}}
+		facts := crFacts(tt.set | tt.clear<<4)
+		reg, bound, _, ok := f.compareBound(0, tt.raw, facts)
+		var got uint64
+		if ok {
+			got, ok = bound(tt.c)
+		}
+		if ok != tt.ok || ok && (got != tt.want || reg != tt.reg) {
+			t.Errorf("%s: r%d bound %d %v, want r%d %d %v", tt.name, reg, got, ok, tt.reg, tt.want, tt.ok)
 		}
 	}
 }
