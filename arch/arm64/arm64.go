@@ -103,6 +103,10 @@ const cbBit = 1 << 15
 //
 // __ex_table holds struct exception_table_entry (asm/asm-extable.h): s32
 // insn and s32 fixup (PREL32), s16 type (EX_TYPE_*), s16 data.
+//
+// __kvm_ex_table holds KVM's own entries for code that runs at EL2 or
+// probes it (asm/kvm_asm.h, __kvm_at and the hyp's sysreg accessors): s32
+// insn and s32 fixup (PREL32), 8-byte aligned.
 func specials() []arch.SpecialSection {
 	return []arch.SpecialSection{{
 		Name: ".altinstructions", Kind: arch.SpecialGroup, EntrySize: 12,
@@ -114,6 +118,10 @@ func specials() []arch.SpecialSection {
 		OrigEnd: -1, NewEnd: -1,
 	}, {
 		Name: "__ex_table", Kind: arch.SpecialExTable, EntrySize: 12,
+		Orig: 0, New: 4, OrigLen: -1, NewLen: -1, Feature: -1, Key: -1,
+		OrigEnd: -1, NewEnd: -1,
+	}, {
+		Name: "__kvm_ex_table", Kind: arch.SpecialExTable, EntrySize: 8,
 		Orig: 0, New: 4, OrigLen: -1, NewLen: -1, Feature: -1, Key: -1,
 		OrigEnd: -1, NewEnd: -1,
 	}}

@@ -111,7 +111,8 @@ func TestSpecialsCorpus(t *testing.T) {
 	for _, s := range a.Specials {
 		specs[s.Name] = s
 	}
-	if len(specs) != 3 || specs[".altinstructions"].EntrySize != 12 || specs["__jump_table"].EntrySize != 16 || specs["__ex_table"].EntrySize != 12 {
+	if len(specs) != 4 || specs[".altinstructions"].EntrySize != 12 || specs["__jump_table"].EntrySize != 16 ||
+		specs["__ex_table"].EntrySize != 12 || specs["__kvm_ex_table"].EntrySize != 8 {
 		t.Fatalf("Specials = %+v", a.Specials)
 	}
 	count := map[string]int{}

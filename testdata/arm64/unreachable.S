@@ -81,6 +81,24 @@ panic_bug:
 	nop
 	.size	panic_bug, .-panic_bug
 
+// A fixup reached only from KVM's own exception table (__kvm_at in
+// arch/arm64/kvm/at.c and the hyp's __get_fault_info): clean.
+	.globl	kvm_at_probe
+	.type	kvm_at_probe, %function
+kvm_at_probe:
+	mov	w0, #0
+1:	at	s1e1r, x1
+	isb
+	b	3f
+2:	mov	w0, #-14
+3:	ret
+	.pushsection __kvm_ex_table, "a"
+	.align	3
+	.long	1b - .
+	.long	2b - .
+	.popsection
+	.size	kvm_at_probe, .-kvm_at_probe
+
 // Code outside any function, reached by nothing: it is named by its
 // section offset. With no symbol there is no one-warning limit: each such
 // instruction is reported.
