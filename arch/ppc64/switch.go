@@ -987,11 +987,13 @@ func (f *finder) compare(pos uint64, w *word, facts crFacts, v val, reload bool)
 		if !ok {
 			continue
 		}
-		if reload && c.root >= 0 && f.sameLoad(uint64(c.root), uint64(v.root), pos) {
+		// A bound no table could have (cmpwi r3,0; bge: r3 >= 0) is none:
+		// a check further back may bound the same path.
+		if reload && c.root >= 0 && b < maxEntries && f.sameLoad(uint64(c.root), uint64(v.root), pos) {
 			note(&f.trace.bound, how+"-reload")
 			return b, true
 		}
-		if bv, ok := c.bounds(v, b); ok && !reload {
+		if bv, ok := c.bounds(v, b); ok && !reload && bv < maxEntries {
 			note(&f.trace.bound, how)
 			return bv, true
 		}

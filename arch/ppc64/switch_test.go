@@ -975,10 +975,7 @@ func TestSameLoadThroughCopy(t *testing.T) {
 // sameLoadIn asks a finder over code whether the loads at a and b, the
 // one at a checked by the compare at pos, read one place.
 func sameLoadIn(words []uint32, a, b, pos uint64) bool {
-	code := make([]byte, 4*len(words))
-	for i, w := range words {
-		binary.LittleEndian.PutUint32(code[4*i:], w)
-	}
+	code := wordsLE(words...)
 	q := &arch.SwitchQuery{Code: code, Jump: uint64(len(code) - 4)}
 	f := &finder{q: q, order: binary.LittleEndian, end: uint64(len(code)),
 		words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: &switchTrace{}}
@@ -1036,4 +1033,37 @@ func TestCompareBound(t *testing.T) {
 			t.Errorf("%s: r%d bound %d %v, want r%d %d %v", tt.name, reg, got, ok, tt.reg, tt.want, tt.ok)
 		}
 	}
+}
+
+// TestRangeCheckLooksPastNonBounds checks that a compare whose bound no
+// table could have does not end the search on its path
+// (sock_addr_is_valid_access, net/core/filter.o: cmplwi r3,N; bgt; ...;
+// cmpwi r3,0; blt; then the dispatch on r3).
+func TestRangeCheckLooksPastNonBounds(t *testing.T) {
+	code := wordsLE(
+		0x28030003, // 00 cmplwi r3,3
+		0x41810010, // 04 bgt 14
+		0x2c030000, // 08 cmpwi r3,0
+		0x41800008, // 0c blt 14
+		0x4e800420, // 10 bctr
+		0x4e800020, // 14 blr
+	)
+	f := &finder{q: &arch.SwitchQuery{Code: code, Jump: 0x10}, order: binary.LittleEndian,
+		end: uint64(len(code)), words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: &switchTrace{}}
+	vs := f.valsOf(3, 0x10, 0)
+	if len(vs) != 1 {
+		t.Fatalf("r3 at the bctr: %+v, want one value", vs)
+	}
+	if b, ok := f.rangeCheck(vs[0]); !ok || b != 3 {
+		t.Errorf("rangeCheck = %d %v, want 3 (cmplwi r3,3 behind cmpwi r3,0)", b, ok)
+	}
+}
+
+// wordsLE lays instruction words out little-endian.
+func wordsLE(words ...uint32) []byte {
+	code := make([]byte, 4*len(words))
+	for i, w := range words {
+		binary.LittleEndian.PutUint32(code[4*i:], w)
+	}
+	return code
 }
