@@ -283,11 +283,9 @@ func findSwitch(order binary.ByteOrder, q *arch.SwitchQuery) (*arch.SwitchTable,
 	return findSwitchTraced(order, q, nil)
 }
 
-// findSwitchTraced is findSwitch recording its steps in tr, if not nil.
-func findSwitchTraced(order binary.ByteOrder, q *arch.SwitchQuery, tr *switchTrace) (*arch.SwitchTable, error) {
-	if q == nil {
-		return nil, fmt.Errorf("ppc64: no switch query")
-	}
+// newFinder returns a finder over q's code, recording its steps in tr,
+// if not nil.
+func newFinder(order binary.ByteOrder, q *arch.SwitchQuery, tr *switchTrace) *finder {
 	f := &finder{
 		q: q, order: order, end: uint64(len(q.Code)) &^ 3,
 		words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: tr,
@@ -298,6 +296,15 @@ func findSwitchTraced(order binary.ByteOrder, q *arch.SwitchQuery, tr *switchTra
 	if !isLittleEndian(order) {
 		f.lo = 2
 	}
+	return f
+}
+
+// findSwitchTraced is findSwitch recording its steps in tr, if not nil.
+func findSwitchTraced(order binary.ByteOrder, q *arch.SwitchQuery, tr *switchTrace) (*arch.SwitchTable, error) {
+	if q == nil {
+		return nil, fmt.Errorf("ppc64: no switch query")
+	}
+	f := newFinder(order, q, tr)
 	if q.Jump%4 != 0 || f.end < 4 || q.Jump > f.end-4 || q.Start > q.Jump {
 		return nil, fmt.Errorf("ppc64: jump at %#x outside its section (%d bytes) or before its function (%#x)",
 			q.Jump, len(q.Code), q.Start)

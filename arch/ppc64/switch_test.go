@@ -975,10 +975,8 @@ func TestSameLoadThroughCopy(t *testing.T) {
 // sameLoadIn asks a finder over code whether the loads at a and b, the
 // one at a checked by the compare at pos, read one place.
 func sameLoadIn(words []uint32, a, b, pos uint64) bool {
-	code := wordsLE(words...)
-	q := &arch.SwitchQuery{Code: code, Jump: uint64(len(code) - 4)}
-	f := &finder{q: q, order: binary.LittleEndian, end: uint64(len(code)),
-		words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: &switchTrace{}}
+	code := encode(binary.LittleEndian, words)
+	f := newFinder(binary.LittleEndian, &arch.SwitchQuery{Code: code, Jump: uint64(len(code) - 4)}, nil)
 	return f.sameLoad(a, b, pos)
 }
 
@@ -1021,8 +1019,7 @@ func TestCompareBound(t *testing.T) {
 		{"andi. 128 zero of any value: no bound", andi128, eq, 0, val{root: 0x40, mask: ^uint64(0), max: ^uint64(0)}, 31, 0, false},
 		{"andi. 128 zero of a value below 128: nothing new", andi128, eq, 0, val{root: 0x40, mask: 0x7f, max: 0xff}, 31, 0, false},
 	} {
-		f := &finder{q: &arch.SwitchQuery{}, order: binary.LittleEndian,
-			words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: &switchTrace{}}
+		f := newFinder(binary.LittleEndian, &arch.SwitchQuery{}, nil)
 		facts := crFacts(tt.set | tt.clear<<4)
 		reg, bound, _, ok := f.compareBound(0, tt.raw, facts)
 		var got uint64
@@ -1040,16 +1037,15 @@ func TestCompareBound(t *testing.T) {
 // (sock_addr_is_valid_access, net/core/filter.o: cmplwi r3,N; bgt; ...;
 // cmpwi r3,0; blt; then the dispatch on r3).
 func TestRangeCheckLooksPastNonBounds(t *testing.T) {
-	code := wordsLE(
+	code := encode(binary.LittleEndian, []uint32{
 		0x28030003, // 00 cmplwi r3,3
 		0x41810010, // 04 bgt 14
 		0x2c030000, // 08 cmpwi r3,0
 		0x41800008, // 0c blt 14
 		0x4e800420, // 10 bctr
 		0x4e800020, // 14 blr
-	)
-	f := &finder{q: &arch.SwitchQuery{Code: code, Jump: 0x10}, order: binary.LittleEndian,
-		end: uint64(len(code)), words: map[uint64]*word{}, vals: map[regAt][]val{}, trace: &switchTrace{}}
+	})
+	f := newFinder(binary.LittleEndian, &arch.SwitchQuery{Code: code, Jump: 0x10}, nil)
 	vs := f.valsOf(3, 0x10, 0)
 	if len(vs) != 1 {
 		t.Fatalf("r3 at the bctr: %+v, want one value", vs)
@@ -1057,13 +1053,4 @@ func TestRangeCheckLooksPastNonBounds(t *testing.T) {
 	if b, ok := f.rangeCheck(vs[0]); !ok || b != 3 {
 		t.Errorf("rangeCheck = %d %v, want 3 (cmplwi r3,3 behind cmpwi r3,0)", b, ok)
 	}
-}
-
-// wordsLE lays instruction words out little-endian.
-func wordsLE(words ...uint32) []byte {
-	code := make([]byte, 4*len(words))
-	for i, w := range words {
-		binary.LittleEndian.PutUint32(code[4*i:], w)
-	}
-	return code
 }
