@@ -520,6 +520,10 @@ type SwitchQuery struct {
 	// jump is known in full: code its table does not list is not entered
 	// from it. nil means no table is known.
 	Resolved func(jump uint64) bool
+	// InTable reports whether offset off of the jump's section lies in
+	// the data of a table found before, inline in the code (ppc64): the
+	// word there is not an instruction. nil means none does.
+	InTable func(off uint64) bool
 }
 
 // A SwitchTable is a switch table recovered from the code.

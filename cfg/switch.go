@@ -10,7 +10,8 @@ import (
 // findSwitches asks the arch to recover the switch table of each dynamic
 // jump of section s (machines whose tables carry no relocations), drops
 // the instructions decoded from inline table data, and remembers each
-// table's targets for addJumpTableAlts.
+// table's targets for addJumpTableAlts. Each query knows the inline
+// tables found before it: their words are not code its paths run through.
 func (p *Program) findSwitches(s *Section) {
 	if p.Arch.FindSwitch == nil {
 		return
@@ -26,7 +27,9 @@ func (p *Program) findSwitches(s *Section) {
 		if fn == nil {
 			continue
 		}
-		t, err := p.Arch.FindSwitch(p.switchQuery(s, fn.Offset, in.Off))
+		q := p.switchQuery(s, fn.Offset, in.Off)
+		q.InTable = func(off uint64) bool { return inData(data, off) }
+		t, err := p.Arch.FindSwitch(q)
 		switch {
 		case errors.Is(err, arch.ErrNoSwitchBound) || err == nil && t != nil && len(t.Targets) == 0:
 			tables[in.Off] = nil
@@ -96,6 +99,16 @@ func (p *Program) dropData(s *Section, data []arch.Range) {
 		}
 	}
 	p.Insns = keep
+}
+
+// inData reports whether off is in one of the ranges, in any order.
+func inData(rs []arch.Range, off uint64) bool {
+	for _, r := range rs {
+		if r.Start <= off && off < r.End {
+			return true
+		}
+	}
+	return false
 }
 
 // inRanges reports whether off is in one of the sorted ranges.

@@ -234,6 +234,11 @@ func (v val) limit() uint64 {
 	return min(v.mask, v.max>>v.shr)
 }
 
+// sameBits reports whether u holds bits of the same value as v, at the
+// same place: the instructions from u to v only mask bits off (and with
+// them, maybe, the copies of a sign bit).
+func (v val) sameBits(u val) bool { return u.root == v.root && u.shr == v.shr }
+
 // and returns v with only the bits of m kept.
 func (v val) and(m uint64) val {
 	v.mask &= m
@@ -607,7 +612,11 @@ func (f *finder) bound(idx uint8, load uint64, scale uint) (int, error) {
 	var checked, ranged uint64
 	var isChecked, isRanged bool
 	for _, v := range alts {
-		if b, ok := f.rangeCheck(v); ok {
+		b, ok, open := f.rangeCheck(v, load, carrier{reg: idx, scale: uint8(scale), scaled: true})
+		if ok {
+			if open {
+				b = v.limit() // some path has no check: v's own range bounds it
+			}
 			checked, isChecked = max(checked, min(b, v.limit())), true
 		} else if v.root != unknownRoot && v.limit() < maxEntries {
 			ranged, isRanged = max(ranged, v.limit()), true
@@ -633,23 +642,33 @@ func (f *finder) bound(idx uint8, load uint64, scale uint) (int, error) {
 // indexVals returns the values whose scaled copy register r holds before
 // the instruction at pos.
 func (f *finder) indexVals(r uint8, pos uint64, scale uint, depth int) []val {
-	defs := f.defs(pos, writes(r))
 	var out []val
-	for _, d := range defs {
-		w := f.word(d).raw
-		if lim, ok := scaledField(w, r, scale); ok {
-			note(&f.trace.index, "rlwinm field")
-			out = append(out, val{root: int64(d), mask: ^uint64(0), max: lim})
-		} else if src, mask, how, ok := scaled(w, r, scale); ok {
-			note(&f.trace.index, how)
-			for _, v := range f.valsOf(src, d, 0) {
-				out = append(out, v.and(mask))
-			}
-		} else if isCopy(w) && ra(w) == r && depth < maxDepth {
-			out = append(out, f.indexVals(rt(w), d, scale, depth+1)...)
-		}
+	for _, d := range f.defs(pos, writes(r)) {
+		out = append(out, f.indexDefVals(d, r, scale, depth)...)
 	}
 	return out[:min(len(out), maxVals)]
+}
+
+// indexDefVals returns the values whose scaled copy the instruction at d
+// writes into register r.
+func (f *finder) indexDefVals(d uint64, r uint8, scale uint, depth int) []val {
+	w := f.word(d).raw
+	if lim, ok := scaledField(w, r, scale); ok {
+		note(&f.trace.index, "rlwinm field")
+		return []val{{root: int64(d), mask: ^uint64(0), max: lim}}
+	}
+	if src, mask, how, ok := scaled(w, r, scale); ok {
+		note(&f.trace.index, how)
+		var out []val
+		for _, v := range f.valsOf(src, d, 0) {
+			out = append(out, v.and(mask))
+		}
+		return out
+	}
+	if isCopy(w) && ra(w) == r && depth < maxDepth {
+		return f.indexVals(rt(w), d, scale, depth+1)
+	}
+	return nil
 }
 
 // scaled recognises w as `rD = rS << scale` into register r (sldi, rldic,
@@ -713,24 +732,31 @@ func (f *finder) valsOf(r uint8, pos uint64, depth int) []val {
 		out = append(out, val{root: endRoot(e, r), mask: ^uint64(0), max: ^uint64(0)})
 	}
 	for _, d := range defs {
-		w := f.word(d).raw
-		if src, mask, ok := maskOf(w); ok && depth < maxDepth {
-			for _, v := range f.valsOf(src, d, depth+1) {
-				out = append(out, v.and(mask))
-			}
-			continue
-		}
-		if src, fl, ok := fieldOf(w); ok && depth < maxDepth {
-			for _, v := range f.valsOf(src, d, depth+1) {
-				out = append(out, fl.of(v))
-			}
-			continue
-		}
-		out = append(out, val{root: int64(d), mask: ^uint64(0), max: maxOf(w)})
+		out = append(out, f.defVals(d, depth)...)
 	}
 	out = out[:min(len(out), maxVals)]
 	f.vals[key] = out
 	return out
+}
+
+// defVals returns the values the instruction at d writes into its target
+// register.
+func (f *finder) defVals(d uint64, depth int) []val {
+	w := f.word(d).raw
+	var out []val
+	if src, mask, ok := maskOf(w); ok && depth < maxDepth {
+		for _, v := range f.valsOf(src, d, depth+1) {
+			out = append(out, v.and(mask))
+		}
+		return out
+	}
+	if src, fl, ok := fieldOf(w); ok && depth < maxDepth {
+		for _, v := range f.valsOf(src, d, depth+1) {
+			out = append(out, fl.of(v))
+		}
+		return out
+	}
+	return []val{{root: int64(d), mask: ^uint64(0), max: maxOf(w)}}
 }
 
 // maskOf recognises w as a copy of a register with some of its bits kept
@@ -913,42 +939,70 @@ func (c crFacts) without(fields uint8) crFacts {
 	return c
 }
 
-// rangeCheck walks back from the jump along every path to it, and returns
-// the largest bound that an unsigned compare of v followed by a branch on
-// the result establishes on a path. A path stops at its first such check,
-// and where v is made; unless v is loaded from memory: GCC checks a value
-// and may load it again from the same place for the table, so the path
-// goes on, looking for a check of the same load (see sameLoad).
-func (f *finder) rangeCheck(v val) (uint64, bool) {
+// A carrier is the register that holds, on a path back, the value a range
+// check is sought for: shifted left by scale when scaled (the table's
+// index, before the instruction that scales it).
+type carrier struct {
+	reg    uint8
+	scale  uint8
+	scaled bool
+}
+
+// rangeCheck walks back from the instruction at pos, where c holds v,
+// along every path to it, and returns the largest bound that an unsigned
+// compare of v followed by a branch on the result establishes on a path
+// (checked set when one does). A path stops at its first such check, and
+// where v is made: there, or at the function's start with v unchecked,
+// open is set, and v's own range bounds it. A path on which c is written
+// with another value than v does not carry v to the jump and bounds
+// nothing. When v is loaded from memory, GCC checks a value and may load
+// it again from the same place for the table, so the path goes on past
+// v's load, looking for a check of the same load (see sameLoad).
+func (f *finder) rangeCheck(v val, pos uint64, c carrier) (best uint64, checked, open bool) {
 	type state struct {
 		pos    uint64
 		facts  crFacts
 		reload bool // v's load is behind: look for a check of the same load
+		c      carrier
 	}
 	seen := map[state]bool{}
-	work := []state{{f.q.Jump, 0, false}}
+	work := []state{{pos, 0, false, c}}
 	load := v.root >= 0 && isPlainLoad(f.word(uint64(v.root)).raw)
 	var vload uint32 // v's load
 	if load {
 		vload = f.word(uint64(v.root)).raw
 	}
-	best, found := uint64(0), false
-	for len(work) > 0 && f.steps < maxSteps {
+	tracked := v.root != unknownRoot
+	for len(work) > 0 {
+		if f.steps >= maxSteps {
+			return best, checked, true // paths left unexplored may have no check
+		}
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
-		ps, _ := f.preds(s.pos)
+		ps, end := f.preds(s.pos)
+		if end && tracked && (s.reload || !s.c.scaled && v.root == endRoot(s.pos, s.c.reg)) {
+			open = true
+		}
 		for _, p := range ps {
 			f.steps++
-			reload := s.reload
-			if int64(p) == v.root {
+			reload, c := s.reload, s.c
+			w := f.word(p)
+			isRoot := int64(p) == v.root && (reload || !tracked || w.gprs&(1<<c.reg) != 0)
+			if isRoot {
 				if !load || reload {
+					open = true
 					continue
 				}
 				reload = true
 			}
-			w := f.word(p)
-			if reload && int64(p) != v.root && (w.call || storeMayAlias(w.raw, vload)) {
+			if reload && !isRoot && (w.call || storeMayAlias(w.raw, vload)) {
 				continue // what v was loaded from may have changed: no check of it
+			}
+			if tracked && !reload && w.gprs&(1<<c.reg) != 0 {
+				var ok bool
+				if c, ok = f.carried(p, c, v); !ok {
+					continue // another value reaches the jump on this path
+				}
 			}
 			facts := s.facts
 			if w.cond && w.bo&0x10 == 0 {
@@ -965,20 +1019,47 @@ func (f *finder) rangeCheck(v val) (uint64, bool) {
 			if w.crs != 0 {
 				if b, ok := f.compare(p, w, facts, v, reload); ok {
 					f.trace.checks = append(f.trace.checks, b)
-					if !found || b > best {
-						best, found = b, true
-					}
+					best, checked = max(best, b), true
 					continue
 				}
 				facts = facts.without(w.crs)
 			}
-			if next := (state{p, facts, reload}); !seen[next] {
+			if next := (state{p, facts, reload, c}); !seen[next] {
 				seen[next] = true
 				work = append(work, next)
 			}
 		}
 	}
-	return best, found
+	return best, checked, open
+}
+
+// carried returns the carrier of v before the instruction at p, which
+// writes c's register: the register p copies, masks or scales v from. ok
+// is false when p writes another value than v there (or is v's root).
+func (f *finder) carried(p uint64, c carrier, v val) (carrier, bool) {
+	w := f.word(p).raw
+	if c.scaled {
+		if !slices.ContainsFunc(f.indexDefVals(p, c.reg, uint(c.scale), 0), v.sameBits) {
+			return c, false
+		}
+		if src, _, _, ok := scaled(w, c.reg, uint(c.scale)); ok {
+			return carrier{reg: src}, true
+		}
+		if isCopy(w) {
+			return carrier{reg: rt(w), scale: c.scale, scaled: true}, true
+		}
+		return c, false
+	}
+	if !slices.ContainsFunc(f.defVals(p, 0), v.sameBits) {
+		return c, false
+	}
+	if src, _, ok := maskOf(w); ok {
+		return carrier{reg: src}, true
+	}
+	if src, _, ok := fieldOf(w); ok {
+		return carrier{reg: src}, true
+	}
+	return c, false
 }
 
 // compare returns the bound the compare w at pos puts on v, given the
@@ -1455,6 +1536,9 @@ func (f *finder) word(p uint64) *word {
 	}
 	code := f.q.Code[p:f.end]
 	w.raw = f.order.Uint32(code)
+	if f.q.InTable != nil && f.q.InTable(p) {
+		return w // an earlier table's entry: no instruction
+	}
 	var in arch.Insn
 	if err := decode(f.order, code, p, &in); err != nil {
 		return w
@@ -1508,7 +1592,8 @@ func (f *finder) word(p uint64) *word {
 	case ppc64asm.PLQ:
 		w.gprs |= 3 << rt(x.SuffixEnc)
 	case ppc64asm.MTCRF, ppc64asm.MTOCRF:
-		w.crs = 0xff
+		// FXM names the fields written, cr0 in its top bit.
+		w.crs = bits.Reverse8(uint8(w.raw >> 12))
 	case ppc64asm.MTSPR:
 		if spr, _ := x.Args[0].(ppc64asm.SpReg); spr == sprCTR {
 			w.ctr = true

@@ -1050,7 +1050,124 @@ func TestRangeCheckLooksPastNonBounds(t *testing.T) {
 	if len(vs) != 1 {
 		t.Fatalf("r3 at the bctr: %+v, want one value", vs)
 	}
-	if b, ok := f.rangeCheck(vs[0]); !ok || b != 3 {
-		t.Errorf("rangeCheck = %d %v, want 3 (cmplwi r3,3 behind cmpwi r3,0)", b, ok)
+	if b, ok, open := f.rangeCheck(vs[0], 0x10, carrier{reg: 3}); !ok || open || b != 3 {
+		t.Errorf("rangeCheck = %d %v open %v, want 3 (cmplwi r3,3 behind cmpwi r3,0) on every path", b, ok, open)
+	}
+}
+
+// TestRangeCheckPaths checks which paths bound a value: a path that
+// reaches where the value is made with no check leaves it open (bounded
+// by its own range only: kvmppc_pseries_do_hcall, book3s_hv.o), and a
+// path on which its register is written with another value does not
+// carry it to the jump (jhash's loop), and mtocrf clears only the facts
+// of the fields it writes (SMBLegacyOpen, cifs.ko).
+func TestRangeCheckPaths(t *testing.T) {
+	tests := []struct {
+		name     string
+		code     []uint32
+		jump     uint64
+		root     int64 // the value checked: the one made at root
+		want     uint64
+		ok, open bool
+	}{
+		{
+			name: "a path skips the check",
+			code: []uint32{
+				0x2c250000, // 00 cmpdi r5,0
+				0x4182000c, // 04 beq 10: no check of r3 on this path
+				0x28030003, // 08 cmplwi r3,3
+				0x4181000c, // 0c bgt 18
+				0x4e800420, // 10 bctr
+				0x4e800020, // 14 blr
+				0x4e800020, // 18 blr
+			},
+			jump: 0x10, root: endRoot(0, 3), want: 3, ok: true, open: true,
+		},
+		{
+			name: "the unchecked path holds another value",
+			code: []uint32{
+				0x2803000c, // 00 cmplwi r3,12
+				0x4081000c, // 04 ble 10
+				0x38600005, // 08 li r3,5: r3 at the start does not reach 10 this way
+				0x60000000, // 0c nop
+				0x4e800420, // 10 bctr
+			},
+			jump: 0x10, root: endRoot(0, 3), want: 12, ok: true, open: false,
+		},
+		{
+			name: "the other value, made on one path and checked on none",
+			code: []uint32{
+				0x2803000c, // 00 cmplwi r3,12: of r3 at the start, not of li's
+				0x4081000c, // 04 ble 10
+				0x38600005, // 08 li r3,5
+				0x60000000, // 0c nop
+				0x4e800420, // 10 bctr
+			},
+			jump: 0x10, root: 0x08, want: 0, ok: false, open: true,
+		},
+		{
+			name: "mtocrf of another field keeps the compare's",
+			code: []uint32{
+				0x2a030005, // 00 cmplwi cr4,r3,5
+				0x7df80120, // 04 mtocrf 128,r15: cr0 only
+				0x41910008, // 08 bgt cr4,10
+				0x4e800420, // 0c bctr
+				0x4e800020, // 10 blr
+			},
+			jump: 0x0c, root: endRoot(0, 3), want: 5, ok: true, open: false,
+		},
+		{
+			name: "mtocrf of the compared field",
+			code: []uint32{
+				0x2a030005, // 00 cmplwi cr4,r3,5
+				0x7df08120, // 04 mtocrf 8,r15: cr4, from r15
+				0x41910008, // 08 bgt cr4,10
+				0x4e800420, // 0c bctr
+				0x4e800020, // 10 blr
+			},
+			jump: 0x0c, root: endRoot(0, 3), want: 0, ok: false, open: true,
+		},
+	}
+	for _, tt := range tests {
+		f := newFinder(binary.LittleEndian, &arch.SwitchQuery{Code: encode(binary.LittleEndian, tt.code), Jump: tt.jump}, nil)
+		var v *val
+		for _, u := range f.valsOf(3, tt.jump, 0) {
+			if u.root == tt.root {
+				v = &u
+			}
+		}
+		if v == nil {
+			t.Errorf("%s: r3 at the bctr: %+v, none made at %#x", tt.name, f.valsOf(3, tt.jump, 0), tt.root)
+			continue
+		}
+		b, ok, open := f.rangeCheck(*v, tt.jump, carrier{reg: 3})
+		if b != tt.want || ok != tt.ok || open != tt.open {
+			t.Errorf("%s: rangeCheck = %d checked %v open %v, want %d %v %v", tt.name, b, ok, open, tt.want, tt.ok, tt.open)
+		}
+	}
+}
+
+// TestInTableWordsAreNoCode checks that the entries of a table found
+// before are not taken for code that falls into what follows them: the
+// last entry of a table (0xfffffc34 decodes as frsqrte) followed by
+// padding made the next table's search run on from the first bctr, with
+// no check (msgin_phase0, dc395x.ko).
+func TestInTableWordsAreNoCode(t *testing.T) {
+	code := encode(binary.LittleEndian, []uint32{
+		0xfffffc34, // 00 an entry of the table before
+		0x60000000, // 04 nop
+		0x4e800020, // 08 blr
+	})
+	for _, tt := range []struct {
+		inTable func(uint64) bool
+		want    int // predecessors of 08
+	}{
+		{nil, 1},
+		{func(off uint64) bool { return off == 0 }, 0},
+	} {
+		f := newFinder(binary.LittleEndian, &arch.SwitchQuery{Code: code, Jump: 8, InTable: tt.inTable}, nil)
+		if ps, _ := f.preds(8); len(ps) != tt.want {
+			t.Errorf("in table %v: predecessors of 08 %x, want %d", tt.inTable != nil, ps, tt.want)
+		}
 	}
 }
