@@ -137,6 +137,8 @@ const (
 	xoExtsw = 986
 	xoSrawi = 824
 	xoMtspr = 467
+	xoMtcrf = 144 // mtcrf, mtocrf
+	xoMfcr  = 19  // mfcr, mfocrf
 	xoLbzx  = 87
 	xoLbzux = 119
 	xoLhzx  = 279
@@ -948,6 +950,54 @@ type carrier struct {
 	scaled bool
 }
 
+// heldFacts are the facts of one condition-register field while a path
+// back has them in a general register (GCC saves a field and puts it
+// back: mfocrf r9,16; rlwinm r9,r9,12,0,3; rotlwi r9,r9,20; mtocrf
+// 16,r9): the field's byte of crFacts, held in bits at..at+3 of reg.
+// No facts: none held.
+type heldFacts struct {
+	facts, reg, at uint8
+}
+
+// moveFacts carries the facts known after the instruction w to before
+// it, where w moves a condition-register field into the register that
+// holds its facts, rotates that register, or sets the field from it.
+// The caller then clears the facts of the fields w writes.
+func moveFacts(w *word, facts crFacts, h heldFacts) (crFacts, heldFacts) {
+	raw := w.raw
+	if opcd(raw) == opX && xo(raw) == xoMtcrf {
+		if n, ok := oneField(raw); ok && facts.field(n) != 0 {
+			return facts, heldFacts{facts: facts.field(n), reg: rt(raw), at: 4 * (7 - n)}
+		}
+	}
+	if h.facts == 0 || w.gprs&(1<<h.reg) == 0 {
+		return facts, h
+	}
+	switch {
+	case opcd(raw) == opX && xo(raw) == xoMfcr && h.at%4 == 0:
+		n := 7 - h.at/4
+		if m, ok := oneField(raw); raw&(1<<20) == 0 || ok && m == n { // mfcr, or mfocrf of that field
+			return facts.without(1<<n) | crFacts(h.facts)<<(8*n), heldFacts{}
+		}
+	case opcd(raw) == opRlwinm:
+		sh, mb, me := mFields(raw)
+		if from := (uint(h.at) - sh) & 31; mask32(mb, me)>>h.at&0xf == 0xf && from <= 28 {
+			return facts, heldFacts{facts: h.facts, reg: rt(raw), at: uint8(from)}
+		}
+	}
+	return facts, heldFacts{} // the register is written otherwise
+}
+
+// oneField returns the field that the FXM of mtocrf, mtcrf or mfocrf
+// names, when it names one only.
+func oneField(raw uint32) (uint8, bool) {
+	fxm := uint8(raw >> 12)
+	if bits.OnesCount8(fxm) != 1 {
+		return 0, false
+	}
+	return uint8(bits.LeadingZeros8(fxm)), true
+}
+
 // rangeCheck walks back from the instruction at pos, where c holds v,
 // along every path to it, and returns the largest bound that an unsigned
 // compare of v followed by a branch on the result establishes on a path
@@ -962,11 +1012,12 @@ func (f *finder) rangeCheck(v val, pos uint64, c carrier) (best uint64, checked,
 	type state struct {
 		pos    uint64
 		facts  crFacts
+		held   heldFacts
 		reload bool // v's load is behind: look for a check of the same load
 		c      carrier
 	}
 	seen := map[state]bool{}
-	work := []state{{pos, 0, false, c}}
+	work := []state{{pos: pos, c: c}}
 	load := v.root >= 0 && isPlainLoad(f.word(uint64(v.root)).raw)
 	var vload uint32 // v's load
 	if load {
@@ -1022,9 +1073,10 @@ func (f *finder) rangeCheck(v val, pos uint64, c carrier) (best uint64, checked,
 					best, checked = max(best, b), true
 					continue
 				}
-				facts = facts.without(w.crs)
 			}
-			if next := (state{p, facts, reload, c}); !seen[next] {
+			facts, held := moveFacts(w, facts, s.held)
+			facts = facts.without(w.crs)
+			if next := (state{p, facts, held, reload, c}); !seen[next] {
 				seen[next] = true
 				work = append(work, next)
 			}

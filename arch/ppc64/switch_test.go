@@ -1059,8 +1059,10 @@ func TestRangeCheckLooksPastNonBounds(t *testing.T) {
 // reaches where the value is made with no check leaves it open (bounded
 // by its own range only: kvmppc_pseries_do_hcall, book3s_hv.o), and a
 // path on which its register is written with another value does not
-// carry it to the jump (jhash's loop), and mtocrf clears only the facts
-// of the fields it writes (SMBLegacyOpen, cifs.ko).
+// carry it to the jump (jhash's loop), mtocrf clears only the facts of
+// the fields it writes (SMBLegacyOpen, cifs.ko), and a field saved to a
+// register and put back keeps its facts (wlc_phy_rfctrl_override_nphy,
+// brcmsmac.ko).
 func TestRangeCheckPaths(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -1126,6 +1128,34 @@ func TestRangeCheckPaths(t *testing.T) {
 				0x4e800020, // 10 blr
 			},
 			jump: 0x0c, root: endRoot(0, 3), want: 0, ok: false, open: true,
+		},
+		{
+			name: "the compare's field saved in a register and put back",
+			code: []uint32{
+				0x29830020, // 00 cmplwi cr3,r3,32
+				0x7d310026, // 04 mfocrf r9,16: cr3 into bits 16-19
+				0x55296006, // 08 rlwinm r9,r9,12,0,3: to bits 28-31
+				0x5529a03e, // 0c rotlwi r9,r9,20: back to 16-19
+				0x7d310120, // 10 mtocrf 16,r9: cr3 as it was
+				0x418d0008, // 14 bgt cr3,1c
+				0x4e800420, // 18 bctr
+				0x4e800020, // 1c blr
+			},
+			jump: 0x18, root: endRoot(0, 3), want: 32, ok: true, open: false,
+		},
+		{
+			name: "the compare's field saved and masked off",
+			code: []uint32{
+				0x29830020, // 00 cmplwi cr3,r3,32
+				0x7d310026, // 04 mfocrf r9,16
+				0x5529610e, // 08 rlwinm r9,r9,12,4,7: cr3's bits not kept
+				0x5529a03e, // 0c rotlwi r9,r9,20
+				0x7d310120, // 10 mtocrf 16,r9
+				0x418d0008, // 14 bgt cr3,1c
+				0x4e800420, // 18 bctr
+				0x4e800020, // 1c blr
+			},
+			jump: 0x18, root: endRoot(0, 3), want: 0, ok: false, open: true,
 		},
 	}
 	for _, tt := range tests {
