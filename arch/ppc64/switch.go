@@ -1129,7 +1129,8 @@ func (f *finder) compare(pos uint64, w *word, facts crFacts, v val, reload bool)
 		}
 		// A bound no table could have (cmpwi r3,0; bge: r3 >= 0) is none:
 		// a check further back may bound the same path.
-		if reload && c.root >= 0 && b < maxEntries && f.sameLoad(uint64(c.root), uint64(v.root), pos) {
+		if reload && c.root >= 0 && b < maxEntries &&
+			(f.sameLoad(uint64(c.root), uint64(v.root), pos) || c.shr == 0 && f.lowPart(uint64(c.root), v)) {
 			note(&f.trace.bound, how+"-reload")
 			return b, true
 		}
@@ -1256,7 +1257,7 @@ func (f *finder) sameLoad(a, b, pos uint64) bool {
 		return true // one load, met again around a loop
 	}
 	wa, wb := f.word(a).raw, f.word(b).raw
-	if f.updatedThen(a, wa, b, wb) {
+	if f.updatedThen(a, wa, b, wb) || f.indexedAsSum(a, wa, b, wb) || f.indexedAsSum(b, wb, a, wa) {
 		return true
 	}
 	if !isPlainLoad(wa) || wa&^loadRegFields(wa) != wb&^loadRegFields(wb) {
@@ -1280,6 +1281,76 @@ func (f *finder) sameLoad(a, b, pos uint64) bool {
 		}
 	}
 	return true
+}
+
+// indexedForms maps the extended opcode of each indexed plain load to
+// its D-form: primary opcode, and the low two bits of a DS-form.
+var indexedForms = map[uint32][2]uint32{
+	xoLbzx: {opLbz, 0}, xoLhzx: {opLhz, 0}, 343: {42, 0}, // 343: lhax, 42: lha
+	xoLwzx: {opLwz, 0}, xoLwax: {opDS, 2}, xoLdx: {opDS, 0},
+}
+
+// indexedAsSum reports whether the indexed load wx at x (lwzx r10,r3,r31)
+// and the D-form load wd at d (lwz r9,0(r9) after add r9,r3,r31) read the
+// same place: the same width at displacement 0 from a base that an add
+// made of two registers holding, at the add, what wx's hold at x
+// (amdgpu_cs_ioctl, amdgpu.ko).
+func (f *finder) indexedAsSum(x uint64, wx uint32, d uint64, wd uint32) bool {
+	form, ok := indexedForms[xo(wx)]
+	if opcd(wx) != opX || !ok || opcd(wd) != form[0] || wd&0xffff != form[1] || ra(wx) == 0 || ra(wd) == 0 {
+		return false
+	}
+	base := f.valsOf(ra(wd), d, 0)
+	if len(base) != 1 || base[0].root < 0 {
+		return false
+	}
+	sum := uint64(base[0].root)
+	ws := f.word(sum).raw
+	if opcd(ws) != opX || ws>>1&0x1ff != xoAdd {
+		return false
+	}
+	known := func(vs []val) bool {
+		return len(vs) > 0 && !slices.ContainsFunc(vs, func(v val) bool { return v.root == unknownRoot })
+	}
+	xa, xb := f.valsOf(ra(wx), x, 0), f.valsOf(rb(wx), x, 0)
+	sa, sb := f.valsOf(ra(ws), sum, 0), f.valsOf(rb(ws), sum, 0)
+	if !known(xa) || !known(xb) {
+		return false
+	}
+	return slices.Equal(xa, sa) && slices.Equal(xb, sb) || slices.Equal(xa, sb) && slices.Equal(xb, sa)
+}
+
+// lowPart reports whether the zero-extending load at a reads the bytes of
+// v's load that hold all of v's bits, through the same base: lhz
+// r6,152(r1) checked, ld r9,152(r1) masked to 16 bits for the table
+// (advansys_pci_probe, advansys.ko), in either byte order. Then v is at
+// most what a loads.
+func (f *finder) lowPart(a uint64, v val) bool {
+	wa, wb := f.word(a).raw, f.word(uint64(v.root)).raw
+	if v.shr != 0 || v.sext != 0 || opcd(wa) == opX || opcd(wb) == opX || !zeroExtends(wa) {
+		return false
+	}
+	na, nb := loadWidth(wa), loadWidth(wb)
+	if na == 0 || nb < na || v.mask > lowBits(8*uint(na)) {
+		return false
+	}
+	off := dispOf(wb)
+	if f.lo != 0 {
+		off += nb - na // big-endian: the low bytes are the last
+	}
+	return dispOf(wa) == off && f.sameBases(a, wa, uint64(v.root), wb)
+}
+
+// zeroExtends reports whether the D-form plain load w fills the bits
+// above what it reads with zeros: lbz, lhz, lwz (and ld, which reads all).
+func zeroExtends(w uint32) bool {
+	switch opcd(w) {
+	case opLbz, opLhz, opLwz:
+		return true
+	case opDS:
+		return w&3 == 0
+	}
+	return false
 }
 
 // loadRegFields returns the bits of the plain load w that name registers:
@@ -1337,9 +1408,9 @@ var (
 var dLoads = [64]int64{opLbz: 1, 42: 2, opLhz: 2, opLwz: 4, opDS: 8}
 
 // storeMayAlias reports whether the store w may write what the plain load
-// ld reads. Stores to the stack (relative to r1) never do, nor does a
-// D-form store through the load's base register (unchanged in between:
-// the caller sees to it) whose bytes miss the load's. Any other store may.
+// ld reads. A D-form store through the load's base register (unchanged
+// in between: the caller sees to it) may when their bytes meet; other
+// stores to the stack (relative to r1) never do. Any other store may.
 func storeMayAlias(w, ld uint32) bool {
 	if opcd(w) == opX {
 		return xStores[xo(w)]
@@ -1351,14 +1422,11 @@ func storeMayAlias(w, ld uint32) bool {
 	if opcd(w) == opDSSt && w&3 == 2 {
 		size = 16 // stq
 	}
-	switch {
-	case ra(w) == 1:
-		return false
-	case ra(w) != ra(ld) || ra(ld) == 0 || opcd(ld) == opX:
-		return true
+	if ra(w) == ra(ld) && ra(ld) != 0 && opcd(ld) != opX {
+		so, lo := dispOf(w), dispOf(ld)
+		return so < lo+loadWidth(ld) && lo < so+size
 	}
-	so, lo := dispOf(w), dispOf(ld)
-	return so < lo+loadWidth(ld) && lo < so+size
+	return ra(w) != 1
 }
 
 // loadWidth returns how many bytes the D- or DS-form plain load ld reads.

@@ -918,6 +918,85 @@ func TestStoreMayAlias(t *testing.T) {
 			t.Errorf("%s: storeMayAlias = %v, want %v", tt.name, got, tt.want)
 		}
 	}
+	// A value checked and reloaded from a stack slot (advansys_pci_probe:
+	// lhz r6,152(r1); ...; sth r29,190(r1); ...; ld r9,152(r1)).
+	ld := dForm(opDS, 9, 1, 152)
+	for _, tt := range []struct {
+		name string
+		st   uint32
+		want bool
+	}{
+		{"sth to another slot", dForm(44, 29, 1, 190), false},
+		{"sth into the slot", dForm(44, 29, 1, 154), true},
+		{"std below the slot", dForm(62, 29, 1, 144), false},
+	} {
+		if got := storeMayAlias(tt.st, ld); got != tt.want {
+			t.Errorf("stack slot, %s: storeMayAlias = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestSameLoadIndexedAsSum checks that an indexed load and a load at
+// displacement 0 from the sum of the same registers read one place
+// (amdgpu_cs_ioctl: add r9,r3,r31; lwzx r10,r3,r31; cmplwi r10,10; bgt;
+// lwz r9,0(r9)), in either order, and that other pairs do not.
+func TestSameLoadIndexedAsSum(t *testing.T) {
+	const (
+		add    = opX<<26 | 9<<21 | 3<<16 | 31<<11 | xoAdd<<1 // add r9,r3,r31
+		addRev = opX<<26 | 9<<21 | 31<<16 | 3<<11 | xoAdd<<1 // add r9,r31,r3
+		addR30 = opX<<26 | 9<<21 | 3<<16 | 30<<11 | xoAdd<<1 // add r9,r3,r30
+		lwzx   = opX<<26 | 10<<21 | 3<<16 | 31<<11 | xoLwzx<<1
+		lbzx   = opX<<26 | 10<<21 | 3<<16 | 31<<11 | xoLbzx<<1
+		cmplwi = 10<<26 | 10<<16 | 10 // cmplwi r10,10
+	)
+	lwz0 := dForm(opLwz, 9, 9, 0)
+	for _, tt := range []struct {
+		name string
+		code []uint32 // the indexed load at 4, the compare at 8, the other load at 12
+		want bool
+	}{
+		{"lwzx, lwz 0 from the sum", []uint32{add, lwzx, cmplwi, lwz0}, true},
+		{"the sum the other way round", []uint32{addRev, lwzx, cmplwi, lwz0}, true},
+		{"lwz 4 from the sum", []uint32{add, lwzx, cmplwi, dForm(opLwz, 9, 9, 4)}, false},
+		{"another width", []uint32{add, lbzx, cmplwi, lwz0}, false},
+		{"the sum of other registers", []uint32{addR30, lwzx, cmplwi, lwz0}, false},
+	} {
+		if got := sameLoadIn(tt.code, 4, 12, 8); got != tt.want {
+			t.Errorf("%s: sameLoad = %v, want %v", tt.name, got, tt.want)
+		}
+		if got := sameLoadIn(tt.code, 12, 4, 8); got != tt.want {
+			t.Errorf("%s, the other way: sameLoad = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestLowPart checks that a narrow load checked and a wider one masked
+// for the table are found to read the same bytes when the mask keeps only
+// what the narrow one reads, in either byte order (advansys_pci_probe:
+// lhz r6,152(r1); cmplwi r6,16; ...; ld r9,152(r1); rldic r8,r9,2,46).
+func TestLowPart(t *testing.T) {
+	const cmplwi = 10<<26 | 6<<16 | 16 // cmplwi r6,16
+	ld := dForm(opDS, 9, 1, 152)
+	for _, tt := range []struct {
+		name   string
+		order  binary.ByteOrder
+		narrow uint32
+		mask   uint64
+		want   bool
+	}{
+		{"lhz, little-endian", binary.LittleEndian, dForm(opLhz, 6, 1, 152), 0xffff, true},
+		{"lhz, big-endian", binary.BigEndian, dForm(opLhz, 6, 1, 158), 0xffff, true},
+		{"lhz of the high bytes, big-endian", binary.BigEndian, dForm(opLhz, 6, 1, 152), 0xffff, false},
+		{"mask wider than the lhz", binary.LittleEndian, dForm(opLhz, 6, 1, 152), 0xffffff, false},
+		{"lha extends the sign", binary.LittleEndian, dForm(42, 6, 1, 152), 0xffff, false},
+		{"another base", binary.LittleEndian, dForm(opLhz, 6, 31, 152), 0xffff, false},
+	} {
+		code := encode(tt.order, []uint32{tt.narrow, cmplwi, ld})
+		f := newFinder(tt.order, &arch.SwitchQuery{Code: code, Jump: 8}, nil)
+		if got := f.lowPart(0, val{root: 8, mask: tt.mask, max: ^uint64(0)}); got != tt.want {
+			t.Errorf("%s: lowPart = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }
 
 // TestSameLoadAfterUpdate checks that a load with update and a plain load
