@@ -212,7 +212,10 @@ type word struct {
 // instruction root produced, which is at most max.
 type val struct {
 	root int64 // offset of the producing instruction; see endRoot, unknownRoot
-	shr  uint  // the value is (root's >> shr) & mask
+	// part tells apart the values of a root that writes several registers
+	// (a call clobbers r0 and r3 to r12): 1 + the register; 0 otherwise.
+	part uint8
+	shr  uint // the value is (root's >> shr) & mask
 	mask uint64
 	max  uint64 // the largest value root's instruction produces
 	// An arithmetic shift (srawi) fills the bits from sext up with copies
@@ -239,7 +242,7 @@ func (v val) limit() uint64 {
 // sameBits reports whether u holds bits of the same value as v, at the
 // same place: the instructions from u to v only mask bits off (and with
 // them, maybe, the copies of a sign bit).
-func (v val) sameBits(u val) bool { return u.root == v.root && u.shr == v.shr }
+func (v val) sameBits(u val) bool { return u.root == v.root && u.part == v.part && u.shr == v.shr }
 
 // and returns v with only the bits of m kept.
 func (v val) and(m uint64) val {
@@ -734,16 +737,16 @@ func (f *finder) valsOf(r uint8, pos uint64, depth int) []val {
 		out = append(out, val{root: endRoot(e, r), mask: ^uint64(0), max: ^uint64(0)})
 	}
 	for _, d := range defs {
-		out = append(out, f.defVals(d, depth)...)
+		out = append(out, f.defVals(d, r, depth)...)
 	}
 	out = out[:min(len(out), maxVals)]
 	f.vals[key] = out
 	return out
 }
 
-// defVals returns the values the instruction at d writes into its target
-// register.
-func (f *finder) defVals(d uint64, depth int) []val {
+// defVals returns the values the instruction at d writes into register
+// r, its target.
+func (f *finder) defVals(d uint64, r uint8, depth int) []val {
 	w := f.word(d).raw
 	var out []val
 	if src, mask, ok := maskOf(w); ok && depth < maxDepth {
@@ -758,7 +761,11 @@ func (f *finder) defVals(d uint64, depth int) []val {
 		}
 		return out
 	}
-	return []val{{root: int64(d), mask: ^uint64(0), max: maxOf(w)}}
+	v := val{root: int64(d), mask: ^uint64(0), max: maxOf(w)}
+	if bits.OnesCount32(f.word(d).gprs) > 1 {
+		v.part = 1 + r
+	}
+	return []val{v}
 }
 
 // maskOf recognises w as a copy of a register with some of its bits kept
@@ -793,7 +800,7 @@ func maskOf(w uint32) (uint8, uint64, bool) {
 // shifted up by the d bits v lies further right: then v <= c >> d. (GCC checks a byte and indexes
 // with its top bits: cmplwi r9,159; srwi r9,r9,5 gives at most 4.)
 func (c val) bounds(v val, b uint64) (uint64, bool) {
-	if c.root != v.root || c.root == unknownRoot || c.shr > v.shr {
+	if c.root != v.root || c.part != v.part || c.root == unknownRoot || c.shr > v.shr {
 		return 0, false
 	}
 	if c.sext != 0 && (c.shr != v.shr || c.sext != v.sext || c.sign != v.sign) {
@@ -1046,8 +1053,9 @@ func (f *finder) rangeCheck(v val, pos uint64, c carrier) (best uint64, checked,
 				}
 				reload = true
 			}
-			if reload && !isRoot && (w.call || storeMayAlias(w.raw, vload)) {
-				continue // what v was loaded from may have changed: no check of it
+			if reload && !isRoot && (w.call || storeMayAlias(w.raw, vload) || w.gprs&loadBases(vload) != 0) {
+				open = true // what v was loaded from may have changed: no check of it
+				continue
 			}
 			if tracked && !reload && w.gprs&(1<<c.reg) != 0 {
 				var ok bool
@@ -1102,7 +1110,7 @@ func (f *finder) carried(p uint64, c carrier, v val) (carrier, bool) {
 		}
 		return c, false
 	}
-	if !slices.ContainsFunc(f.defVals(p, 0), v.sameBits) {
+	if !slices.ContainsFunc(f.defVals(p, c.reg, 0), v.sameBits) {
 		return c, false
 	}
 	if src, _, ok := maskOf(w); ok {
@@ -1214,14 +1222,17 @@ func unsignedBound(k uint64, set, clear uint8, reversed bool) (uint64, bool) {
 
 // signedBound returns the bound a signed compare of a register with k
 // puts on it, read unsigned, when it shows the register is not negative:
-// at most the largest positive word (doubleword when long). A signed
-// compare that pins the value (cmpwi r20,4; beq) bounds one path only,
-// not the switch: the bound of the table is the largest over the paths
-// that have one (rangeCheck), so such a path must not lower it.
+// k when it pins the value (cmpwi r25,16; beq), else at most the largest
+// positive word (doubleword when long). A pinned value bounds its own
+// path only; the table's bound is the largest over all paths, and a path
+// with no check leaves it open (rangeCheck).
 func signedBound(k int64, set, clear uint8, long bool) (uint64, bool) {
 	top := uint64(math.MaxInt32)
 	if long {
 		top = math.MaxInt64
+	}
+	if set&(1<<bitEQ) != 0 && k >= 0 {
+		return uint64(k), true
 	}
 	if clear&(1<<bitLT) != 0 && k >= 0 || set&(1<<bitGT) != 0 && k >= -1 {
 		return top, true // reg >= 0

@@ -1071,6 +1071,7 @@ func TestCompareBound(t *testing.T) {
 		cmpwi0     = opCmpi<<26 | 10<<16                  // cmpwi r10,0
 		cmpwi5     = opCmpi<<26 | 10<<16 | 5              // cmpwi r10,5
 		cmpdiM1    = opCmpi<<26 | 1<<21 | 10<<16 | 0xffff // cmpdi r10,-1
+		cmpwiM1    = opCmpi<<26 | 10<<16 | 0xffff         // cmpwi r10,-1
 		cmplwi9    = opCmpli<<26 | 10<<16 | 9             // cmplwi r10,9
 		andi128    = opAndi<<26 | 31<<21 | 9<<16 | 128    // andi. r9,r31,128
 	)
@@ -1088,7 +1089,8 @@ func TestCompareBound(t *testing.T) {
 		{"cmpwi 0, below: negative", cmpwi0, lt, 0, byteVal, 10, 0, false},
 		{"cmpwi 0, not above: may be negative", cmpwi0, 0, gt, byteVal, 10, 0, false},
 		{"cmpwi 5, neither below nor above: a positive word", cmpwi5, 0, lt | gt, byteVal, 10, math.MaxInt32, true},
-		{"cmpwi 5, equal: one path's value, not the switch's bound", cmpwi5, eq, 0, byteVal, 10, 0, false},
+		{"cmpwi 5, equal: the value on this path", cmpwi5, eq, 0, byteVal, 10, 5, true},
+		{"cmpwi -1, equal: negative", cmpwiM1, eq, 0, byteVal, 10, 0, false},
 		{"cmpdi -1, above: a positive doubleword", cmpdiM1, gt, 0, byteVal, 10, math.MaxInt64, true},
 		{"cmplwi 9, not above", cmplwi9, 0, gt, byteVal, 10, 9, true},
 		{"cmplwi 9, below", cmplwi9, lt, 0, byteVal, 10, 8, true},
@@ -1141,7 +1143,9 @@ func TestRangeCheckLooksPastNonBounds(t *testing.T) {
 // carry it to the jump (jhash's loop), mtocrf clears only the facts of
 // the fields it writes (SMBLegacyOpen, cifs.ko), and a field saved to a
 // register and put back keeps its facts (wlc_phy_rfctrl_override_nphy,
-// brcmsmac.ko).
+// brcmsmac.ko). A call's clobbers are as many values (vpg3_update_
+// generic_info_packet, amdgpu.ko), and a reload checks nothing once its
+// base has moved (_ieee802_11_parse_elems_full, mac80211.ko).
 func TestRangeCheckPaths(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -1235,6 +1239,43 @@ func TestRangeCheckPaths(t *testing.T) {
 				0x4e800020, // 1c blr
 			},
 			jump: 0x18, root: endRoot(0, 3), want: 0, ok: false, open: true,
+		},
+		{
+			name: "another register the same call clobbers",
+			code: []uint32{
+				0x48000101, // 00 bl: writes r3 to r12, each its own value
+				0x28060003, // 04 cmplwi r6,3: r6, not r3
+				0x41810008, // 08 bgt 10
+				0x4e800420, // 0c bctr
+				0x4e800020, // 10 blr
+			},
+			jump: 0x0c, root: 0, want: 0, ok: false, open: true,
+		},
+		{
+			name: "a load checked, then loaded again for the table",
+			code: []uint32{
+				0x887e0000, // 00 lbz r3,0(r30)
+				0x28030005, // 04 cmplwi r3,5
+				0x41810010, // 08 bgt 18
+				0x60000000, // 0c nop
+				0x887e0000, // 10 lbz r3,0(r30): the same byte
+				0x4e800420, // 14 bctr
+				0x4e800020, // 18 blr
+			},
+			jump: 0x14, root: 0x10, want: 5, ok: true, open: false,
+		},
+		{
+			name: "a load checked, its base moved, then loaded again",
+			code: []uint32{
+				0x887e0000, // 00 lbz r3,0(r30)
+				0x28030005, // 04 cmplwi r3,5
+				0x41810010, // 08 bgt 18
+				0x3bde0001, // 0c addi r30,r30,1
+				0x887e0000, // 10 lbz r3,0(r30): another byte
+				0x4e800420, // 14 bctr
+				0x4e800020, // 18 blr
+			},
+			jump: 0x14, root: 0x10, want: 0, ok: false, open: true,
 		},
 	}
 	for _, tt := range tests {
