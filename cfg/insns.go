@@ -85,6 +85,7 @@ func (p *Program) decodeSection(s *Section) *Problem {
 	data := s.Data
 	fixed := p.Arch.InsnAlign > 1
 	ranges := dataRanges(s)
+	next := 0 // the first relocation not before off
 	for off := uint64(0); off < uint64(len(data)); off += uint64(ai.Len) {
 		if fixed {
 			if end, ok := ranges.skip(off); ok {
@@ -101,6 +102,14 @@ func (p *Program) decodeSection(s *Section) *Problem {
 				Msg: fmt.Sprintf("can't decode instruction at %s:0x%x", s.Name, off)}
 		}
 		p.addInsn(s, off, &ai)
+		// Most instructions have no relocation: say so now, while the
+		// relocations are walked in order, rather than search for each.
+		for next < len(s.Relocs) && s.Relocs[next].Offset < off {
+			next++
+		}
+		if next == len(s.Relocs) || s.Relocs[next].Offset-off >= uint64(ai.Len) {
+			p.Insns[len(p.Insns)-1].Flags |= noReloc
+		}
 	}
 	s.End = len(p.Insns)
 	return nil
