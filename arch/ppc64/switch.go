@@ -1016,81 +1016,108 @@ func oneField(raw uint32) (uint8, bool) {
 // it again from the same place for the table, so the path goes on past
 // v's load, looking for a check of the same load (see sameLoad).
 func (f *finder) rangeCheck(v val, pos uint64, c carrier) (best uint64, checked, open bool) {
-	type state struct {
-		pos    uint64
-		facts  crFacts
-		held   heldFacts
-		reload bool // v's load is behind: look for a check of the same load
-		c      carrier
+	r := &rangeWalk{f: f, v: v, tracked: v.root != unknownRoot}
+	if v.root >= 0 && isPlainLoad(f.word(uint64(v.root)).raw) {
+		r.load, r.vload = true, f.word(uint64(v.root)).raw
 	}
-	seen := map[state]bool{}
-	work := []state{{pos: pos, c: c}}
-	load := v.root >= 0 && isPlainLoad(f.word(uint64(v.root)).raw)
-	var vload uint32 // v's load
-	if load {
-		vload = f.word(uint64(v.root)).raw
-	}
-	tracked := v.root != unknownRoot
+	seen := map[rangeState]bool{}
+	work := []rangeState{{pos: pos, c: c}}
 	for len(work) > 0 {
 		if f.steps >= maxSteps {
-			return best, checked, true // paths left unexplored may have no check
+			return r.best, r.checked, true // paths left unexplored may have no check
 		}
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
 		ps, end := f.preds(s.pos)
-		if end && tracked && (s.reload || !s.c.scaled && v.root == endRoot(s.pos, s.c.reg)) {
-			open = true
+		if end && r.tracked && (s.reload || !s.c.scaled && v.root == endRoot(s.pos, s.c.reg)) {
+			r.open = true
 		}
 		for _, p := range ps {
 			f.steps++
-			reload, c := s.reload, s.c
-			w := f.word(p)
-			isRoot := int64(p) == v.root && (reload || !tracked || w.gprs&(1<<c.reg) != 0)
-			if isRoot {
-				if !load || reload {
-					open = true
-					continue
-				}
-				reload = true
-			}
-			if reload && !isRoot && (w.call || storeMayAlias(w.raw, vload) || w.gprs&loadBases(vload) != 0) {
-				open = true // what v was loaded from may have changed: no check of it
-				continue
-			}
-			if tracked && !reload && w.gprs&(1<<c.reg) != 0 {
-				var ok bool
-				if c, ok = f.carried(p, c, v); !ok {
-					continue // another value reaches the jump on this path
-				}
-			}
-			facts := s.facts
-			if w.cond && w.bo&0x10 == 0 {
-				ifSet := w.bo&0x08 != 0
-				taken := w.jump && w.target == s.pos
-				next := p+w.size == s.pos
-				switch {
-				case taken && !next:
-					facts = facts.with(w.bi, ifSet)
-				case next && !taken && w.bo&0x04 != 0:
-					facts = facts.with(w.bi, !ifSet)
-				}
-			}
-			if w.crs != 0 {
-				if b, ok := f.compare(p, w, facts, v, reload); ok {
-					f.trace.checks = append(f.trace.checks, b)
-					best, checked = max(best, b), true
-					continue
-				}
-			}
-			facts, held := moveFacts(w, facts, s.held)
-			facts = facts.without(w.crs)
-			if next := (state{p, facts, held, reload, c}); !seen[next] {
+			if next, ok := r.back(s, p); ok && !seen[next] {
 				seen[next] = true
 				work = append(work, next)
 			}
 		}
 	}
-	return best, checked, open
+	return r.best, r.checked, r.open
+}
+
+// A rangeWalk is one rangeCheck of v, and what its paths found.
+type rangeWalk struct {
+	f             *finder
+	v             val
+	load          bool   // v is loaded from memory
+	vload         uint32 // then, its load
+	tracked       bool   // v's origin is known, and so the register holding it
+	best          uint64
+	checked, open bool
+}
+
+// A rangeState is where a path back stands: before the instruction at
+// pos, with what is known there.
+type rangeState struct {
+	pos    uint64
+	facts  crFacts
+	held   heldFacts
+	reload bool // v's load is behind: look for a check of the same load
+	c      carrier
+}
+
+// back takes the path at s one instruction back, to p, and returns the
+// state before p; ok is false where the path stops.
+func (r *rangeWalk) back(s rangeState, p uint64) (rangeState, bool) {
+	f, v, w := r.f, r.v, r.f.word(p)
+	next := s
+	next.pos = p
+	isRoot := int64(p) == v.root && (s.reload || !r.tracked || w.gprs&(1<<s.c.reg) != 0)
+	if isRoot {
+		if !r.load || s.reload {
+			r.open = true
+			return next, false
+		}
+		next.reload = true
+	}
+	if next.reload && !isRoot && (w.call || storeMayAlias(w.raw, r.vload) || w.gprs&loadBases(r.vload) != 0) {
+		r.open = true // what v was loaded from may have changed: no check of it
+		return next, false
+	}
+	if r.tracked && !next.reload && w.gprs&(1<<s.c.reg) != 0 {
+		c, ok := f.carried(p, s.c, v)
+		if !ok {
+			return next, false // another value reaches the jump on this path
+		}
+		next.c = c
+	}
+	facts := branchFacts(w, p, s.pos, s.facts)
+	if w.crs != 0 {
+		if b, ok := f.compare(p, w, facts, v, next.reload); ok {
+			f.trace.checks = append(f.trace.checks, b)
+			r.best, r.checked = max(r.best, b), true
+			return next, false
+		}
+	}
+	next.facts, next.held = moveFacts(w, facts, s.held)
+	next.facts = next.facts.without(w.crs)
+	return next, true
+}
+
+// branchFacts adds to facts, known at next, what the conditional branch
+// w at p shows of its condition bit on the way from p to next.
+func branchFacts(w *word, p, next uint64, facts crFacts) crFacts {
+	if !w.cond || w.bo&0x10 != 0 {
+		return facts
+	}
+	ifSet := w.bo&0x08 != 0
+	taken := w.jump && w.target == next
+	fall := p+w.size == next
+	switch {
+	case taken && !fall:
+		return facts.with(w.bi, ifSet)
+	case fall && !taken && w.bo&0x04 != 0:
+		return facts.with(w.bi, !ifSet)
+	}
+	return facts
 }
 
 // carried returns the carrier of v before the instruction at p, which
