@@ -9,7 +9,9 @@
 # Environment: OBJCHECK_SHARED (default ../shared beside the repository),
 # OBJTOOL (default the linux-kbuild-6.12 package's objtool.real-x86),
 # RUNS (hyperfine runs of the one call, default 5), QUICK, WRITE, SETS
-# (the corpora to run, default "x86-orc x86-fp arm64 ppc64le").
+# (the corpora to run, default "x86-orc x86-fp arm64 ppc64le"),
+# OBJCHECK_CGO (CGO_ENABLED for building objcheck, default 0: a static
+# binary, as the README builds it; 1 measures the dynamically linked one).
 #
 # For each x86-64 corpus (x86-orc, x86-fp), with kbuild's recorded
 # arguments plus --dry-run, from the unpacked folder with kbuild's paths:
@@ -43,7 +45,7 @@ objtool=${OBJTOOL:-$(ls -d /usr/lib/linux-kbuild-6.12*/tools/objtool/objtool.rea
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$root" && go build -o "$tmp/objcheck" ./cmd/objcheck)
+(cd "$root" && CGO_ENABLED=${OBJCHECK_CGO:-0} go build -o "$tmp/objcheck" ./cmd/objcheck)
 objcheck=$tmp/objcheck
 
 # ms START END: the milliseconds between two $EPOCHREALTIME readings.
