@@ -5,14 +5,29 @@ import (
 	"syscall"
 )
 
-// tuneGC sizes the garbage collector for the run. A check builds one
-// graph that stays live until the process exits, so for a single file the
-// collector only rescans what is still in use: with one file and neither
-// GOGC nor GOMEMLIMIT set, it runs only when the heap nears half the
+// manyFilesGCPercent is GOGC for a call with several files. Each
+// finished file's graph is garbage, and Go's 100 collects it too often:
+// over the 591 objects of the x86-orc corpus in one call, 400 takes
+// 0.27-0.29 s instead of 0.42-0.47 s, for 29-33 MiB of peak RSS instead
+// of 19-20 MiB (collecting never, up to a limit, is slower again: fresh
+// pages cost more than reused ones).
+const manyFilesGCPercent = 400
+
+// tuneGC sizes the garbage collector for the run, unless GOGC or
+// GOMEMLIMIT says otherwise. A check builds one graph that stays live
+// until the process exits, so for a single file the collector only
+// rescans what is still in use: it runs only when the heap nears half the
 // machine's memory. Several files in one call make garbage of each
-// finished file's graph, and keep Go's default.
+// finished file's graph: see manyFilesGCPercent.
 func tuneGC(files int, getenv func(string) string) {
-	if files != 1 || getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	if files > 1 {
+		debug.SetGCPercent(manyFilesGCPercent)
+		return
+	}
+	if files != 1 {
 		return
 	}
 	var si syscall.Sysinfo_t

@@ -5,8 +5,9 @@ import (
 	"testing"
 )
 
-// TestTuneGC checks when the collector is tuned: for one file with
-// neither GOGC nor GOMEMLIMIT set, and never by run, which tests and
+// TestTuneGC checks when the collector is tuned: off for one file, less
+// often for several, when neither GOGC nor GOMEMLIMIT is set, and never
+// by run, which tests and
 // other callers share a process with (a collector left off there once
 // grew the race-detector run of these tests until the machine killed it).
 func TestTuneGC(t *testing.T) {
@@ -14,13 +15,15 @@ func TestTuneGC(t *testing.T) {
 	tests := []struct {
 		name string
 		do   func()
-		off  bool // the collector is left off (GOGC=-1)
+		want int // GOGC after: -1 off, mark untouched
 	}{
-		{"one file", func() { tuneGC(1, noEnv) }, true},
-		{"two files", func() { tuneGC(2, noEnv) }, false},
-		{"GOGC set", func() { tuneGC(1, envOf("GOGC", "50")) }, false},
-		{"GOMEMLIMIT set", func() { tuneGC(1, envOf("GOMEMLIMIT", "1GiB")) }, false},
-		{"run on one file", func() { runArgs([]string{"--stackval", "--dry-run", "../../testdata/x86/clean.o"}) }, false},
+		{"one file", func() { tuneGC(1, noEnv) }, -1},
+		{"two files", func() { tuneGC(2, noEnv) }, manyFilesGCPercent},
+		{"no file", func() { tuneGC(0, noEnv) }, mark},
+		{"GOGC set", func() { tuneGC(1, envOf("GOGC", "50")) }, mark},
+		{"GOGC set, two files", func() { tuneGC(2, envOf("GOGC", "50")) }, mark},
+		{"GOMEMLIMIT set", func() { tuneGC(1, envOf("GOMEMLIMIT", "1GiB")) }, mark},
+		{"run on one file", func() { runArgs([]string{"--stackval", "--dry-run", "../../testdata/x86/clean.o"}) }, mark},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -29,8 +32,8 @@ func TestTuneGC(t *testing.T) {
 			tt.do()
 			got := debug.SetGCPercent(prevPercent)
 			debug.SetMemoryLimit(prevLimit)
-			if off := got < 0; off != tt.off || !off && got != mark {
-				t.Errorf("GOGC after: %d, want %s", got, map[bool]string{true: "off (-1)", false: "untouched (77)"}[tt.off])
+			if got != tt.want {
+				t.Errorf("GOGC after: %d, want %d", got, tt.want)
 			}
 		})
 	}
