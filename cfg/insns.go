@@ -122,7 +122,7 @@ func (p *Program) decodeSection(s *Section) *Problem {
 
 // addInsn appends one decoded instruction.
 func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
-	in := Insn{Index: len(p.Insns), Sec: s, Off: off, Len: ai.Len, Kind: ai.Kind,
+	in := Insn{Index: int32(len(p.Insns)), Sec: s, Off: off, Len: ai.Len, Kind: ai.Kind,
 		Target: ai.Target, HasTarget: ai.HasTarget, AFlags: ai.Flags}
 	in.opsStart = int32(len(p.Ops))
 	p.Ops = append(p.Ops, ai.StackOps()...)

@@ -159,11 +159,11 @@ func (s *Symbol) Has(f SymFlags) bool { return s.Flags&f == f }
 // IsFunc reports whether the symbol is an STT_FUNC.
 func (s *Symbol) IsFunc() bool { return s.Type == 2 }
 
-// An Insn is one instruction in the graph.
+// An Insn is one instruction in the graph. There are millions in a
+// linked kernel: the fields are ordered by size, so that none is padded.
 type Insn struct {
-	Index int
-	Sec   *Section
-	Off   uint64
+	Sec *Section
+	Off uint64
 	// Target is the decoder's direct destination, valid with HasTarget.
 	Target int64
 
@@ -173,6 +173,7 @@ type Insn struct {
 	CallDest     *Symbol
 	Group        *AltGroup
 
+	Index int32 // in Program.Insns, or after them in Program.Extra
 	// alts indexes the instruction's alternatives in Program.altLists,
 	// 0 for none: few instructions have any (see Program.Alts).
 	alts int32
@@ -288,16 +289,16 @@ func (p *Program) NumInsns() int { return len(p.Insns) + len(p.Extra) }
 
 // Next returns the instruction after in within its section, or nil.
 func (p *Program) Next(in *Insn) *Insn {
-	if in.Index < len(p.Insns) && in.Index+1 < in.Sec.End {
-		return &p.Insns[in.Index+1]
+	if i := int(in.Index); i < len(p.Insns) && i+1 < in.Sec.End {
+		return &p.Insns[i+1]
 	}
 	return nil
 }
 
 // Prev returns the instruction before in within its section, or nil.
 func (p *Program) Prev(in *Insn) *Insn {
-	if in.Index < len(p.Insns) && in.Index > in.Sec.First {
-		return &p.Insns[in.Index-1]
+	if i := int(in.Index); i < len(p.Insns) && i > in.Sec.First {
+		return &p.Insns[i-1]
 	}
 	return nil
 }

@@ -266,7 +266,7 @@ func (p *Program) newOrigGroup(a *specialAlt, orig *Insn) *AltGroup {
 // newNop makes the nop that pads a replacement shorter than the original.
 func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 	nop := &Insn{
-		Index: len(p.Insns) + len(p.Extra),
+		Index: int32(len(p.Insns) + len(p.Extra)),
 		Sec:   a.newSec,
 		Off:   a.newOff + uint64(a.newLen),
 		Len:   uint8(a.origLen - a.newLen),

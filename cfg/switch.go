@@ -45,7 +45,7 @@ func (p *Program) findSwitches(s *Section) {
 		in := &p.Insns[i]
 		if targets, ok := tables[in.Off]; ok && in.Kind == arch.JumpDynamic {
 			in.Flags |= SwitchJump
-			p.switches[in.Index] = targets
+			p.switches[int(in.Index)] = targets
 		}
 	}
 }
@@ -94,7 +94,7 @@ func (p *Program) dropData(s *Section, data []arch.Range) {
 	keep := p.Insns[:s.First]
 	for _, in := range p.Insns[s.First:] {
 		if !inRanges(data, in.Off) {
-			in.Index = len(keep)
+			in.Index = int32(len(keep))
 			keep = append(keep, in)
 		}
 	}
@@ -165,7 +165,7 @@ func (p *Program) retrySwitch(in *Insn) []uint64 {
 	q.Cases = p.knownCases(s)
 	q.Resolved = func(jump uint64) bool {
 		j := p.Find(s, jump)
-		return j != nil && p.switches[j.Index] != nil
+		return j != nil && p.switches[int(j.Index)] != nil
 	}
 	t, err := p.Arch.FindSwitch(q)
 	if err != nil || t == nil || len(t.Targets) == 0 || len(t.Data) > 0 {

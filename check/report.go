@@ -163,7 +163,7 @@ func (r *reporter) problem(p *cfg.Problem) {
 // stateOf converts a stack state for a diagnostic.
 // stateAt is the stack state the checker recorded at in, or nil.
 func (c *checker) stateAt(in *cfg.Insn) *StackState {
-	if in.Index < 0 || in.Index >= len(c.cfi) {
+	if in.Index < 0 || int(in.Index) >= len(c.cfi) {
 		return nil
 	}
 	return stateOf(c.cfi[in.Index])

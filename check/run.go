@@ -42,7 +42,7 @@ type checker struct {
 	alts    [][]*cfiState
 	stats   stats
 	// endbrUsed marks the ENDBRs whose address code or data takes.
-	endbrUsed map[int]bool
+	endbrUsed map[int32]bool
 	stdout    bytes.Buffer
 	plan      *Plan
 	// stopped is set after a fatal warning of a pass, after which
@@ -105,7 +105,7 @@ func newChecker(f *decode.File, opts *Options) *checker {
 		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), lr: -1, initial: &init,
 			stackval: opts.Stackval},
 		pool:      cfiPool{m: make(map[cfiState]*cfiState)},
-		endbrUsed: map[int]bool{},
+		endbrUsed: map[int32]bool{},
 	}
 	if a.HasLR {
 		c.frame.lr = int32(a.LR)
