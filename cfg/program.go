@@ -115,8 +115,10 @@ type Section struct {
 	// all are every symbol of the section in the order objtool lists them.
 	sized []*Symbol
 	all   []*Symbol
-	// maxLen is the longest sized symbol, to bound containment searches.
-	maxLen uint64
+	// maxLen is the longest sized symbol, to bound containment searches;
+	// sizedEnds[i] is the furthest end of sized[:i+1], to find holes.
+	maxLen    uint64
+	sizedEnds []uint64
 }
 
 // A Symbol is an object symbol with the links and marks the checker needs.

@@ -64,7 +64,28 @@ func (p *Program) orderSection(sec *Section) {
 		if s.Len > sec.maxLen {
 			sec.maxLen = s.Len
 		}
+		end := s.Offset + s.Len
+		if n := len(sec.sizedEnds); n > 0 {
+			end = max(end, sec.sizedEnds[n-1])
+		}
+		sec.sizedEnds = append(sec.sizedEnds, end)
 	}
+}
+
+// Hole reports whether off lies outside every sized symbol of the
+// section and after one of them (where a linked object's weak function
+// was replaced), and returns how far the hole runs from off to the next
+// symbol, -1 to the section's end.
+func (sec *Section) Hole(off uint64) (int64, bool) {
+	syms := sec.sized
+	i := sort.Search(len(syms), func(i int) bool { return syms[i].Offset > off })
+	if i == 0 || sec.sizedEnds[i-1] > off {
+		return 0, false // no symbol before off, or one holds it
+	}
+	if i == len(syms) {
+		return -1, true
+	}
+	return int64(syms[i].Offset) - int64(off), true
 }
 
 // classifySymbols marks local labels and, among global symbols, the

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/objcheck/objcheck/arch"
@@ -91,7 +90,7 @@ func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
 // function the linker replaced. Jumps from it to .cold code make that
 // code ignored too.
 func (c *checker) inWeakHole(in *cfg.Insn) bool {
-	size, ok := c.holeSize(in)
+	size, ok := in.Sec.Hole(in.Off)
 	if !ok {
 		return false
 	}
@@ -111,58 +110,6 @@ func (c *checker) inWeakHole(in *cfg.Insn) bool {
 		}
 	}
 	return false
-}
-
-// holeSize returns the size of the symbol hole at in (-1: to the end),
-// and false when in is not in a hole: when a symbol with a size holds it,
-// or none ends before it.
-func (c *checker) holeSize(in *cfg.Insn) (int64, bool) {
-	idx := c.sizedIn(in.Sec)
-	i := sort.Search(len(idx.syms), func(i int) bool { return idx.syms[i].Offset > in.Off })
-	if i == 0 || idx.ends[i-1] > in.Off {
-		return 0, false
-	}
-	// Every symbol before i ends at or before in; the hole runs from the
-	// last of them to the next symbol.
-	if i == len(idx.syms) {
-		return -1, true
-	}
-	return int64(idx.syms[i].Offset) - int64(in.Off), true
-}
-
-// sizedSymbols are a section's symbols with a size, by offset (in
-// symbol-table order where offsets tie), and for each the furthest end
-// of it and those before it.
-type sizedSymbols struct {
-	syms []*cfg.Symbol
-	ends []uint64
-}
-
-// sizedIn returns the sized symbols of section s, made on first use: a
-// linked object has a hundred thousand, and every instruction of a hole
-// asks.
-func (c *checker) sizedIn(s *cfg.Section) *sizedSymbols {
-	if idx, ok := c.sized[s]; ok {
-		return idx
-	}
-	idx := &sizedSymbols{}
-	for _, sym := range s.Symbols() {
-		if sym.Len != 0 {
-			idx.syms = append(idx.syms, sym)
-		}
-	}
-	sort.SliceStable(idx.syms, func(i, j int) bool { return idx.syms[i].Offset < idx.syms[j].Offset })
-	idx.ends = make([]uint64, len(idx.syms))
-	end := uint64(0)
-	for i, sym := range idx.syms {
-		end = max(end, sym.Offset+sym.Len)
-		idx.ends[i] = end
-	}
-	if c.sized == nil {
-		c.sized = map[*cfg.Section]*sizedSymbols{}
-	}
-	c.sized[s] = idx
-	return idx
 }
 
 // deadEndBefore returns the dead-end instruction just before in; where a

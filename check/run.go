@@ -48,9 +48,6 @@ type checker struct {
 	// stopped is set after a fatal warning of a pass, after which
 	// objtool checks and writes nothing more.
 	stopped bool
-	// sized holds each section's symbols with a size, by offset, made
-	// when an unreached instruction is first looked up in it.
-	sized map[*cfg.Section]*sizedSymbols
 }
 
 // Run checks one parsed object with the given options.

@@ -1,0 +1,42 @@
+package cfg
+
+import (
+	"testing"
+
+	"github.com/objcheck/objcheck/decode"
+)
+
+// TestHole checks where a linked section's symbol holes are: outside
+// every sized symbol, after one of them, running to the next one (or to
+// the end), with overlapping and unsized symbols in the way.
+func TestHole(t *testing.T) {
+	sec := &Section{}
+	for _, r := range [][2]uint64{{0, 10}, {20, 10}, {22, 3}, {40, 0}, {50, 30}, {55, 5}} {
+		s := &Symbol{Symbol: &decode.Symbol{}, Sec: sec, Offset: r[0], Len: r[1]}
+		sec.all = append(sec.all, s)
+	}
+	p := &Program{Syms: sec.all}
+	p.orderSection(sec)
+	for _, tt := range []struct {
+		off  uint64
+		size int64
+		ok   bool
+	}{
+		{5, 0, false},   // in the first symbol
+		{12, 8, true},   // between the first two
+		{26, 0, false},  // in [20,30), past the [22,25) inside it
+		{30, 20, true},  // after [20,30), the unsized one at 40 does not end it
+		{45, 5, true},   // the unsized symbol is no symbol
+		{58, 0, false},  // in [50,80), past [55,60)
+		{80, -1, true},  // after the last: to the end
+		{100, -1, true}, // likewise
+	} {
+		if size, ok := sec.Hole(tt.off); size != tt.size || ok != tt.ok {
+			t.Errorf("Hole(%d) = %d %v, want %d %v", tt.off, size, ok, tt.size, tt.ok)
+		}
+	}
+	empty := &Section{}
+	if _, ok := empty.Hole(0); ok {
+		t.Error("a section without symbols has a hole")
+	}
+}
