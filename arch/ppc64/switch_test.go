@@ -491,7 +491,7 @@ func checkSwitchAnswer(t *testing.T, q *arch.SwitchQuery, got *arch.SwitchTable,
 }
 
 // FuzzFindSwitch runs FindSwitch on any code, in both byte orders, with
-// relocations made up from the offsets.
+// relocations and earlier tables made up from the offsets.
 func FuzzFindSwitch(f *testing.F) {
 	o := openObject(f, filepath.Join(switchDir, "switch-le.o"))
 	for _, s := range o.bctrs() {
@@ -505,7 +505,8 @@ func FuzzFindSwitch(f *testing.F) {
 				Reloc: func(sec int, off uint64) (arch.Target, bool) {
 					return arch.Target{Sec: sec ^ int(off>>3&1), Off: off * 7 % 4099}, off%3 != 0
 				},
-				Data: func(sec int) []byte { return code },
+				Data:    func(sec int) []byte { return code },
+				InTable: func(off uint64) bool { return off%(uint64(jump)|7) == 5 },
 			}
 			got, err := switchFinder(order)(q)
 			checkSwitchAnswer(t, q, got, err)
