@@ -63,13 +63,20 @@ import (
 // either alignment padding (nop, ori r2,r2,0), which no path crosses, or
 // code reached through a table: a case that dispatches again, or a
 // computed goto's label, whose predecessors are taken to be the bctr from
-// the function's start to the jump. GCC's code is trusted: when several
-// paths reach the jump, the table is as long as the largest bound any of
-// them checks (GCC threads jumps: one path may know the index is small),
-// and paths that check nothing are ignored. A value whose range is known
-// without a compare (a byte load, a mask: lbz, andi., clrlwi, rldic's
-// mask) bounds the table by itself when no path checks it; that is how the
-// computed goto and `switch (x & 7)` are bounded.
+// the function's start to the jump. Each path follows the register that
+// holds the index (through the copies, masks and shifts it came by): a
+// path on which that register is written with another value does not
+// bring the index to the jump, and one that reaches where the index is
+// made with no check on the way leaves it bounded by its own range only.
+// When several paths reach the jump, the table is as long as the largest
+// bound among them (GCC threads jumps: one path may know the index is
+// small). A value whose range is known without a compare (a byte load, a
+// mask: lbz, andi., clrlwi, rldic's mask) bounds the table by itself when
+// no path checks it; that is how the computed goto and `switch (x & 7)`
+// are bounded. Two places still trust GCC rather than the paths: a
+// compare counts for any value its register may hold there, and an index
+// value that no path checks and whose range is large is left out when
+// another one is checked.
 //
 // Every entry is checked: a relative entry must land 4-aligned inside the
 // section and outside the table, and the table must follow a bctr; an
