@@ -48,9 +48,11 @@ import (
 // relocations, the index from the shift that scales it. It then looks for
 // the range check on the paths leading to the jump: an unsigned compare
 // (cmplwi, cmpldi, or cmplw against a register loaded with li) of the same
-// value, and a conditional branch on its field that leaves the path when
-// the value is out of range (bgt, or ble to the jump; blt, bge and beq
-// the same way). "The same value" means that the compared register and the
+// value, a signed one that shows it is not negative or pins it, or andi.
+// with a zero result, and a conditional branch on its field that leaves
+// the path when the value is out of range (bgt, or ble to the jump; blt,
+// bge and beq the same way), the field perhaps saved to a register and put
+// back on the way (mfocrf, mtocrf). "The same value" means that the compared register and the
 // index derive, through copies and masks (mr, extsw, clrlwi, clrldi,
 // andi.), from the same instruction, or from the same register where
 // paths back end; or that both are loaded by the same load instruction
