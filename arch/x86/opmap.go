@@ -12,8 +12,8 @@ import "encoding/binary"
 // kernel's decoder does: legacy prefixes (at most four distinct ones), a
 // REX prefix, a VEX or EVEX prefix, the opcode with its escape bytes, the
 // ModRM byte (whose reg field picks a group's entry), the SIB byte, the
-// displacement and the immediates. It is the fallback for what x86asm
-// does not decode.
+// displacement and the immediates. Decode tries it first, and x86asm for
+// what it leaves (VEX and EVEX, undefined opcodes).
 //
 // The kernel's decoder takes any byte for an opcode, defined or not. The
 // tables add a bit of objcheck's own, aDefined, which says the opcode (for

@@ -160,17 +160,34 @@ func concat(gens ...iter.Seq[[]byte]) iter.Seq[[]byte] {
 	}
 }
 
-// fallbackOnly keeps the inputs of gen that Decode decodes with the
-// opcode tables, x86asm having rejected them.
+// fallbackOnly keeps the inputs of gen that Decode decodes although
+// x86asm rejects them (or gets their length wrong): those only the opcode
+// tables decode. (Decode now tries the tables first, for all; the set is
+// still the one objtool's recorded answers are for.)
 func fallbackOnly(gen iter.Seq[[]byte]) iter.Seq[[]byte] {
 	return func(yield func([]byte) bool) {
 		for code := range gen {
 			var f fields
-			if f.decode(code) == errNone && f.fallback && !yield(code) {
+			if f.decode(code) == errNone && !x86asmTakes(code) && !yield(code) {
 				return
 			}
 		}
 	}
+}
+
+// x86asmTakes reports whether x86asm decodes the instruction at the start
+// of code with the length the kernel's decoder gives it (fromInst).
+func x86asmTakes(code []byte) bool {
+	code = code[:min(len(code), maxInsnLen)]
+	for _, p := range &emulatePrefixes {
+		if len(code) >= len(p) && [5]byte(code) == p {
+			code = code[len(p):]
+			break
+		}
+	}
+	inst, err := x86asm.Decode(code, 64)
+	var f fields
+	return err == nil && inst.Op != 0 && f.fromInst(&inst, code)
 }
 
 // noREX2 drops the inputs of gen with a REX2 prefix (0xd5 after the
