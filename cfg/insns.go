@@ -73,6 +73,7 @@ func (p *Program) decodeInsns() *Problem {
 		}
 		p.findSwitches(s)
 		s.End = len(p.Insns)
+		p.indexBlocks(s)
 		if prob := p.attachSymbols(s); prob != nil {
 			return prob
 		}
@@ -207,11 +208,34 @@ func (p *Program) Find(s *Section, off uint64) *Insn {
 		return nil
 	}
 	insns := p.Insns[s.First:s.End]
+	if k := off >> blockShift; k < uint64(len(s.blocks)) {
+		end := len(insns)
+		if k+1 < uint64(len(s.blocks)) {
+			end = int(s.blocks[k+1])
+		}
+		insns = insns[s.blocks[k]:end]
+	}
 	i := sort.Search(len(insns), func(i int) bool { return insns[i].Off >= off })
 	if i < len(insns) && insns[i].Off == off {
 		return &insns[i]
 	}
 	return nil
+}
+
+// indexBlocks makes s.blocks, once s's instructions are final.
+func (p *Program) indexBlocks(s *Section) {
+	insns := p.Insns[s.First:s.End]
+	if len(insns) == 0 {
+		return
+	}
+	s.blocks = make([]int32, insns[len(insns)-1].Off>>blockShift+1)
+	i := 0
+	for k := range s.blocks {
+		for i < len(insns) && insns[i].Off < uint64(k)<<blockShift {
+			i++
+		}
+		s.blocks[k] = int32(i)
+	}
 }
 
 // attachSymbols gives each instruction the function or code symbol that

@@ -40,3 +40,27 @@ func TestHole(t *testing.T) {
 		t.Error("a section without symbols has a hole")
 	}
 }
+
+// TestFindByBlocks checks that Find, searching one block of the index,
+// finds every instruction and nothing between or past them, where
+// instructions straddle blocks and blocks hold none.
+func TestFindByBlocks(t *testing.T) {
+	offs := []uint64{0, 5, 63, 64, 70, 200, 330} // 127..199 and 256..319 hold none
+	p := &Program{}
+	s := &Section{}
+	for i, off := range offs {
+		p.Insns = append(p.Insns, Insn{Index: int32(i), Sec: s, Off: off, Len: 1})
+	}
+	s.End = len(p.Insns)
+	p.indexBlocks(s)
+	for i, off := range offs {
+		if in := p.Find(s, off); in == nil || in.Index != int32(i) {
+			t.Errorf("Find(%d) = %v, want instruction %d", off, in, i)
+		}
+	}
+	for _, off := range []uint64{1, 62, 65, 128, 199, 201, 300, 331, 5000} {
+		if in := p.Find(s, off); in != nil {
+			t.Errorf("Find(%d) = instruction at %d, want none", off, in.Off)
+		}
+	}
+}
