@@ -51,11 +51,11 @@ import (
 // value, a signed one that shows it is not negative or pins it, or andi.
 // with a zero result, and a conditional branch on its field that leaves
 // the path when the value is out of range (bgt, or ble to the jump; blt,
-// bge and beq the same way), the field perhaps saved to a register and put
-// back on the way (mfocrf, mtocrf). "The same value" means that the compared register and the
-// index derive, through copies and masks (mr, extsw, clrlwi, clrldi,
-// andi.), from the same instruction, or from the same register where
-// paths back end; or that both are loaded by the same load instruction
+// bge and beq the same way), the field perhaps saved to a register and
+// put back on the way (mfocrf, mtocrf). "The same value" means that the
+// compared register and the index derive, through copies and masks (mr,
+// extsw, clrlwi, clrldi, andi.), from the same instruction, or from the
+// same register where paths back end; or that both are loaded by the same load instruction
 // from the same base values (GCC checks a byte, then loads it again for
 // the table).
 //
@@ -756,7 +756,8 @@ func (f *finder) valsOf(r uint8, pos uint64, depth int) []val {
 // defVals returns the values the instruction at d writes into register
 // r, its target.
 func (f *finder) defVals(d uint64, r uint8, depth int) []val {
-	w := f.word(d).raw
+	wd := f.word(d)
+	w := wd.raw
 	var out []val
 	if src, mask, ok := maskOf(w); ok && depth < maxDepth {
 		for _, v := range f.valsOf(src, d, depth+1) {
@@ -771,7 +772,7 @@ func (f *finder) defVals(d uint64, r uint8, depth int) []val {
 		return out
 	}
 	v := val{root: int64(d), mask: ^uint64(0), max: maxOf(w)}
-	if bits.OnesCount32(f.word(d).gprs) > 1 {
+	if bits.OnesCount32(wd.gprs) > 1 {
 		v.part = 1 + r
 	}
 	return []val{v}
@@ -1027,7 +1028,7 @@ func oneField(raw uint32) (uint8, bool) {
 func (f *finder) rangeCheck(v val, pos uint64, c carrier) (best uint64, checked, open bool) {
 	r := &rangeWalk{f: f, v: v, tracked: v.root != unknownRoot}
 	if v.root >= 0 && isPlainLoad(f.word(uint64(v.root)).raw) {
-		r.load, r.vload = true, f.word(uint64(v.root)).raw
+		r.vload = f.word(uint64(v.root)).raw
 	}
 	seen := map[rangeState]bool{}
 	work := []rangeState{{pos: pos, c: c}}
@@ -1056,8 +1057,7 @@ func (f *finder) rangeCheck(v val, pos uint64, c carrier) (best uint64, checked,
 type rangeWalk struct {
 	f             *finder
 	v             val
-	load          bool   // v is loaded from memory
-	vload         uint32 // then, its load
+	vload         uint32 // v's load, if v is loaded from memory (no load is 0)
 	tracked       bool   // v's origin is known, and so the register holding it
 	best          uint64
 	checked, open bool
@@ -1081,7 +1081,7 @@ func (r *rangeWalk) back(s rangeState, p uint64) (rangeState, bool) {
 	next.pos = p
 	isRoot := int64(p) == v.root && (s.reload || !r.tracked || w.gprs&(1<<s.c.reg) != 0)
 	if isRoot {
-		if !r.load || s.reload {
+		if r.vload == 0 || s.reload {
 			r.open = true
 			return next, false
 		}
@@ -1149,13 +1149,20 @@ func (f *finder) carried(p uint64, c carrier, v val) (carrier, bool) {
 	if !slices.ContainsFunc(f.defVals(p, c.reg, 0), v.sameBits) {
 		return c, false
 	}
-	if src, _, ok := maskOf(w); ok {
-		return carrier{reg: src}, true
-	}
-	if src, _, ok := fieldOf(w); ok {
+	if src, ok := sourceOf(w); ok {
 		return carrier{reg: src}, true
 	}
 	return c, false
+}
+
+// sourceOf returns the register that w copies, masks or takes a field of,
+// the forms defVals follows.
+func sourceOf(w uint32) (uint8, bool) {
+	if src, _, ok := maskOf(w); ok {
+		return src, true
+	}
+	src, _, ok := fieldOf(w)
+	return src, ok
 }
 
 // compare returns the bound the compare w at pos puts on v, given the
@@ -1318,16 +1325,17 @@ func (f *finder) sameLoad(a, b, pos uint64) bool {
 			continue
 		}
 		va := f.valsOf(r, a, 0)
-		if len(va) == 0 || !slices.Equal(va, f.valsOf(r, pos, 0)) && !slices.Equal(va, f.valsOf(r, b, 0)) {
+		if !allKnown(va) || !slices.Equal(va, f.valsOf(r, pos, 0)) && !slices.Equal(va, f.valsOf(r, b, 0)) {
 			return false
-		}
-		for _, v := range va {
-			if v.root == unknownRoot {
-				return false
-			}
 		}
 	}
 	return true
+}
+
+// allKnown reports whether there are values and all have a known origin,
+// so that two registers holding the same ones hold one value.
+func allKnown(vs []val) bool {
+	return len(vs) > 0 && !slices.ContainsFunc(vs, func(v val) bool { return v.root == unknownRoot })
 }
 
 // indexedForms maps the extended opcode of each indexed plain load to
@@ -1343,8 +1351,11 @@ var indexedForms = map[uint32][2]uint32{
 // made of two registers holding, at the add, what wx's hold at x
 // (amdgpu_cs_ioctl, amdgpu.ko).
 func (f *finder) indexedAsSum(x uint64, wx uint32, d uint64, wd uint32) bool {
+	if opcd(wx) != opX {
+		return false
+	}
 	form, ok := indexedForms[xo(wx)]
-	if opcd(wx) != opX || !ok || opcd(wd) != form[0] || wd&0xffff != form[1] || ra(wx) == 0 || ra(wd) == 0 {
+	if !ok || opcd(wd) != form[0] || wd&0xffff != form[1] || ra(wx) == 0 || ra(wd) == 0 {
 		return false
 	}
 	base := f.valsOf(ra(wd), d, 0)
@@ -1356,12 +1367,9 @@ func (f *finder) indexedAsSum(x uint64, wx uint32, d uint64, wd uint32) bool {
 	if opcd(ws) != opX || ws>>1&0x1ff != xoAdd {
 		return false
 	}
-	known := func(vs []val) bool {
-		return len(vs) > 0 && !slices.ContainsFunc(vs, func(v val) bool { return v.root == unknownRoot })
-	}
 	xa, xb := f.valsOf(ra(wx), x, 0), f.valsOf(rb(wx), x, 0)
 	sa, sb := f.valsOf(ra(ws), sum, 0), f.valsOf(rb(ws), sum, 0)
-	if !known(xa) || !known(xb) {
+	if !allKnown(xa) || !allKnown(xb) {
 		return false
 	}
 	return slices.Equal(xa, sa) && slices.Equal(xb, sb) || slices.Equal(xa, sb) && slices.Equal(xb, sa)
@@ -1427,13 +1435,8 @@ func (f *finder) sameBases(a uint64, wa uint32, b uint64, wb uint32) bool {
 			continue
 		}
 		va := f.valsOf(p[0], a, 0)
-		if len(va) == 0 || !slices.Equal(va, f.valsOf(p[1], b, 0)) {
+		if !allKnown(va) || !slices.Equal(va, f.valsOf(p[1], b, 0)) {
 			return false
-		}
-		for _, v := range va {
-			if v.root == unknownRoot {
-				return false
-			}
 		}
 	}
 	return true
