@@ -28,7 +28,7 @@ func (p *Program) findSwitches(s *Section) {
 			continue
 		}
 		q := p.switchQuery(s, fn.Offset, in.Off)
-		q.InTable = func(off uint64) bool { return inData(data, off) }
+		q.InTable = func(off uint64) bool { return inRanges(data, off) }
 		t, err := p.Arch.FindSwitch(q)
 		switch {
 		case errors.Is(err, arch.ErrNoSwitchBound) || err == nil && t != nil && len(t.Targets) == 0:
@@ -38,6 +38,7 @@ func (p *Program) findSwitches(s *Section) {
 		default:
 			tables[in.Off] = t.Targets
 			data = append(data, t.Data...)
+			sortRanges(data)
 		}
 	}
 	p.dropData(s, data)
@@ -90,7 +91,7 @@ func (p *Program) dropData(s *Section, data []arch.Range) {
 	if len(data) == 0 {
 		return
 	}
-	sort.Slice(data, func(i, j int) bool { return data[i].Start < data[j].Start })
+	sortRanges(data)
 	keep := p.Insns[:s.First]
 	for _, in := range p.Insns[s.First:] {
 		if !inRanges(data, in.Off) {
@@ -101,14 +102,10 @@ func (p *Program) dropData(s *Section, data []arch.Range) {
 	p.Insns = keep
 }
 
-// inData reports whether off is in one of the ranges, in any order.
-func inData(rs []arch.Range, off uint64) bool {
-	for _, r := range rs {
-		if r.Start <= off && off < r.End {
-			return true
-		}
-	}
-	return false
+// sortRanges orders ranges that do not overlap by where they start, for
+// inRanges.
+func sortRanges(rs []arch.Range) {
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Start < rs[j].Start })
 }
 
 // inRanges reports whether off is in one of the sorted ranges.
