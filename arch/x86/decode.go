@@ -111,19 +111,24 @@ var emulatePrefixes = [...][5]byte{
 	{0x0f, 0x0b, 'k', 'v', 'm'},
 }
 
-// decode decodes the 64-bit mode instruction at the start of code into f:
-// with x86asm, or where x86asm cannot, with the opcode tables.
-func (f *fields) decode(code []byte) decodeError {
-	code = code[:min(len(code), maxInsnLen)]
-	emulate := 0
+// emulatePrefixLen returns the length of the emulation prefix code starts
+// with, 0 for none.
+func emulatePrefixLen(code []byte) int {
 	if len(code) >= 5 && code[0] == 0x0f && code[1] == 0x0b {
 		for _, p := range &emulatePrefixes {
 			if [5]byte(code) == p {
-				emulate = len(p)
-				break
+				return len(p)
 			}
 		}
 	}
+	return 0
+}
+
+// decode decodes the 64-bit mode instruction at the start of code into f
+// (see decodeInsn).
+func (f *fields) decode(code []byte) decodeError {
+	code = code[:min(len(code), maxInsnLen)]
+	emulate := emulatePrefixLen(code)
 	e := f.decodeInsn(code[emulate:], len(code) == maxInsnLen)
 	f.length += emulate
 	return e
@@ -141,8 +146,10 @@ func (f *fields) decode(code []byte) decodeError {
 // does not define, which the tables then decode as the kernel does if
 // x86asm cannot.
 func (f *fields) decodeInsn(code []byte, full bool) decodeError {
-	*f = fields{fallback: true}
-	if f.decodeTable(code) == errNone && !f.undefined && !f.vex {
+	table := fields{fallback: true}
+	e := table.decodeTable(code)
+	if e == errNone && !table.undefined && !table.vex {
+		*f = table
 		return errNone
 	}
 	*f = fields{}
@@ -150,8 +157,8 @@ func (f *fields) decodeInsn(code []byte, full bool) decodeError {
 	if err == nil && inst.Op != 0 && f.fromInst(&inst, code) {
 		return errNone
 	}
-	*f = fields{fallback: true}
-	switch e := f.decodeTable(code); {
+	*f = table
+	switch {
 	case e == errTruncated && full:
 		return errTooLong
 	case e == errNone && f.undefined:

@@ -118,12 +118,7 @@ func (s *inputSet) normalize(line string) string {
 // opcode or not: "0 LEN", or "0 ERR".
 func appendTableLine(b, code []byte) []byte {
 	code = code[:min(len(code), maxInsnLen)]
-	emulate := 0
-	for _, p := range &emulatePrefixes {
-		if len(code) >= len(p) && [5]byte(code) == p {
-			emulate = len(p)
-		}
-	}
+	emulate := emulatePrefixLen(code)
 	var f fields
 	if f.decodeTable(code[emulate:]) != errNone {
 		return append(b, "0 ERR\n"...)
@@ -179,12 +174,7 @@ func fallbackOnly(gen iter.Seq[[]byte]) iter.Seq[[]byte] {
 // of code with the length the kernel's decoder gives it (fromInst).
 func x86asmTakes(code []byte) bool {
 	code = code[:min(len(code), maxInsnLen)]
-	for _, p := range &emulatePrefixes {
-		if len(code) >= len(p) && [5]byte(code) == p {
-			code = code[len(p):]
-			break
-		}
-	}
+	code = code[emulatePrefixLen(code):]
 	inst, err := x86asm.Decode(code, 64)
 	var f fields
 	return err == nil && inst.Op != 0 && f.fromInst(&inst, code)
