@@ -20,14 +20,11 @@ const manyFilesGCPercent = 400
 // machine's memory. Several files in one call make garbage of each
 // finished file's graph: see manyFilesGCPercent.
 func tuneGC(files int, getenv func(string) string) {
-	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+	switch {
+	case getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "", files < 1:
 		return
-	}
-	if files > 1 {
+	case files > 1:
 		debug.SetGCPercent(manyFilesGCPercent)
-		return
-	}
-	if files != 1 {
 		return
 	}
 	var si syscall.Sysinfo_t
