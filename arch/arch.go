@@ -524,6 +524,23 @@ type SwitchQuery struct {
 	// the data of a table found before, inline in the code (ppc64): the
 	// word there is not an instruction. nil means none does.
 	InTable func(off uint64) bool
+	// Steps are the instructions the decoder made of the section's code,
+	// in order of offset, without the words it could not decode: what a
+	// search back from the jump follows (see arch/backflow). nil means
+	// they are not given, and the finder decodes Code itself.
+	Steps []Step
+}
+
+// A Step is what a search that follows code backwards needs of one
+// instruction: where it is, how long, its kind and flags, and its direct
+// destination (before relocation).
+type Step struct {
+	Off       uint64
+	Target    int64 // with HasTarget, as Insn.Target
+	Len       uint8
+	Kind      Kind
+	HasTarget bool
+	Flags     InsnFlags
 }
 
 // A SwitchTable is a switch table recovered from the code.
