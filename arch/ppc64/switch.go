@@ -11,6 +11,7 @@ import (
 	"golang.org/x/arch/ppc64/ppc64asm"
 
 	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/arch/backflow"
 )
 
 // Switch tables. GCC on 64-bit Power (ELFv2, -mcmodel=medium or small)
@@ -60,10 +61,10 @@ import (
 // the table).
 //
 // Paths follow fall-through and direct branches backward from the jump
-// (every branch of the function that targets an instruction is one of its
-// predecessors), up to the function's start. Code with no predecessor is
-// either alignment padding (nop, ori r2,r2,0), which no path crosses, or
-// code reached through a table: a case that dispatches again, or a
+// up to the function's start, as arch/backflow walks them (the search
+// arm64's finder shares): code with no predecessor is alignment padding
+// (nop, ori r2,r2,0), which no path crosses unless a known table lists
+// it, or code reached through a table: a case that dispatches again, or a
 // computed goto's label, whose predecessors are taken to be the bctr from
 // the function's start to the jump. Each path follows the register that
 // holds the index (through the copies, masks and shifts it came by): a
@@ -207,10 +208,8 @@ type word struct {
 	raw    uint32
 	size   uint64 // 4, or 8 for a prefixed instruction
 	fall   bool   // execution may go on to the next instruction
-	jump   bool   // a direct jump (not a call) to target
 	cond   bool   // a conditional branch: bo and bi are valid
 	ctr    bool   // writes CTR
-	target uint64
 	bo, bi uint8
 	gprs   uint32 // general registers written
 	crs    uint8  // condition-register fields written
@@ -282,13 +281,11 @@ type finder struct {
 	trace *switchTrace // read by the tests
 	q     *arch.SwitchQuery
 	order binary.ByteOrder
-	lo    uint64 // offset of a word's low halfword: 0 little-endian, 2 big-endian
-	end   uint64 // end of the section's whole words
+	lo    uint64         // offset of a word's low halfword: 0 little-endian, 2 big-endian
+	end   uint64         // end of the section's whole words
+	code  *backflow.Code // the ways through the code, walked back
 	words map[uint64]*word
-	into  map[uint64][]uint64 // direct jumps by target, from the function on
-	bctrs []uint64            // bctr from the function's start to the jump
 	vals  map[regAt][]val
-	steps int
 }
 
 // A regAt is a register before the instruction at an offset.
@@ -312,6 +309,8 @@ func newFinder(order binary.ByteOrder, q *arch.SwitchQuery, tr *switchTrace) *fi
 	if tr == nil {
 		f.trace = &switchTrace{} // written and dropped
 	}
+	dec := func(code []byte, off uint64, in *arch.Insn) error { return decode(order, code, off, in) }
+	f.code = backflow.New(q, dec, f.isPadding, maxSteps)
 	if !isLittleEndian(order) {
 		f.lo = 2
 	}
@@ -1033,18 +1032,18 @@ func (f *finder) rangeCheck(v val, pos uint64, c carrier) (best uint64, checked,
 	seen := map[rangeState]bool{}
 	work := []rangeState{{pos: pos, c: c}}
 	for len(work) > 0 {
-		if f.steps >= maxSteps {
+		if f.code.Exhausted() {
 			return r.best, r.checked, true // paths left unexplored may have no check
 		}
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
-		ps, end := f.preds(s.pos)
+		edges, end := f.code.Preds(s.pos)
 		if end && r.tracked && (s.reload || !s.c.scaled && v.root == endRoot(s.pos, s.c.reg)) {
 			r.open = true
 		}
-		for _, p := range ps {
-			f.steps++
-			if next, ok := r.back(s, p); ok && !seen[next] {
+		for _, e := range edges {
+			f.code.Spend()
+			if next, ok := r.back(s, e); ok && !seen[next] {
 				seen[next] = true
 				work = append(work, next)
 			}
@@ -1073,9 +1072,10 @@ type rangeState struct {
 	c      carrier
 }
 
-// back takes the path at s one instruction back, to p, and returns the
-// state before p; ok is false where the path stops.
-func (r *rangeWalk) back(s rangeState, p uint64) (rangeState, bool) {
+// back takes the path at s one instruction back, along e, and returns
+// the state before e's instruction; ok is false where the path stops.
+func (r *rangeWalk) back(s rangeState, e backflow.Edge) (rangeState, bool) {
+	p := e.From
 	f, v, w := r.f, r.v, r.f.word(p)
 	next := s
 	next.pos = p
@@ -1098,7 +1098,7 @@ func (r *rangeWalk) back(s rangeState, p uint64) (rangeState, bool) {
 		}
 		next.c = c
 	}
-	facts := branchFacts(w, p, s.pos, s.facts)
+	facts := branchFacts(w, e.Taken, s.facts)
 	if w.crs != 0 {
 		if b, ok := f.compare(p, w, facts, v, next.reload); ok {
 			f.trace.checks = append(f.trace.checks, b)
@@ -1111,19 +1111,17 @@ func (r *rangeWalk) back(s rangeState, p uint64) (rangeState, bool) {
 	return next, true
 }
 
-// branchFacts adds to facts, known at next, what the conditional branch
-// w at p shows of its condition bit on the way from p to next.
-func branchFacts(w *word, p, next uint64, facts crFacts) crFacts {
+// branchFacts adds to facts what the conditional branch w shows of its
+// condition bit on the way out of it that is taken, or not.
+func branchFacts(w *word, taken bool, facts crFacts) crFacts {
 	if !w.cond || w.bo&0x10 != 0 {
 		return facts
 	}
 	ifSet := w.bo&0x08 != 0
-	taken := w.jump && w.target == next
-	fall := p+w.size == next
 	switch {
-	case taken && !fall:
+	case taken:
 		return facts.with(w.bi, ifSet)
-	case fall && !taken && w.bo&0x04 != 0:
+	case w.bo&0x04 != 0: // falling through a bdnz-style branch says nothing
 		return facts.with(w.bi, !ifSet)
 	}
 	return facts
@@ -1559,72 +1557,27 @@ func (f *finder) defs(pos uint64, def func(*word) bool) []uint64 {
 }
 
 // search walks every path back from the instruction at pos to the last
-// instruction satisfying def, and returns those instructions, the
-// instructions where paths without one end (the function's start, code
-// reached in ways not followed), and whether it gave up.
+// instruction satisfying def, and returns those instructions, the points
+// where paths without one end (the function's start, code reached in ways
+// not followed), and whether it gave up.
 func (f *finder) search(pos uint64, def func(*word) bool) (defs, ends []uint64, gaveUp bool) {
-	seen := map[uint64]bool{pos: true}
-	work := []uint64{pos}
-	for i := 0; i < len(work); i++ {
-		ps, end := f.preds(work[i])
-		if end {
-			ends = append(ends, work[i])
+	defs, ends, ok := f.code.Defs(pos, func(off uint64) backflow.Effect {
+		if def(f.word(off)) {
+			return backflow.Def
 		}
-		for _, p := range ps {
-			if seen[p] {
-				continue
-			}
-			seen[p] = true
-			if f.steps++; f.steps > maxSteps {
-				return defs, ends, true
-			}
-			if def(f.word(p)) {
-				defs = append(defs, p)
-			} else {
-				work = append(work, p)
-			}
-		}
-	}
-	return defs, ends, false
+		return backflow.None
+	})
+	return defs, ends, !ok
 }
 
-// preds returns the instructions that may run just before the one at p:
-// the previous one if it falls through, and every direct jump to p from
-// the function's start on. An instruction that has none is reached
-// through a table, or is padding: padding (nop, ori r2,r2,0) is not
-// reached at all; other code is given as predecessors the bctr from the
-// function's start to the jump (a case whose code dispatches again, a
-// computed goto's labels). end is set when p has no predecessor and is
-// not padding: the function's start, or code reached otherwise.
-func (f *finder) preds(p uint64) (out []uint64, end bool) {
-	if f.into == nil {
-		f.indexJumps()
+// isPadding reports whether the word at p is one GCC aligns code with:
+// nop, or ori r2,r2,0.
+func (f *finder) isPadding(p uint64) bool {
+	if p%4 != 0 || f.end < 4 || p > f.end-4 {
+		return false
 	}
-	if prev, ok := f.prev(p); ok && f.word(prev).fall && f.reached(prev) {
-		out = append(out, prev)
-	}
-	for _, b := range f.into[p] {
-		if len(out) == 0 || out[0] != b {
-			out = append(out, b)
-		}
-	}
-	if len(out) > 0 || p == f.q.Start {
-		return out, len(out) == 0
-	}
-	if isPadding(f.word(p).raw) {
-		return nil, false
-	}
-	if f.q.Cases != nil {
-		if out = f.q.Cases(p); len(out) > 0 {
-			return out, false
-		}
-	}
-	for _, b := range f.bctrs {
-		if b != p && (f.q.Resolved == nil || !f.q.Resolved(b)) {
-			out = append(out, b)
-		}
-	}
-	return out, len(out) == 0
+	w := f.order.Uint32(f.q.Code[p:])
+	return w == nopWord || w == tocNopWord
 }
 
 // The two padding words GCC aligns code with.
@@ -1632,67 +1585,6 @@ const (
 	nopWord    = 0x60000000 // nop
 	tocNopWord = 0x60420000 // ori r2,r2,0
 )
-
-// isPadding reports whether w is one of the words GCC pads code with.
-func isPadding(w uint32) bool { return w == nopWord || w == tocNopWord }
-
-// reached reports whether the instruction at p may run: whether, if it is
-// padding, the padding before it is entered by a jump or by an instruction
-// that falls through into it.
-func (f *finder) reached(p uint64) bool {
-	for isPadding(f.word(p).raw) {
-		if len(f.into[p]) > 0 {
-			return true
-		}
-		prev, ok := f.prev(p)
-		if !ok || !f.word(prev).fall {
-			return false
-		}
-		p = prev
-	}
-	return true
-}
-
-// prev returns the instruction before p, not before the function's start.
-func (f *finder) prev(p uint64) (uint64, bool) {
-	if p < f.q.Start+4 {
-		return 0, false
-	}
-	if p >= f.q.Start+8 && f.word(p-8).size == 8 {
-		return p - 8, true
-	}
-	return p - 4, true
-}
-
-// indexJumps records every direct jump from the function's start to the
-// end of the section by its target, reading only the branch forms' bits,
-// and the bctr from the function's start to the jump.
-func (f *finder) indexJumps() {
-	f.into = map[uint64][]uint64{}
-	code := f.q.Code
-	for p := f.q.Start &^ 3; p+4 <= f.end; p += 4 {
-		w := f.order.Uint32(code[p:])
-		if w == bctrWord && p <= f.q.Jump {
-			f.bctrs = append(f.bctrs, p)
-		}
-		if w&3 != 0 { // absolute or branch-and-link
-			continue
-		}
-		var disp int64
-		switch opcd(w) {
-		case opB:
-			disp = int64(int32(w<<6)) >> 6 &^ 3
-		case opBc:
-			disp = int64(int16(w & 0xfffc))
-		default:
-			continue
-		}
-		t := int64(p) + disp
-		if t >= int64(f.q.Start) && uint64(t) < f.end && uint64(t) != p {
-			f.into[uint64(t)] = append(f.into[uint64(t)], p)
-		}
-	}
-}
 
 // word decodes the instruction at p once.
 func (f *finder) word(p uint64) *word {
@@ -1706,35 +1598,19 @@ func (f *finder) word(p uint64) *word {
 	}
 	code := f.q.Code[p:f.end]
 	w.raw = f.order.Uint32(code)
-	if f.q.InTable != nil && f.q.InTable(p) {
-		return w // an earlier table's entry: no instruction
+	st := f.code.Step(p)
+	if st == nil {
+		return w // an earlier table's entry, or no instruction
 	}
-	var in arch.Insn
-	if err := decode(f.order, code, p, &in); err != nil {
-		return w
-	}
-	w.size = uint64(in.Len)
-	w.fall = true
-	switch in.Kind {
-	case arch.Jump, arch.JumpDynamic, arch.Return, arch.ContextSwitch:
-		w.fall = false
-	case arch.Call, arch.CallDynamic:
-		if in.Flags&arch.FlagLinkRegCall == 0 {
-			w.gprs, w.crs, w.ctr = volatileGPRs, volatileCRs, true
-		}
-		if f.q.NoReturn != nil && f.q.NoReturn(p) {
-			w.fall = false
-		}
-		w.call = in.Flags&arch.FlagLinkRegCall == 0
-	}
-	if in.HasTarget && (in.Kind == arch.Jump || in.Kind == arch.JumpCond) &&
-		in.Target >= 0 && uint64(in.Target) < f.end {
-		w.jump, w.target = true, uint64(in.Target)
+	w.size = uint64(st.Len)
+	w.fall = f.code.Falls(p)
+	if st.Kind.IsCall() && st.Flags&arch.FlagLinkRegCall == 0 {
+		w.gprs, w.crs, w.ctr, w.call = volatileGPRs, volatileCRs, true, true
 	}
 	switch op := opcd(w.raw); {
 	case op == opBc || op == opXL && (xo(w.raw) == 16 || xo(w.raw) == xoBcctr || xo(w.raw) == 560):
 		w.bo, w.bi = rt(w.raw), ra(w.raw)
-		w.cond = in.Kind == arch.JumpCond || in.Kind == arch.JumpDynamicCond || in.Kind == arch.ReturnCond
+		w.cond = st.Kind == arch.JumpCond || st.Kind == arch.JumpDynamicCond || st.Kind == arch.ReturnCond
 		if op == opBc && w.bo&0x04 == 0 {
 			w.ctr = true // bdnz and friends
 		}

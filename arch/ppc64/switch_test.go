@@ -1317,8 +1317,8 @@ func TestInTableWordsAreNoCode(t *testing.T) {
 		{func(off uint64) bool { return off == 0 }, 0},
 	} {
 		f := newFinder(binary.LittleEndian, &arch.SwitchQuery{Code: code, Jump: 8, InTable: tt.inTable}, nil)
-		if ps, _ := f.preds(8); len(ps) != tt.want {
-			t.Errorf("in table %v: predecessors of 08 %x, want %d", tt.inTable != nil, ps, tt.want)
+		if ps, _ := f.code.Preds(8); len(ps) != tt.want {
+			t.Errorf("in table %v: predecessors of 08 %+v, want %d", tt.inTable != nil, ps, tt.want)
 		}
 	}
 }
