@@ -6,6 +6,7 @@ import (
 	"math/bits"
 
 	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/arch/backflow"
 )
 
 // FindSwitch recovers the switch table behind the dynamic jump at q.Jump
@@ -47,11 +48,11 @@ import (
 // table runs past the end of its section or an entry points outside the
 // code or between instructions. It never panics.
 //
-// Direct branches are found by scanning the section from q.Start to its
-// end; code no branch or fall-through reaches is taken to be reached from
-// the br instructions between q.Start and the jump (see preds). Branches
-// from other sections (relocated) and exception fixups are not seen as
-// ways into the code.
+// The paths are walked by arch/backflow, the search ppc64's finder
+// shares: direct branches from q.Start to the end of the section, and
+// code no branch or fall-through reaches taken to be reached from the br
+// instructions between q.Start and the jump. Branches from other sections
+// (relocated) and exception fixups are not seen as ways into the code.
 func FindSwitch(q *arch.SwitchQuery) (*arch.SwitchTable, error) {
 	d, err := swFind(q)
 	if d == nil || err != nil {
@@ -75,7 +76,7 @@ func swFind(q *arch.SwitchQuery) (*swDispatch, error) {
 		q.Jump > uint64(len(q.Code)) || uint64(len(q.Code))-q.Jump < 4 {
 		return nil, nil
 	}
-	a := &swAnalysis{q: q, end: uint64(len(q.Code)) &^ 3, budget: swBudget}
+	a := newAnalysis(q)
 	w := a.word(q.Jump)
 	if w&0xfffffc1f != 0xd61f0000 { // br xT
 		return nil, nil
@@ -247,87 +248,22 @@ const swBudget = 1 << 17
 
 // swAnalysis follows values back through one function's code.
 type swAnalysis struct {
-	q      *arch.SwitchQuery
-	end    uint64              // end of the whole words of the section
-	srcs   map[uint64][]uint64 // direct branch target -> branches to it
-	brs    []uint64            // the br from the function's start to the jump
-	budget int
+	q    *arch.SwitchQuery
+	end  uint64         // end of the whole words of the section
+	code *backflow.Code // the ways through the code, walked back
+}
+
+// newAnalysis returns the analysis of q's code.
+func newAnalysis(q *arch.SwitchQuery) *swAnalysis {
+	a := &swAnalysis{q: q, end: uint64(len(q.Code)) &^ 3}
+	// No word is taken for padding: the corpus has not needed it, and a
+	// case may begin with a nop (a static key's).
+	a.code = backflow.New(q, Decode, nil, swBudget)
+	return a
 }
 
 func (a *swAnalysis) word(pos uint64) uint32 {
 	return binary.LittleEndian.Uint32(a.q.Code[pos:])
-}
-
-// sources returns the direct branches (b, b.cond, cbz, cbnz, tbz, tbnz)
-// from the function's start to the end of the section that go to p.
-func (a *swAnalysis) sources(p uint64) []uint64 {
-	if a.srcs == nil {
-		a.srcs = make(map[uint64][]uint64)
-		for pos := a.q.Start; pos < a.end; pos += 4 {
-			w := a.word(pos)
-			if w&0xfffffc1f == 0xd61f0000 && pos <= a.q.Jump {
-				a.brs = append(a.brs, pos)
-			}
-			t, ok := swBranchTarget(w, pos)
-			if !ok {
-				continue
-			}
-			if a.q.Reloc != nil {
-				if r, ok := a.q.Reloc(a.q.Sec, pos); ok {
-					if r.Sec != a.q.Sec {
-						continue
-					}
-					t = r.Off
-				}
-			}
-			a.srcs[t] = append(a.srcs[t], pos)
-		}
-	}
-	return a.srcs[p]
-}
-
-// A swEdge is a way into a point: the instruction at from falls through
-// to it, or (taken) branches to it.
-type swEdge struct {
-	from  uint64
-	taken bool
-}
-
-// preds returns the ways into the point before the instruction at p;
-// entry is set when p is the function's start, reached from the caller,
-// or a point the code gives no way into.
-//
-// Code that neither follows an instruction falling through nor is the
-// destination of a direct branch is reached through a table: a case of a
-// switch (which may loop back to the dispatch, or dispatch again), or a
-// label of a computed goto. Its ways in are the br whose tables are known
-// to list it (q.Cases), or else every br from the function's start to the
-// jump, this one included (the function's end is not known), but those
-// whose tables are known in full (q.Resolved), so that it is never taken
-// for dead code.
-func (a *swAnalysis) preds(p uint64) (edges []swEdge, entry bool) {
-	if p == a.q.Start {
-		return nil, true
-	}
-	if p >= a.q.Start+4 && a.fallsThrough(p-4) {
-		edges = append(edges, swEdge{from: p - 4})
-	}
-	for _, s := range a.sources(p) {
-		edges = append(edges, swEdge{from: s, taken: true})
-	}
-	if len(edges) == 0 && a.q.Cases != nil {
-		for _, s := range a.q.Cases(p) {
-			edges = append(edges, swEdge{from: s, taken: true})
-		}
-	}
-	if len(edges) == 0 {
-		for _, s := range a.brs {
-			if a.q.Resolved == nil || !a.q.Resolved(s) {
-				edges = append(edges, swEdge{from: s, taken: true})
-			}
-		}
-	}
-	return edges, len(edges) == 0
 }
 
 // A swLoc is what a value lives in: a register x0..x30, a stack slot
@@ -347,112 +283,64 @@ const (
 
 func swReg(r uint8) swLoc { return swLoc{kind: swLocReg, reg: r} }
 
-// The effects of an instruction on a location.
-const (
-	swNone    = iota // leaves it alone
-	swDef            // sets it in a way the evaluator may understand
-	swClobber        // may change it in a way nothing follows
-)
-
 // effect says what the instruction at pos does to loc.
-func (a *swAnalysis) effect(pos uint64, loc swLoc) int {
+func (a *swAnalysis) effect(pos uint64, loc swLoc) backflow.Effect {
 	w := a.word(pos)
 	switch loc.kind {
 	case swLocFlags:
 		if swSetsFlags(w) {
-			return swDef
+			return backflow.Def
 		}
-		return swNone
+		return backflow.None
 	case swLocReg:
 		regs, _, all := swWrites(w)
 		if all {
-			return swClobber
+			return backflow.Clobber
 		}
 		if regs&(1<<loc.reg) != 0 {
-			return swDef
+			return backflow.Def
 		}
-		return swNone
+		return backflow.None
 	}
 	_, sp, all := swWrites(w)
 	if all || sp {
-		return swClobber
+		return backflow.Clobber
 	}
 	st, ok := swStoreSP(w)
 	if !ok {
-		return swNone
+		return backflow.None
 	}
 	if st.unknown {
-		return swClobber
+		return backflow.Clobber
 	}
 	for i, off := range [2]int64{st.off, st.off + st.size} {
 		if i == 1 && !st.pair {
 			break
 		}
 		if off == loc.off && st.size == loc.size {
-			return swDef
+			return backflow.Def
 		}
 		if off < loc.off+loc.size && loc.off < off+st.size {
-			return swClobber
+			return backflow.Clobber
 		}
 	}
-	return swNone
+	return backflow.None
 }
 
 // reachingDefs returns the instructions that set loc on the paths into
 // the point before p, or false when a path reaches the function's entry or
 // something that changes loc beyond following.
 func (a *swAnalysis) reachingDefs(p uint64, loc swLoc) ([]uint64, bool) {
-	var defs []uint64
-	ok := a.walkBack(p, func(e swEdge) int {
-		switch a.effect(e.from, loc) {
-		case swClobber:
-			return swFail
-		case swDef:
-			defs = append(defs, e.from)
-			return swStop
-		}
-		return swFollow
-	})
-	return defs, ok && len(defs) > 0
+	defs, ends, ok := a.code.Defs(p, func(off uint64) backflow.Effect { return a.effect(off, loc) })
+	return defs, ok && len(ends) == 0 && len(defs) > 0
 }
 
-// What a backward walk does with a way into a point (walkBack).
-const (
-	swFollow = iota // walk on, to the ways into the instruction it comes from
-	swStop          // go no further back this way
-	swFail          // give the whole walk up
-)
-
-// walkBack calls visit on every way into the point before p and, for
-// each way visit follows, on the ways into the instruction it comes from,
-// walking each instruction once. It is false when visit fails, when a path
-// reaches the function's entry, or when the budget runs out.
-func (a *swAnalysis) walkBack(p uint64, visit func(e swEdge) int) bool {
-	seen := map[uint64]bool{p: true}
-	work := []uint64{p}
-	for len(work) > 0 {
-		q := work[len(work)-1]
-		work = work[:len(work)-1]
-		if a.budget--; a.budget < 0 {
-			return false
-		}
-		edges, entry := a.preds(q)
-		if entry {
-			return false
-		}
-		for _, e := range edges {
-			switch visit(e) {
-			case swFail:
-				return false
-			case swFollow:
-				if !seen[e.from] {
-					seen[e.from] = true
-					work = append(work, e.from)
-				}
-			}
-		}
-	}
-	return true
+// walkBack walks every path back from the point before p (backflow's
+// Walk): false when visit fails, when a path reaches the function's
+// entry, or when the budget runs out.
+func (a *swAnalysis) walkBack(p uint64, visit func(e backflow.Edge) backflow.Action) bool {
+	ends, ok := a.code.Walk(p, visit)
+	return ok && len(ends) == 0
 }
 
 // uniqueDef returns the one instruction that sets loc on every path into
@@ -592,32 +480,32 @@ func (a *swAnalysis) bound(p uint64, idx uint8, option uint32) (uint64, bool) {
 	signed := option == 6
 	found := false
 	var max uint64
-	if !a.walkBack(p, func(e swEdge) int {
+	if !a.walkBack(p, func(e backflow.Edge) backflow.Action {
 		b, kind := a.edgeBound(e, idx, need64)
 		if kind == swInfeasible {
-			return swStop
+			return backflow.Stop
 		}
 		if kind == swNoInfo {
-			switch a.effect(e.from, swReg(idx)) {
-			case swClobber:
-				return swFail
-			case swDef:
-				b, kind = swDefBound(a.word(e.from), idx)
+			switch a.effect(e.From, swReg(idx)) {
+			case backflow.Clobber:
+				return backflow.Fail
+			case backflow.Def:
+				b, kind = swDefBound(a.word(e.From), idx)
 				if kind == swNoInfo {
-					return swFail
+					return backflow.Fail
 				}
 			default:
-				return swFollow
+				return backflow.Follow
 			}
 		}
 		if signed && b >= 1<<31 {
-			return swFail
+			return backflow.Fail
 		}
 		if !found || b > max {
 			max = b
 		}
 		found = true
-		return swStop
+		return backflow.Stop
 	}) {
 		return 0, false
 	}
@@ -633,10 +521,10 @@ const (
 
 // edgeBound returns the bound a conditional branch puts on idx along e,
 // from the unsigned compare of idx that sets its flags.
-func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
-	w := a.word(e.from)
+func (a *swAnalysis) edgeBound(e backflow.Edge, idx uint8, need64 bool) (uint64, int) {
+	w := a.word(e.From)
 	if w&0x7e000000 == 0x34000000 { // cbz, cbnz
-		zero := swField(w, 24, 1) == 0 == e.taken
+		zero := swField(w, 24, 1) == 0 == e.Taken
 		if !zero || swField(w, 0, 5) != uint32(idx) || need64 && w>>31 == 0 {
 			return 0, swNoInfo
 		}
@@ -646,7 +534,7 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 		return 0, swNoInfo
 	}
 	cond := swField(w, 0, 4)
-	if !e.taken {
+	if !e.Taken {
 		cond ^= 1
 	}
 	switch cond {
@@ -657,8 +545,8 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 	// The compare: the one instruction that sets the flags on every path
 	// into the branch (other conditional branches may lie between: they
 	// leave the flags alone), with idx unchanged since on all of them.
-	pos, ok := a.uniqueDef(e.from, swLoc{kind: swLocFlags})
-	if !ok || !a.unchangedSince(e.from, pos, swReg(idx)) {
+	pos, ok := a.uniqueDef(e.From, swLoc{kind: swLocFlags})
+	if !ok || !a.unchangedSince(e.From, pos, swReg(idx)) {
 		return 0, swNoInfo
 	}
 	cw := a.word(pos)
@@ -685,14 +573,14 @@ func (a *swAnalysis) edgeBound(e swEdge, idx uint8, need64 bool) (uint64, int) {
 // unchangedSince reports whether no instruction on a path from def to the
 // point before p changes loc; every path into p is known to pass def.
 func (a *swAnalysis) unchangedSince(p, def uint64, loc swLoc) bool {
-	return a.walkBack(p, func(e swEdge) int {
+	return a.walkBack(p, func(e backflow.Edge) backflow.Action {
 		switch {
-		case e.from == def:
-			return swStop
-		case a.effect(e.from, loc) != swNone:
-			return swFail
+		case e.From == def:
+			return backflow.Stop
+		case a.effect(e.From, loc) != backflow.None:
+			return backflow.Fail
 		}
-		return swFollow
+		return backflow.Follow
 	})
 }
 
@@ -737,19 +625,19 @@ func (a *swAnalysis) comparesIndex(pos uint64, cw uint32, idx uint8, need64 bool
 // of one width, or no answer).
 func (a *swAnalysis) copyBefore(pos uint64, r, idx uint8) (is64, ok bool) {
 	widths := 0 // bit 0: a 32-bit move seen; bit 1: a 64-bit one
-	if !a.walkBack(pos, func(e swEdge) int {
-		w := a.word(e.from)
+	if !a.walkBack(pos, func(e backflow.Edge) backflow.Action {
+		w := a.word(e.From)
 		if w&0x7fe0ffe0 == 0x2a0003e0 { // orr D, zr, S: mov D, S
 			d, src := uint8(swField(w, 0, 5)), uint8(swField(w, 16, 5))
 			if d == idx && src == r || d == r && src == idx {
 				widths |= 1 << (w >> 31)
-				return swStop
+				return backflow.Stop
 			}
 		}
-		if a.effect(e.from, swReg(r)) != swNone || a.effect(e.from, swReg(idx)) != swNone {
-			return swFail
+		if a.effect(e.From, swReg(r)) != backflow.None || a.effect(e.From, swReg(idx)) != backflow.None {
+			return backflow.Fail
 		}
-		return swFollow
+		return backflow.Follow
 	}) {
 		return false, false
 	}
@@ -887,54 +775,6 @@ func swReadLE(b []byte) uint64 {
 		v = v<<8 | uint64(b[i])
 	}
 	return v
-}
-
-// swBranchTarget returns the destination of a direct jump (b, b.cond,
-// bc.cond, cbz, cbnz, tbz, tbnz) at pos; calls are not jumps.
-func swBranchTarget(w uint32, pos uint64) (uint64, bool) {
-	switch {
-	case w&0xfc000000 == 0x14000000: // b
-		return pos + uint64(swSext(uint64(swField(w, 0, 26)), 26)*4), true
-	case w&0xff000000 == 0x54000000, w&0x7e000000 == 0x34000000: // b.cond, cbz, cbnz
-		return pos + uint64(swSext(uint64(swField(w, 5, 19)), 19)*4), true
-	case w&0x7e000000 == 0x36000000: // tbz, tbnz
-		return pos + uint64(swSext(uint64(swField(w, 5, 14)), 14)*4), true
-	}
-	return 0, false
-}
-
-// fallsThrough reports whether the instruction at pos may be followed by
-// the next: as swFallsThrough, but a BUG() (or __builtin_trap()) brk that
-// __bug_table does not make a WARN does not return, nor does a call to a
-// function known never to return.
-func (a *swAnalysis) fallsThrough(pos uint64) bool {
-	w := a.word(pos)
-	if w&0xffe0001f == 0xd4200000 { // brk #imm
-		if imm := swField(w, 5, 16); imm == bugImm || imm == trapImm {
-			return a.q.Warn != nil && a.q.Warn(pos)
-		}
-	}
-	if w&0xfc000000 == 0x94000000 && a.q.NoReturn != nil && a.q.NoReturn(pos) { // bl
-		return false
-	}
-	return swFallsThrough(w)
-}
-
-// swFallsThrough reports whether the instruction may be followed by the
-// next one: all but b, b.al, b.nv and the register branches that are not
-// calls (br, ret, eret and their authenticating forms). A call falls
-// through even to a noreturn function, and brk does (WARN returns).
-func swFallsThrough(w uint32) bool {
-	switch {
-	case w&0xfc000000 == 0x14000000:
-		return false
-	case w&0xff000000 == 0x54000000:
-		return swField(w, 1, 3) != 7
-	case w&0xfe000000 == 0xd6000000:
-		opc := swField(w, 21, 4)
-		return opc == 1 || opc == 9 // blr, blraa, blrab
-	}
-	return true
 }
 
 // swCallClobbers are the registers a call may change: x0..x18 and x30.

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/arch/backflow"
 )
 
 // A swObject is what FindSwitch's tests read of an ELF object: the
@@ -1012,25 +1013,23 @@ func TestPredsOfCaseCode(t *testing.T) {
 		name     string
 		cases    func(uint64) []uint64
 		resolved func(uint64) bool
-		want     []swEdge
+		want     []backflow.Edge
 		entry    bool
 	}{
-		{"nothing known: every br", nil, nil, []swEdge{{from: 0x20, taken: true}}, false},
+		{"nothing known: every br", nil, nil, []backflow.Edge{{From: 0x20, Taken: true}}, false},
 		{"a known table lists it", func(off uint64) []uint64 {
 			if off == 0x24 {
 				return []uint64{0x20}
 			}
 			return nil
-		}, nil, []swEdge{{from: 0x20, taken: true}}, false},
+		}, nil, []backflow.Edge{{From: 0x20, Taken: true}}, false},
 		{"the only br's table is known and does not list it", nil,
 			func(jump uint64) bool { return jump == 0x20 }, nil, true},
 	} {
 		q := base.query()
 		q.Jump = 0x20
 		q.Cases, q.Resolved = tt.cases, tt.resolved
-		a := &swAnalysis{q: q, end: uint64(len(q.Code)), budget: swBudget}
-		a.sources(0) // index the branches
-		got, entry := a.preds(0x24)
+		got, entry := newAnalysis(q).code.Preds(0x24)
 		if !slices.Equal(got, tt.want) || entry != tt.entry {
 			t.Errorf("%s: preds = %v %v, want %v %v", tt.name, got, entry, tt.want, tt.entry)
 		}
