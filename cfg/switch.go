@@ -17,6 +17,7 @@ func (p *Program) findSwitches(s *Section) {
 		return
 	}
 	var data []arch.Range
+	var steps []arch.Step
 	tables := map[uint64][]uint64{}
 	for i := s.First; i < len(p.Insns); i++ {
 		in := &p.Insns[i]
@@ -27,8 +28,12 @@ func (p *Program) findSwitches(s *Section) {
 		if fn == nil {
 			continue
 		}
+		if steps == nil {
+			steps = p.switchSteps(s)
+		}
 		q := p.switchQuery(s, fn.Offset, in.Off)
 		q.InTable = func(off uint64) bool { return inRanges(data, off) }
+		q.Steps = steps
 		t, err := p.Arch.FindSwitch(q)
 		switch {
 		case errors.Is(err, arch.ErrNoSwitchBound) || err == nil && t != nil && len(t.Targets) == 0:
@@ -49,6 +54,20 @@ func (p *Program) findSwitches(s *Section) {
 			p.switches[int(in.Index)] = targets
 		}
 	}
+}
+
+// switchSteps returns what a switch finder's search needs of the instructions
+// of section s (the last decoded), without the words that are not code.
+func (p *Program) switchSteps(s *Section) []arch.Step {
+	steps := make([]arch.Step, 0, len(p.Insns)-s.First)
+	for i := s.First; i < len(p.Insns); i++ {
+		in := &p.Insns[i]
+		if in.Flags&NotCode == 0 {
+			steps = append(steps, arch.Step{Off: in.Off, Target: in.Target, Len: in.Len,
+				Kind: in.Kind, HasTarget: in.HasTarget, Flags: in.AFlags})
+		}
+	}
+	return steps
 }
 
 // switchQuery describes the code around a dynamic jump for FindSwitch.
