@@ -344,6 +344,12 @@ type Arch struct {
 	// the compiler's call-frame information uses.
 	DWARF DWARFRegs
 
+	// RegNames names the registers of the stack state by number (RA
+	// included), for people reading it.
+	RegNames []string
+	// Syntax is how objdump prints the machine's code, for listings.
+	Syntax Syntax
+
 	// Notes are messages printed while decoding an instruction that carries
 	// a flag, each formatted with the section name and the offset.
 	Notes []Note
@@ -475,6 +481,36 @@ type Alternatives struct {
 	UaccessFeature int
 	// SkipOrigFeature's original path is never followed.
 	SkipOrigFeature int
+}
+
+// Syntax is how objdump prints one machine's code.
+type Syntax struct {
+	// Text returns the instruction of n bytes at the start of code, at
+	// offset pc of its section, as x/arch's GNU printer gives it; ok is
+	// false when the printer has no text for it or reads another length.
+	// Callers hold the Arch's DecodeLock.
+	Text func(code []byte, pc uint64, n int) (text string, ok bool)
+	// Fallback is the directive objdump prints for bytes it cannot decode,
+	// Data the one for data in code (a switch table, words a mapping
+	// symbol marks), and Word how it prints a 4-byte word after either; ""
+	// on x86, which prints bytes.
+	Fallback, Data, Word string
+	// FromNext says that a relative destination the printer prints
+	// (".+0x10") counts from the next instruction, as on x86, not from
+	// this one.
+	FromNext bool
+	// Aliases are the names today's objdump gives where the printer uses
+	// older or generic ones, for a whole text or for a mnemonic.
+	Aliases map[string]string
+}
+
+// NumberedRegs returns the names prefix0 .. prefix(n-1), then last.
+func NumberedRegs(prefix string, n int, last string) []string {
+	names := make([]string, 0, n+1)
+	for i := range n {
+		names = append(names, fmt.Sprint(prefix, i))
+	}
+	return append(names, last)
 }
 
 // A Note is a message a decoder flag earns (objtool's informational

@@ -13,46 +13,9 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/arch/arm64/arm64asm"
-	"golang.org/x/arch/ppc64/ppc64asm"
-	"golang.org/x/arch/x86/x86asm"
-
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/cfg"
 )
-
-// A syntax renders the instruction at the start of code, at offset pc of
-// its section, in objdump's syntax; ok is false when the decoder has no
-// text for it or reads a length other than n.
-type syntax func(code []byte, pc uint64, n int, order binary.ByteOrder) (text string, ok bool)
-
-// syntaxes holds each arch's printer, by arch.Arch.Name; fallback is the
-// directive objdump prints for bytes it cannot decode, data the one it
-// prints for data in code (a switch table, words a mapping symbol marks),
-// and word how it prints a 4-byte word after either, "" on x86, which
-// prints bytes; fromNext says that a relative destination the printer
-// prints (".+0x10") counts from the next instruction, as on x86, not
-// from this one.
-var syntaxes = map[string]struct {
-	text                 syntax
-	fallback, data, word string
-	fromNext             bool
-}{
-	"x86_64":  {x86Text, ".byte", ".byte", "", true},
-	"arm64":   {arm64Text, ".inst", ".word", "0x%08x", false},
-	"ppc64le": {ppc64Text, ".long", ".long", "0x%x", false},
-	"ppc64":   {ppc64Text, ".long", ".long", "0x%x", false},
-}
-
-// aliases are the names today's objdump gives where the x/arch printers
-// use older or generic ones, by arch: x86's suffixed branches, arm64's
-// pointer-authentication and branch-target hints.
-var aliases = map[string]map[string]string{
-	"x86_64": {"retq": "ret", "callq": "call", "jmpq": "jmp", "leaveq": "leave"},
-	"arm64": {"hint #0x19": "paciasp", "hint #0x1b": "pacibsp", "hint #0x1d": "autiasp",
-		"hint #0x1f": "autibsp", "hint #0x22": "bti c", "hint #0x24": "bti j", "hint #0x26": "bti jc",
-		"hint #0x20": "bti", "hint #0x7": "xpaclri"},
-}
 
 // alias renames the mnemonic of text (or the whole text) as objdump does.
 func alias(names map[string]string, text string) string {
@@ -64,30 +27,6 @@ func alias(names map[string]string, text string) string {
 		return a + " " + args
 	}
 	return text
-}
-
-func x86Text(code []byte, pc uint64, n int, _ binary.ByteOrder) (string, bool) {
-	inst, err := x86asm.Decode(code, 64)
-	if err != nil || inst.Len != n {
-		return "", false
-	}
-	return x86asm.GNUSyntax(inst, pc, nil), true
-}
-
-func arm64Text(code []byte, _ uint64, n int, _ binary.ByteOrder) (string, bool) {
-	inst, err := arm64asm.Decode(code)
-	if err != nil || n != 4 {
-		return "", false
-	}
-	return arm64asm.GNUSyntax(inst), true
-}
-
-func ppc64Text(code []byte, pc uint64, n int, order binary.ByteOrder) (string, bool) {
-	inst, err := ppc64asm.Decode(code, order)
-	if err != nil || inst.Len != n {
-		return "", false
-	}
-	return ppc64asm.GNUSyntax(inst, pc), true
 }
 
 // A Disassembler renders instructions of one program. The arm64 and ppc64
@@ -105,22 +44,22 @@ func (d *Disassembler) Text(in *cfg.Insn) string {
 	if code == nil {
 		return "nop" // made up to pad a shorter alternative
 	}
-	sx, known := syntaxes[d.Prog.Arch.Name]
+	sx := &d.Prog.Arch.Syntax
 	text, ok := "", false
-	if known && !in.Has(cfg.NotCode) {
+	if sx.Text != nil && !in.Has(cfg.NotCode) {
 		if l := d.Prog.Arch.DecodeLock; l != nil {
 			l.Lock()
 			defer l.Unlock()
 		}
-		text, ok = sx.text(code, in.Off, int(in.Len), d.Prog.Arch.ByteOrder)
+		text, ok = sx.Text(code, in.Off, int(in.Len))
 	}
 	if !ok {
-		text = fallbackText(sx.fallback, sx.word, code, d.Prog.Arch.ByteOrder)
+		text = fallbackText(sx.Fallback, sx.Word, code, d.Prog.Arch.ByteOrder)
 	}
-	text = alias(aliases[d.Prog.Arch.Name], strings.Join(strings.Fields(text), " "))
+	text = alias(sx.Aliases, strings.Join(strings.Fields(text), " "))
 	if ok && (in.Kind.IsStaticJump() || in.Kind == arch.Call) {
 		base := in.Off
-		if sx.fromNext {
+		if sx.FromNext {
 			base += uint64(in.Len)
 		}
 		text = objdumpDest(text, base)
@@ -275,15 +214,15 @@ func heading(w io.Writer, sym *cfg.Symbol) {
 // data writes the bytes of sym's section from off to end as data lines:
 // words on the fixed-width machines, up to eight bytes a line on x86.
 func (d *Disassembler) data(w io.Writer, sym *cfg.Symbol, off, end uint64) {
-	sx := syntaxes[d.Prog.Arch.Name]
+	sx := &d.Prog.Arch.Syntax
 	width := uint64(4)
-	if sx.word == "" {
+	if sx.Word == "" {
 		width = 8
 	}
 	end = min(end, uint64(len(sym.Sec.Data)))
 	for ; off < end; off += width {
 		code := sym.Sec.Data[off:min(off+width, end)]
-		text := fallbackText(sx.data, sx.word, code, d.Prog.Arch.ByteOrder)
+		text := fallbackText(sx.Data, sx.Word, code, d.Prog.Arch.ByteOrder)
 		fmt.Fprintf(w, "%8x:  %-14s %-24s %s\n", off, placeName(sym.Sec, off), hexBytes(code), text)
 	}
 }

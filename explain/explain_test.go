@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/arch/arm64"
+	"github.com/objcheck/objcheck/arch/ppc64"
+	"github.com/objcheck/objcheck/arch/x86"
 	"github.com/objcheck/objcheck/cfg"
 	"github.com/objcheck/objcheck/check"
 	"github.com/objcheck/objcheck/decode"
@@ -35,25 +38,25 @@ func TestMatch(t *testing.T) {
 func TestFallback(t *testing.T) {
 	le := binary.LittleEndian
 	for _, tt := range []struct {
-		arch string
+		arch *arch.Arch
 		code []byte
 		want string
 	}{
-		{"x86_64", []byte{0xf2, 0x0f}, ".byte 0xf2, 0x0f"},
-		{"arm64", []byte{1, 0, 0, 0}, ".inst 0x00000001"},
-		{"ppc64le", []byte{0, 0, 0, 0x60}, ".long 0x60000000"},
+		{x86.New(), []byte{0xf2, 0x0f}, ".byte 0xf2, 0x0f"},
+		{arm64.New(), []byte{1, 0, 0, 0}, ".inst 0x00000001"},
+		{ppc64.New(le), []byte{0, 0, 0, 0x60}, ".long 0x60000000"},
 	} {
-		sx := syntaxes[tt.arch]
-		if got := fallbackText(sx.fallback, sx.word, tt.code, le); got != tt.want {
-			t.Errorf("%s: fallbackText(% x) = %q, want %q", tt.arch, tt.code, got, tt.want)
+		sx := tt.arch.Syntax
+		if got := fallbackText(sx.Fallback, sx.Word, tt.code, le); got != tt.want {
+			t.Errorf("%s: fallbackText(% x) = %q, want %q", tt.arch.Name, tt.code, got, tt.want)
 		}
 	}
 }
 
 // TestStateFormat checks the state notation of each arch.
 func TestStateFormat(t *testing.T) {
-	x86 := &arch.Arch{Name: "x86_64"}
-	arm := &arch.Arch{Name: "arm64", HasLR: true, LR: 30}
+	x86 := x86.New()
+	arm := arm64.New()
 	st := &check.TraceState{StackState: check.StackState{CFA: check.StateLoc{Base: 4, Offset: 16},
 		StackSize: 16, Type: 2, Saved: []check.SavedReg{{Reg: 5, At: check.StateLoc{Base: -2, Offset: -16}}}}}
 	if got, want := newStateFormat(x86).format(st), "cfa=rsp+16 size=16 rbp@cfa-16"; got != want {

@@ -8,24 +8,6 @@ import (
 	"github.com/objcheck/objcheck/check"
 )
 
-// regNames names the registers of each arch's stack state, by number.
-var regNames = map[string][]string{
-	"x86_64": {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "ra"},
-	"arm64":   numbered("x", 31, "sp"),
-	"ppc64le": numbered("r", 32, "lr"),
-	"ppc64":   numbered("r", 32, "lr"),
-}
-
-// numbered returns prefix0 .. prefix(n-1), then last.
-func numbered(prefix string, n int, last string) []string {
-	names := make([]string, 0, n+1)
-	for i := range n {
-		names = append(names, fmt.Sprint(prefix, i))
-	}
-	return append(names, last)
-}
-
 // pseudoBases names the pseudo bases of a place.
 var pseudoBases = map[int]string{
 	arch.BaseUndefined:  "undef",
@@ -40,7 +22,7 @@ type stateFormat struct {
 	names []string
 }
 
-func newStateFormat(a *arch.Arch) stateFormat { return stateFormat{a: a, names: regNames[a.Name]} }
+func newStateFormat(a *arch.Arch) stateFormat { return stateFormat{a: a, names: a.RegNames} }
 
 // reg names register r.
 func (f stateFormat) reg(r int) string {

@@ -71,7 +71,9 @@ func New() *arch.Arch {
 		// -fpatchable-function-entry nops, not a call to _mcount, and Linux
 		// 6.12 has no retpolines or return thunks on arm64. HintBase stays
 		// nil: arm64 has no unwind hints.
-		DWARF: arch.DWARFRegs{SP: 31, FP: 29, SPName: "sp", FPName: "x29", NegateRA: true},
+		DWARF:    arch.DWARFRegs{SP: 31, FP: 29, SPName: "sp", FPName: "x29", NegateRA: true},
+		RegNames: arch.NumberedRegs("x", 31, "sp"),
+		Syntax:   syntax(),
 		// Upstream objtool does not run on arm64 in Linux 6.12, and no
 		// annotation moves C jump tables into a section of their own.
 		NoValidation:        true,

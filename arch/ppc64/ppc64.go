@@ -61,6 +61,8 @@ func New(order binary.ByteOrder) *arch.Arch {
 		DecodeLock:       &ppc64asmLock,
 		FindSwitch:       switchFinder(order),
 		DWARF:            arch.DWARFRegs{SP: 1, FP: 31, SPName: "r1", FPName: "r31"},
+		RegNames:         arch.NumberedRegs("r", 32, "lr"),
+		Syntax:           syntax(order),
 		// Upstream objtool runs on powerpc only for --mcount, and no
 		// annotation moves C jump tables into a section of their own.
 		NoValidation:        true,

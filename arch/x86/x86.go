@@ -90,7 +90,9 @@ func New() *arch.Arch {
 			{Flag: FlagInvalidLEA, Format: "invalid LEA encoding at %s:0x%x"},
 			{Flag: FlagENQCMD, Format: "ENQCMD instruction at %s:%x"}, // sic: no 0x
 		},
-		DWARF: arch.DWARFRegs{SP: 7, FP: 6, SPName: "rsp", FPName: "rbp"},
+		DWARF:    arch.DWARFRegs{SP: 7, FP: 6, SPName: "rsp", FPName: "rbp"},
+		RegNames: regNames(),
+		Syntax:   syntax(),
 		// paravirt_patch_*: the pv_ops stores of .init.text are read.
 		PvOpsStores: true,
 		// lea .Ltable(%rip): the PC32 field ends the instruction.
