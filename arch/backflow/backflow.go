@@ -139,10 +139,15 @@ var stopKinds = [...]bool{arch.Jump: true, arch.JumpDynamic: true, arch.Return: 
 // Falls reports whether execution may go on from the instruction at off
 // to the one after it.
 func (c *Code) Falls(off uint64) bool {
-	st := c.Step(off)
+	i, ok := c.index(off)
+	return ok && c.falls(i)
+}
+
+// falls is Falls of the step at index i.
+func (c *Code) falls(i int) bool {
+	st := &c.steps[i]
+	off := st.Off
 	switch {
-	case st == nil:
-		return false
 	case st.Kind == arch.Bug:
 		return c.q.Warn != nil && c.q.Warn(off)
 	case st.Kind.IsCall():
@@ -187,46 +192,48 @@ func (c *Code) indexJumps() {
 	}
 }
 
-// prev returns the instruction that ends where the one at off starts, not
-// before the function's start, if it falls through into it.
-func (c *Code) prev(off uint64) (uint64, bool) {
-	i, ok := c.index(off)
-	if !ok || i == 0 {
+// prev returns the index of the instruction that ends where the one at
+// index i starts, not before the function's start, if it falls through
+// into it.
+func (c *Code) prev(i int) (int, bool) {
+	if i == 0 {
 		return 0, false
 	}
 	p := &c.steps[i-1]
-	if p.Off < c.q.Start || p.Off+uint64(p.Len) != off || !c.Falls(p.Off) {
+	if p.Off < c.q.Start || p.Off+uint64(p.Len) != c.steps[i].Off ||
+		c.q.InTable != nil && c.q.InTable(p.Off) || !c.falls(i-1) {
 		return 0, false
 	}
-	return p.Off, true
+	return i - 1, true
 }
 
-// reached reports whether the instruction at off may run: whether, if it
-// is padding, the padding before it is entered by a jump, by a known table
-// or by an instruction that falls through into it.
-func (c *Code) reached(off uint64) bool {
-	for c.padding(off) {
-		if len(c.into[off]) > 0 || c.q.Cases != nil && len(c.q.Cases(off)) > 0 {
+// reached reports whether the instruction at index i may run: whether, if
+// it is padding, the padding before it is entered by a jump, by a known
+// table or by an instruction that falls through into it.
+func (c *Code) reached(i int) bool {
+	for {
+		off := c.steps[i].Off
+		if !c.padding(off) || len(c.into[off]) > 0 || c.q.Cases != nil && len(c.q.Cases(off)) > 0 {
 			return true
 		}
-		p, ok := c.prev(off)
+		p, ok := c.prev(i)
 		if !ok {
 			return false
 		}
-		off = p
+		i = p
 	}
-	return true
 }
 
 // Preds returns the ways into the point before the instruction at p;
 // entry is set where paths back end: at the function's start, and at
 // code the query gives no way into. Padding nothing enters has neither.
 func (c *Code) Preds(p uint64) (edges []Edge, entry bool) {
-	if _, ok := c.index(p); !ok {
+	i, ok := c.index(p)
+	if !ok {
 		return nil, true
 	}
-	if prev, ok := c.prev(p); ok && c.reached(prev) {
-		edges = append(edges, Edge{From: prev})
+	if prev, ok := c.prev(i); ok && c.reached(prev) {
+		edges = append(edges, Edge{From: c.steps[prev].Off})
 	}
 	for _, j := range c.into[p] {
 		edges = append(edges, Edge{From: j, Taken: true})

@@ -207,3 +207,56 @@ func TestDecode(t *testing.T) {
 		t.Errorf("Decode (-want +got):\n%s", diff)
 	}
 }
+
+// FuzzWalk builds code from any bytes (each pair a kind and a target's
+// word) and walks it back from every instruction: the walk ends within
+// its budget, and every way in comes from an instruction of the function.
+func FuzzWalk(f *testing.F) {
+	f.Add([]byte{byte(arch.JumpCond), 2, 0, 0, byte(arch.Jump), 0, byte(arch.JumpDynamic), 0}, uint8(0), uint8(3))
+	f.Add([]byte{byte(arch.Bug), 0, byte(arch.Nop), 0, byte(arch.Return), 0}, uint8(1), uint8(2))
+	f.Fuzz(func(t *testing.T, b []byte, start, jump uint8) {
+		var ss []step
+		for i := 0; i+1 < len(b) && i < 512; i += 2 {
+			if b[i] == 0xff {
+				continue // a word that is no instruction
+			}
+			target := int64(b[i+1]) * 4
+			if b[i+1] == 0xff {
+				target = -1
+			}
+			ss = append(ss, step{uint64(i * 2), arch.Kind(b[i] % 24), target})
+		}
+		q := query(uint64(start)*4, uint64(jump)*4, ss...)
+		q.Warn = func(off uint64) bool { return off%8 == 0 }
+		var dispatch []uint64 // the function's dynamic jumps, as cfg knows them
+		for _, s := range ss {
+			if s.kind == arch.JumpDynamic && s.off >= q.Start {
+				dispatch = append(dispatch, s.off)
+			}
+		}
+		q.Cases = func(off uint64) []uint64 {
+			if off%12 == 0 {
+				return dispatch
+			}
+			return nil
+		}
+		q.Resolved = func(off uint64) bool { return off%16 == 0 }
+		q.InTable = func(off uint64) bool { return off%20 == 4 }
+		c := New(q, nil, func(off uint64) bool { return off%28 == 0 }, 1000)
+		steps := map[uint64]bool{}
+		for _, s := range ss {
+			steps[s.off] = true
+		}
+		for _, s := range ss {
+			edges, _ := c.Preds(s.off)
+			for _, e := range edges {
+				if !steps[e.From] || e.From < q.Start {
+					t.Fatalf("way into %#x from %#x: not an instruction of the function", s.off, e.From)
+				}
+			}
+		}
+		if len(ss) > 0 {
+			c.Defs(ss[len(ss)-1].off, func(off uint64) Effect { return Effect(off / 4 % 5 % 3) })
+		}
+	})
+}
