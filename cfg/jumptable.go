@@ -22,11 +22,19 @@ func (p *Program) addJumpTableAlts() *Problem {
 	if !p.Rodata {
 		return nil
 	}
+	dynamic := p.funcsWithDynamicJumps()
+	if len(dynamic) == 0 {
+		return nil
+	}
+	p.firstJumpSrc = map[*Insn]*Insn{}
 	for _, fn := range p.Syms {
 		if !fn.IsFunc() || fn.Sec == nil {
 			continue
 		}
-		p.markJumpTables(fn)
+		p.markJumpTables(fn, dynamic)
+		if !dynamic[fn.Pfunc] {
+			continue // no table to add
+		}
 		if prob := p.addFuncJumpTables(fn); prob != nil {
 			return prob
 		}
@@ -34,12 +42,27 @@ func (p *Program) addJumpTableAlts() *Problem {
 	return nil
 }
 
+// funcsWithDynamicJumps returns the functions (their parents, for the
+// parts of one) that hold a dynamic jump.
+func (p *Program) funcsWithDynamicJumps() map[*Symbol]bool {
+	funcs := map[*Symbol]bool{}
+	for i := range p.Insns {
+		if in := &p.Insns[i]; in.Kind == arch.JumpDynamic && in.Func() != nil {
+			funcs[in.Func().Pfunc] = true
+		}
+	}
+	return funcs
+}
+
 // markJumpTables records back-links of forward jumps and finds the table
-// of each dynamic jump in fn.
-func (p *Program) markJumpTables(fn *Symbol) {
+// of each dynamic jump in fn. Only the back-links into the functions in
+// dynamic are kept: the table search of no other function reads them.
+func (p *Program) markJumpTables(fn *Symbol, dynamic map[*Symbol]bool) {
 	p.FuncInsns(fn, func(in *Insn) bool {
-		if d := in.JumpDest; d != nil && d.Off > in.Off && d.FirstJumpSrc == nil {
-			d.FirstJumpSrc = in
+		if d := in.JumpDest; d != nil && d.Off > in.Off && d.Func() != nil && dynamic[d.Func().Pfunc] {
+			if _, ok := p.firstJumpSrc[d]; !ok {
+				p.firstJumpSrc[d] = in
+			}
 		}
 		if in.Kind == arch.JumpDynamic {
 			if t := p.findJumpTable(fn, in); t != nil {
@@ -81,8 +104,8 @@ func (p *Program) findJumpTable(fn *Symbol, jump *Insn) *Rel {
 // backStep is the previous instruction for the table search: the first
 // forward jump here if there is one, else the previous in the symbol.
 func (p *Program) backStep(in *Insn) *Insn {
-	if in.FirstJumpSrc != nil {
-		return in.FirstJumpSrc
+	if src := p.firstJumpSrc[in]; src != nil {
+		return src
 	}
 	return p.prevInSym(in)
 }

@@ -58,6 +58,10 @@ type Program struct {
 	// jumpTables holds the first entry's relocation of the table of each
 	// dynamic jump marked tableJump.
 	jumpTables map[*Insn]*Rel
+	// firstJumpSrc holds, for the instructions of functions with a dynamic
+	// jump, the first forward jump to each (objtool's first_jump_src), the
+	// way back the table search takes.
+	firstJumpSrc map[*Insn]*Insn
 	// switches maps switch jumps found by the arch to their targets (nil
 	// for a table that could not be bounded).
 	switches map[int][]uint64
@@ -176,11 +180,10 @@ type Insn struct {
 	// Target is the decoder's direct destination, valid with HasTarget.
 	Target int64
 
-	Sym          *Symbol // the function or code symbol the instruction is in
-	JumpDest     *Insn
-	FirstJumpSrc *Insn
-	CallDest     *Symbol
-	Group        *AltGroup
+	Sym      *Symbol // the function or code symbol the instruction is in
+	JumpDest *Insn
+	CallDest *Symbol
+	Group    *AltGroup
 
 	Index int32 // in Program.Insns, or after them in Program.Extra
 	// alts indexes the instruction's alternatives in Program.altLists,
