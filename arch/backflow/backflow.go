@@ -74,12 +74,13 @@ type Code struct {
 }
 
 // New returns the code of q, walked within budget instructions in all.
-// Its steps are q.Steps, or else q.Code decoded by decode. padding
+// Its steps are q.Steps, or else q.Code decoded by decode (which may be
+// nil when q.Steps is set; an empty code has no steps). padding
 // reports whether the word at an offset is one the compiler aligns code
 // with; nil means no word is.
 func New(q *arch.SwitchQuery, decode func(code []byte, off uint64, in *arch.Insn) error, padding func(off uint64) bool, budget int) *Code {
 	c := &Code{q: q, steps: q.Steps, padding: padding, left: budget}
-	if c.steps == nil {
+	if c.steps == nil && decode != nil {
 		c.steps = Decode(q.Code, decode)
 	}
 	if c.padding == nil {
