@@ -41,9 +41,19 @@ func (s *Section) RelocInRange(off, length uint64) *Reloc {
 	return nil
 }
 
-// firstRelocFrom returns the index of the first relocation at or after off.
+// firstRelocFrom returns the index of the first relocation at or after
+// off: in the relocations of off's block, when the section has an index.
 func (s *Section) firstRelocFrom(off uint64) int {
-	i, _ := slices.BinarySearchFunc(s.Relocs, off, func(r Reloc, off uint64) int {
+	relocs, base := s.Relocs, 0
+	if k := off >> relocBlockShift; k < uint64(len(s.relocBlocks)) {
+		base = int(s.relocBlocks[k])
+		end := len(relocs)
+		if k+1 < uint64(len(s.relocBlocks)) {
+			end = int(s.relocBlocks[k+1])
+		}
+		relocs = relocs[base:end]
+	}
+	i, _ := slices.BinarySearchFunc(relocs, off, func(r Reloc, off uint64) int {
 		switch {
 		case r.Offset < off:
 			return -1
@@ -52,7 +62,7 @@ func (s *Section) firstRelocFrom(off uint64) int {
 		}
 		return 0
 	})
-	return i
+	return base + i
 }
 
 // byteOrder is the order of the section's file; little-endian for a

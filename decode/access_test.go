@@ -44,6 +44,31 @@ func TestRelocLookup(t *testing.T) {
 	}
 }
 
+// TestRelocIndex checks that the block index of a code section's
+// relocations finds what a search of all of them finds, at every offset:
+// blocks with none, several at one offset, one at a block's last byte and
+// at the next block's first, and offsets past the section.
+func TestRelocIndex(t *testing.T) {
+	offs := []uint64{0, 3, 63, 64, 64, 64, 65, 200, 255, 256, 640}
+	relocs := make([]Reloc, len(offs))
+	for i, off := range offs {
+		relocs[i] = Reloc{Offset: off, Type: uint32(i + 1)}
+	}
+	plain := &Section{Relocs: relocs}
+	indexed := &Section{Relocs: relocs, relocBlocks: indexRelocs(relocs, 641)}
+	if len(indexed.relocBlocks) != 11 {
+		t.Fatalf("%d blocks for 641 bytes, want 11", len(indexed.relocBlocks))
+	}
+	for off := uint64(0); off < 800; off++ {
+		if got, want := indexed.firstRelocFrom(off), plain.firstRelocFrom(off); got != want {
+			t.Errorf("firstRelocFrom(%d) = %d with the index, %d without", off, got, want)
+		}
+	}
+	if indexRelocs(nil, 100) != nil {
+		t.Error("an index for no relocations")
+	}
+}
+
 func TestWordsAt(t *testing.T) {
 	data := []byte{0x01, 0x02, 0x03, 0x04, 0xf5, 0xf6, 0xf7, 0xf8, 0x09}
 	le := &Section{Data: data, order: binary.LittleEndian}

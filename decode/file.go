@@ -60,6 +60,9 @@ type Section struct {
 	Syms []*Symbol
 
 	order binary.ByteOrder // the file's, for Uint32At and the like
+	// relocBlocks indexes Relocs by block of relocBlockShift bytes, in
+	// sections of code (see indexRelocs); nil elsewhere.
+	relocBlocks []int32
 }
 
 // A Symbol is one .symtab entry.

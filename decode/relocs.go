@@ -3,6 +3,7 @@ package decode
 import (
 	"cmp"
 	"debug/elf"
+	"math"
 	"slices"
 )
 
@@ -46,7 +47,33 @@ func (p *parser) relocSection(s *Section, entsize uint64) error {
 		slices.SortStableFunc(relocs, byRelocOffset)
 	}
 	t.Rela, t.Relocs = s, relocs
+	if t.IsExec() {
+		t.relocBlocks = indexRelocs(relocs, t.Size)
+	}
 	return nil
+}
+
+// relocBlockShift is log2 of the bytes of code one entry of a section's
+// relocation index covers: a kernel's code has about one relocation in
+// 12 bytes, so a block holds a handful.
+const relocBlockShift = 6
+
+// indexRelocs returns, for each block of a section of size bytes, the
+// index of the first of the sorted relocs at or after the block's start.
+func indexRelocs(relocs []Reloc, size uint64) []int32 {
+	if len(relocs) == 0 || len(relocs) > math.MaxInt32 {
+		return nil
+	}
+	blocks := make([]int32, size>>relocBlockShift+1)
+	i := 0
+	for k := range blocks {
+		start := uint64(k) << relocBlockShift
+		for i < len(relocs) && relocs[i].Offset < start {
+			i++
+		}
+		blocks[k] = int32(i)
+	}
+	return blocks
 }
 
 // relocTarget checks relocation section s's sh_link and sh_info and returns
