@@ -258,9 +258,14 @@ func (p *Program) attachSymbols(s *Section) *Problem {
 		if first == nil {
 			return &Problem{Plain: true, Fatal: true, Msg: sym.Name + "(): can't find starting instruction"}
 		}
+		isFunc := sym.IsFunc()
 		for in := first; in != nil && in.Off < sym.Offset+sym.Len; in = p.Next(in) {
 			in.Sym = sym
-			if sym.IsFunc() && in.Kind == arch.Endbr && !in.listedEndbr {
+			in.Flags &^= inFunc
+			if isFunc {
+				in.Flags |= inFunc
+			}
+			if isFunc && in.Kind == arch.Endbr && !in.listedEndbr {
 				p.listEndbr(in, in == first)
 			}
 		}

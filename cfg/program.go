@@ -225,6 +225,9 @@ const (
 	tableJump
 	// NotCode marks a placeholder for a word that is not an instruction.
 	NotCode
+	// inFunc marks an instruction whose Sym is an STT_FUNC: Func need not
+	// read the symbol, which is rarely in the cache.
+	inFunc
 )
 
 // Has reports whether all of f are set.
@@ -232,7 +235,7 @@ func (in *Insn) Has(f InsnFlags) bool { return in.Flags&f == f }
 
 // Func returns the STT_FUNC symbol the instruction belongs to, or nil.
 func (in *Insn) Func() *Symbol {
-	if in.Sym != nil && in.Sym.IsFunc() {
+	if in.Flags&inFunc != 0 {
 		return in.Sym
 	}
 	return nil

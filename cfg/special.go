@@ -235,6 +235,7 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 			in.Flags |= Ignore
 		}
 		in.Sym, in.Group = orig.Sym, ng
+		in.Flags = in.Flags&^inFunc | orig.Flags&inFunc
 		if !in.Kind.IsStaticJump() || in.Target == int64(in.Off)+int64(in.Len) {
 			continue
 		}
@@ -273,6 +274,7 @@ func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 		Kind:  arch.Nop,
 		Sym:   orig.Sym,
 		Group: g,
+		Flags: orig.Flags & inFunc,
 	}
 	if orig.Has(IgnoreAlts) {
 		nop.Flags |= Ignore
