@@ -15,8 +15,7 @@ func TestHole(t *testing.T) {
 		s := &Symbol{Symbol: &decode.Symbol{}, Sec: sec, Offset: r[0], Len: r[1]}
 		sec.all = append(sec.all, s)
 	}
-	p := &Program{Syms: sec.all}
-	p.orderSection(sec)
+	sec.order()
 	for _, tt := range []struct {
 		off  uint64
 		size int64

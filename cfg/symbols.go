@@ -30,23 +30,22 @@ func (p *Program) buildSymbols() *Problem {
 		}
 	}
 	for _, sec := range p.Sections {
-		p.orderSection(sec)
+		sec.order()
 	}
 	p.classifySymbols()
 	return p.linkCold()
 }
 
-// orderSection sorts a section's symbols by offset then index (objtool's
+// order sorts a section's symbols by offset then index (objtool's
 // interval tree and list order), keeps the sized ones for containment
 // searches, and marks aliases: the last earlier symbol with the same
 // offset, type and size points at the newer one, as objtool's does.
-func (p *Program) orderSection(sec *Section) {
+// Symbols with one key share an offset, so the stable sort leaves them in
+// symbol order: the section's own list is walked, not every symbol.
+func (sec *Section) order() {
 	sort.SliceStable(sec.all, func(i, j int) bool { return sec.all[i].Offset < sec.all[j].Offset })
 	byKey := map[[3]uint64]*Symbol{}
-	for _, s := range p.Syms {
-		if s.Sec != sec {
-			continue
-		}
+	for _, s := range sec.all {
 		key := [3]uint64{s.Offset, uint64(s.Type), s.Len}
 		if prev, ok := byKey[key]; ok {
 			for q := prev; q != nil; q = q.aliasChain {
