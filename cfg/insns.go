@@ -87,38 +87,33 @@ func (p *Program) decodeInsns() *Problem {
 // an undecodable instruction is fatal.
 func (p *Program) decodeSection(s *Section) *Problem {
 	s.First = len(p.Insns)
-	var ai arch.Insn
-	data := s.Data
-	fixed := p.Arch.InsnAlign > 1
-	ranges := dataRanges(s)
-	next := 0 // the first relocation not before off
-	for off := uint64(0); off < uint64(len(data)); off += uint64(ai.Len) {
-		if fixed {
-			if end, ok := ranges.skip(off); ok {
-				off, ai.Len = end, 0
-				continue
-			}
-		}
-		if err := p.Arch.Decode(data[off:], off, &ai); err != nil {
-			if fixed {
-				p.addNotCode(s, off, &ai)
-				continue
-			}
+	r := &sectionReader{a: p.Arch, data: s.Data, fixed: p.Arch.InsnAlign > 1}
+	if r.fixed {
+		r.ranges = dataRanges(s)
+	}
+	next := 0 // the first relocation not before the instruction
+	prob := decodeEach(r, len(s.Data) >= pipelineMin, func(d *decodedInsn) *Problem {
+		switch {
+		case d.bad && r.fixed:
+			p.addNotCode(s, d.off, &d.insn)
+			return nil
+		case d.bad:
 			return &Problem{Plain: true, Fatal: true,
-				Msg: fmt.Sprintf("can't decode instruction at %s:0x%x", s.Name, off)}
+				Msg: fmt.Sprintf("can't decode instruction at %s:0x%x", s.Name, d.off)}
 		}
-		p.addInsn(s, off, &ai)
+		p.addInsn(s, d.off, &d.insn)
 		// Most instructions have no relocation: say so now, while the
 		// relocations are walked in order, rather than search for each.
-		for next < len(s.Relocs) && s.Relocs[next].Offset < off {
+		for next < len(s.Relocs) && s.Relocs[next].Offset < d.off {
 			next++
 		}
-		if next == len(s.Relocs) || s.Relocs[next].Offset-off >= uint64(ai.Len) {
+		if next == len(s.Relocs) || s.Relocs[next].Offset-d.off >= uint64(d.insn.Len) {
 			p.Insns[len(p.Insns)-1].Flags |= noReloc
 		}
-	}
+		return nil
+	})
 	s.End = len(p.Insns)
-	return nil
+	return prob
 }
 
 // addInsn appends one decoded instruction.
