@@ -15,6 +15,9 @@
 #
 #   difftest/distro/run.sh arm64|ppc64el|amd64   [VERSION]   (default 6.12.118+deb12)
 #
+# A flavour goes with the version: amd64 6.12.118+deb12-rt is the
+# PREEMPT_RT kernel's package (give it a WORK of its own).
+#
 # WORK (default /tmp/distro) keeps the package, the tree, ARCH.list and
 # ARCH.warn. Fetching a foreign architecture needs it known to dpkg:
 # dpkg --add-architecture ARCH && apt-get update (run as root). OBJTOOL
