@@ -262,6 +262,8 @@ var decodeTests = []struct {
 	{"treclaim. r4", w(0x7c04075d), other()},
 	{"trechkpt.", w(0x7c0007dd), other()},
 	{"tbegin.", w(0x7c00051d), other()},
+	{"icswx. r31,r0,r30", w(0x7fe0f32d), other()},
+	{"icswepx. r3,r4,r5", w(0x7c642f6d), other()},
 }
 
 func w(words ...uint32) []uint32 { return words }

@@ -12,7 +12,7 @@ import "github.com/objcheck/objcheck/arch"
 // idle_book3s.S; they never fall through in practice: the kernel follows
 // them with `b .` and wakes up at the system reset vector) and tabort.,
 // treclaim., trechkpt. (transactional memory, tm.S and syscall.c). The
-// others complete their families.
+// others complete their families. Found in Debian's modules: icswx.
 var extraInsns = [...]struct {
 	mask, value uint32
 	kind        arch.Kind
@@ -38,6 +38,12 @@ var extraInsns = [...]struct {
 	{0xfc0007ff, 0x7c00071d, arch.Other}, // tabort.
 	{0xfc0007ff, 0x7c00075d, arch.Other}, // treclaim.
 	{0xfc0007ff, 0x7c0007dd, arch.Other}, // trechkpt.
+
+	// Coprocessor requests (POWER7+ NX), which set cr0: icswx. in
+	// drivers/crypto/nx/nx-compress-powernv.c (nx842_exec_icswx), seen in
+	// Debian's 64k-page ppc64le kernel.
+	{0xfc0007ff, 0x7c00032d, arch.Other}, // icswx.
+	{0xfc0007ff, 0x7c00076d, arch.Other}, // icswepx.
 }
 
 // lookupExtra returns the kind of word if it is in extraInsns.
