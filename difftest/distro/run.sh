@@ -15,8 +15,9 @@
 #
 #   difftest/distro/run.sh arm64|ppc64el|amd64   [VERSION]   (default 6.12.118+deb12)
 #
-# A flavour goes with the version: amd64 6.12.118+deb12-rt is the
-# PREEMPT_RT kernel's package (give it a WORK of its own).
+# FLAVOUR picks another kernel of the release (give it a WORK of its own):
+# rt-arm64, arm64-16k, cloud-arm64, powerpc64le-64k, rt-amd64, cloud-amd64;
+# the default is the arch's plain one (arm64, powerpc64le, amd64).
 #
 # WORK (default /tmp/distro) keeps the package, the tree, ARCH.list and
 # ARCH.warn. Fetching a foreign architecture needs it known to dpkg:
@@ -29,9 +30,9 @@ work=${WORK:-/tmp/distro}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 objtool=${OBJTOOL:-/usr/lib/linux-kbuild-6.12.117+deb12/tools/objtool/objtool.real-x86}
 case $arch in
-arm64) pkg=linux-image-$version-arm64-unsigned ;;
-ppc64el) pkg=linux-image-$version-powerpc64le ;;
-amd64) pkg=linux-image-$version-amd64-unsigned ;;
+arm64) pkg=linux-image-$version-${FLAVOUR:-arm64}-unsigned ;;
+ppc64el) pkg=linux-image-$version-${FLAVOUR:-powerpc64le} ;;
+amd64) pkg=linux-image-$version-${FLAVOUR:-amd64}-unsigned ;;
 *) echo "run.sh: no package name for $arch" >&2; exit 2 ;;
 esac
 mkdir -p "$work/$arch"
