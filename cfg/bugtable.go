@@ -6,10 +6,15 @@ import "github.com/objcheck/objcheck/arch"
 const bugFlagWarning = 1
 
 // addWarnings clears the dead end of each trap whose __bug_table entry
-// carries BUGFLAG_WARNING (see bugWarnings).
+// carries BUGFLAG_WARNING (see bugWarnings): execution goes on after it.
+// Unless the exception table resumes the trap elsewhere: powerpc's
+// asm-goto WARN (Linux 5.17 to 6.1) lists the trap in __ex_table with the
+// label to go on at, and the compiler puts nothing after the trap; that
+// fixup is the trap's one way on (an alternative, as for any exception
+// table entry).
 func (p *Program) addWarnings() *Problem {
 	for site := range p.bugWarnings() {
-		if in := p.Find(site.sec, site.off); in != nil && in.Kind == arch.Bug {
+		if in := p.Find(site.sec, site.off); in != nil && in.Kind == arch.Bug && !p.resumedTraps[in] {
 			in.Flags &^= DeadEnd
 		}
 	}

@@ -67,6 +67,9 @@ type Program struct {
 	switches map[int][]uint64
 	// warnings are the traps __bug_table makes WARNs (bugWarnings).
 	warnings map[bugSite]bool
+	// resumedTraps are the traps the exception table resumes elsewhere
+	// (addWarnings).
+	resumedTraps map[*Insn]bool
 }
 
 // Options are the parts of the command line that change the graph.

@@ -189,6 +189,12 @@ func (p *Program) addSpecialAlt(a *specialAlt) *Problem {
 	if a.skipAlt {
 		orig.Flags |= IgnoreAlts
 	}
+	if a.spec.Kind == arch.SpecialExTable && orig.Kind == arch.Bug {
+		if p.resumedTraps == nil {
+			p.resumedTraps = map[*Insn]bool{}
+		}
+		p.resumedTraps[orig] = true
+	}
 	return nil
 }
 

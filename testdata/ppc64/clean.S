@@ -486,6 +486,29 @@ data_after:
 	.long	0
 	.size	data_after, .-data_after
 
+# WARN_ON(x) as powerpc's asm-goto __WARN_FLAGS emits it (Linux 5.17 to
+# 6.1, still in Debian's 6.1 kernels): the trap's __bug_table entry says
+# WARN, and an __ex_table entry resumes execution at a label of the
+# function, not after the trap; the compiler puts nothing after the trap
+# (it is followed by unreachable()), here the word before the next
+# function's global entry (its .TOC. offset). Nothing may run into it.
+	.globl	warn_goto
+	.type	warn_goto, @function
+warn_goto:
+	cmpdi	3, 0
+	bne	1f
+2:	li	3, 0
+	blr
+1:	twi	31, 0, 0
+	BUG_TABLE 1b, 1
+	.pushsection __ex_table, "a"
+	.balign	4
+	.4byte	1b - .
+	.4byte	2b - .
+	.popsection
+	.size	warn_goto, .-warn_goto
+	.quad	0
+
 # Last, so that nothing follows it.
 	.globl	last
 	.type	last, @function
