@@ -157,16 +157,15 @@ func (c *Code) falls(i int) bool {
 	return int(st.Kind) >= len(stopKinds) || !stopKinds[st.Kind]
 }
 
-// JumpTarget returns where the direct jump (not call) at off goes, in the
-// query's section: its relocation's target when it has one, else its
-// decoded one.
-func (c *Code) JumpTarget(off uint64) (uint64, bool) {
-	st := c.Step(off)
-	if st == nil || !st.HasTarget || st.Kind != arch.Jump && st.Kind != arch.JumpCond {
+// jumpTarget returns where st goes, in the query's section, if it is a
+// direct jump (not a call): its relocation's target when it has one, else
+// its decoded one.
+func (c *Code) jumpTarget(st *arch.Step) (uint64, bool) {
+	if !st.HasTarget || st.Kind != arch.Jump && st.Kind != arch.JumpCond {
 		return 0, false
 	}
 	if c.q.Reloc != nil {
-		if r, ok := c.q.Reloc(c.q.Sec, off); ok {
+		if r, ok := c.q.Reloc(c.q.Sec, st.Off); ok {
 			return r.Off, r.Sec == c.q.Sec
 		}
 	}
@@ -180,14 +179,15 @@ func (c *Code) indexJumps() {
 	c.into = map[uint64][]uint64{}
 	first := sort.Search(len(c.steps), func(i int) bool { return c.steps[i].Off >= c.q.Start })
 	for i := first; i < len(c.steps); i++ {
-		off := c.steps[i].Off
+		st := &c.steps[i]
+		off := st.Off
 		if c.q.InTable != nil && c.q.InTable(off) {
 			continue
 		}
-		if c.steps[i].Kind == arch.JumpDynamic && off <= c.q.Jump {
+		if st.Kind == arch.JumpDynamic && off <= c.q.Jump {
 			c.dispatch = append(c.dispatch, off)
 		}
-		if t, ok := c.JumpTarget(off); ok && t >= c.q.Start && t < uint64(len(c.q.Code)) && t != off {
+		if t, ok := c.jumpTarget(st); ok && t >= c.q.Start && t < uint64(len(c.q.Code)) && t != off {
 			c.into[t] = append(c.into[t], off)
 		}
 	}

@@ -122,7 +122,6 @@ const (
 	opCmpi   = 11
 	opAddi   = 14
 	opBc     = 16
-	opB      = 18
 	opXL     = 19
 	opRlwinm = 21
 	opAndi   = 28
