@@ -411,16 +411,29 @@ type Relocs struct {
 	Abs []uint32
 }
 
-// WidthTable turns lists of relocation types by width into a table of
-// widths by type, for a Relocs.Width to look up.
-func WidthTable[T ~int](byWidth map[uint8][]T) map[uint32]uint8 {
-	t := make(map[uint32]uint8)
-	for w, types := range byWidth {
-		for _, typ := range types {
-			t[uint32(typ)] = w
+// WidthTable returns the lookup of relocation widths in bytes by type
+// (0 for a type not listed) from lists of types by width. The lists and
+// the table are built on the first lookup, not at start-up: a process
+// builds only the tables of the arches its objects are for.
+func WidthTable[T ~int](lists func() map[uint8][]T) func(typ uint32) uint64 {
+	table := sync.OnceValue(func() []uint8 {
+		var t []uint8
+		for w, types := range lists() {
+			for _, typ := range types {
+				for int(typ) >= len(t) {
+					t = append(t, 0)
+				}
+				t[typ] = w
+			}
 		}
+		return t
+	})
+	return func(typ uint32) uint64 {
+		if t := table(); uint64(typ) < uint64(len(t)) {
+			return uint64(t[typ])
+		}
+		return 0
 	}
-	return t
 }
 
 // A RegLoc pairs a register with the location of its saved value.

@@ -2,6 +2,7 @@ package arm64
 
 import (
 	"encoding/binary"
+	"sync"
 
 	"github.com/objcheck/objcheck/arch"
 	"golang.org/x/arch/arm64/arm64asm"
@@ -120,25 +121,26 @@ func (o *opInfo) decode(inst *arm64asm.Inst, off uint64, in *arch.Insn) {
 }
 
 // opTable holds the opInfo of each arm64asm op, indexed by op, built from
-// ops. The ops not in ops are writesFirst: every other arm64asm op is a
+// opInfos. The ops not there are writesFirst: every other arm64asm op is a
 // data-processing, move or conversion instruction (or the same in SIMD
 // and floating point) whose first operand is its destination. A general
 // register there is clobbered; a SIMD or FP one is not tracked. The
 // exclusive and ordered loads (ldxr, ldar, ...) write Rt, their first
 // operand, and the stores exclusive their status to Ws, theirs; mrs and
-// sysl write Xt.
-var opTable []opInfo
-
-func init() {
+// sysl write Xt. It is built on first use, not at start-up, so that a
+// process that reads no arm64 object never builds it.
+var opTable = sync.OnceValue(func() []opInfo {
 	var max arm64asm.Op
-	for op := range ops {
+	infos := opInfos()
+	for op := range infos {
 		max = maxOp(max, op)
 	}
-	opTable = make([]opInfo, max+1)
-	for op, info := range ops {
-		opTable[op] = info
+	t := make([]opInfo, max+1)
+	for op, info := range infos {
+		t[op] = info
 	}
-}
+	return t
+})
 
 func maxOp(a, b arm64asm.Op) arm64asm.Op {
 	if a > b {
@@ -149,8 +151,8 @@ func maxOp(a, b arm64asm.Op) arm64asm.Op {
 
 // opFor returns the opInfo of op.
 func opFor(op arm64asm.Op) *opInfo {
-	if int(op) < len(opTable) {
-		return &opTable[op]
+	if t := opTable(); int(op) < len(t) {
+		return &t[op]
 	}
 	return &defaultOp
 }
@@ -165,119 +167,121 @@ func only(k arch.Kind) opInfo { return opInfo{kind: k, build: kindOnly} }
 // ls is the opInfo of a load or store op with flags f.
 func ls(f ldstFlags) opInfo { return opInfo{build: loadStore, ldst: f} }
 
-// ops gives the opInfo of every arm64asm op that is not writesFirst.
-var ops = map[arm64asm.Op]opInfo{
-	// Branches, exceptions, system.
-	arm64asm.B:    {build: buildB},
-	arm64asm.BL:   {kind: arch.Call, build: buildBL},
-	arm64asm.CBZ:  {kind: arch.JumpCond, build: target1},
-	arm64asm.CBNZ: {kind: arch.JumpCond, build: target1},
-	arm64asm.TBZ:  {kind: arch.JumpCond, build: target2},
-	arm64asm.TBNZ: {kind: arch.JumpCond, build: target2},
-	arm64asm.BR:   only(arch.JumpDynamic),
-	arm64asm.BLR:  only(arch.CallDynamic),
-	arm64asm.RET:  only(arch.Return),
-	arm64asm.ERET: only(arch.ContextSwitch),
-	arm64asm.DRPS: only(arch.ContextSwitch),
-	// svc is a system call from user space (the vDSO's fallbacks): it
-	// returns to the next instruction, like hvc and smc.
-	arm64asm.SVC:   only(arch.Other),
-	arm64asm.HVC:   only(arch.Other),
-	arm64asm.SMC:   only(arch.Other),
-	arm64asm.BRK:   {build: buildBrk},
-	arm64asm.HLT:   {kind: arch.Trap, build: buildImm},
-	arm64asm.DCPS1: only(arch.Other),
-	arm64asm.DCPS2: only(arch.Other),
-	arm64asm.DCPS3: only(arch.Other),
-	arm64asm.NOP:   only(arch.Nop),
-	arm64asm.HINT:  {build: buildHint},
-	arm64asm.YIELD: only(arch.Other),
-	arm64asm.WFE:   only(arch.Other),
-	arm64asm.WFI:   only(arch.Other),
-	arm64asm.SEV:   only(arch.Other),
-	arm64asm.SEVL:  only(arch.Other),
-	arm64asm.CLREX: only(arch.Other),
-	arm64asm.DMB:   only(arch.Other),
-	arm64asm.DSB:   only(arch.Other),
-	arm64asm.ISB:   only(arch.Other),
-	arm64asm.MSR:   only(arch.Other),
-	arm64asm.SYS:   only(arch.Other),
-	arm64asm.AT:    only(arch.Other),
-	arm64asm.DC:    only(arch.Other),
-	arm64asm.IC:    only(arch.Other),
-	arm64asm.TLBI:  only(arch.Other),
+// opInfos gives the opInfo of every arm64asm op that is not writesFirst.
+func opInfos() map[arm64asm.Op]opInfo {
+	return map[arm64asm.Op]opInfo{
+		// Branches, exceptions, system.
+		arm64asm.B:    {build: buildB},
+		arm64asm.BL:   {kind: arch.Call, build: buildBL},
+		arm64asm.CBZ:  {kind: arch.JumpCond, build: target1},
+		arm64asm.CBNZ: {kind: arch.JumpCond, build: target1},
+		arm64asm.TBZ:  {kind: arch.JumpCond, build: target2},
+		arm64asm.TBNZ: {kind: arch.JumpCond, build: target2},
+		arm64asm.BR:   only(arch.JumpDynamic),
+		arm64asm.BLR:  only(arch.CallDynamic),
+		arm64asm.RET:  only(arch.Return),
+		arm64asm.ERET: only(arch.ContextSwitch),
+		arm64asm.DRPS: only(arch.ContextSwitch),
+		// svc is a system call from user space (the vDSO's fallbacks): it
+		// returns to the next instruction, like hvc and smc.
+		arm64asm.SVC:   only(arch.Other),
+		arm64asm.HVC:   only(arch.Other),
+		arm64asm.SMC:   only(arch.Other),
+		arm64asm.BRK:   {build: buildBrk},
+		arm64asm.HLT:   {kind: arch.Trap, build: buildImm},
+		arm64asm.DCPS1: only(arch.Other),
+		arm64asm.DCPS2: only(arch.Other),
+		arm64asm.DCPS3: only(arch.Other),
+		arm64asm.NOP:   only(arch.Nop),
+		arm64asm.HINT:  {build: buildHint},
+		arm64asm.YIELD: only(arch.Other),
+		arm64asm.WFE:   only(arch.Other),
+		arm64asm.WFI:   only(arch.Other),
+		arm64asm.SEV:   only(arch.Other),
+		arm64asm.SEVL:  only(arch.Other),
+		arm64asm.CLREX: only(arch.Other),
+		arm64asm.DMB:   only(arch.Other),
+		arm64asm.DSB:   only(arch.Other),
+		arm64asm.ISB:   only(arch.Other),
+		arm64asm.MSR:   only(arch.Other),
+		arm64asm.SYS:   only(arch.Other),
+		arm64asm.AT:    only(arch.Other),
+		arm64asm.DC:    only(arch.Other),
+		arm64asm.IC:    only(arch.Other),
+		arm64asm.TLBI:  only(arch.Other),
 
-	// Data processing with an effect of its own on SP, x29, x30; the
-	// comparisons, which write only the flags.
-	arm64asm.ADD:  {build: buildAddSub},
-	arm64asm.ADDS: {build: buildAddSub},
-	arm64asm.SUB:  {build: buildAddSub},
-	arm64asm.SUBS: {build: buildAddSub},
-	arm64asm.AND:  {build: buildLogical},
-	arm64asm.ANDS: {build: buildLogical},
-	arm64asm.ORR:  {build: buildLogical},
-	arm64asm.EOR:  {build: buildLogical},
-	arm64asm.MOV:  {build: buildMov},
-	arm64asm.MOVZ: {build: buildMoveWide},
-	arm64asm.MOVN: {build: buildMoveWide},
-	arm64asm.CMP:  only(arch.Other),
-	arm64asm.CMN:  only(arch.Other),
-	arm64asm.TST:  only(arch.Other),
-	arm64asm.CCMP: only(arch.Other),
-	arm64asm.CCMN: only(arch.Other),
+		// Data processing with an effect of its own on SP, x29, x30; the
+		// comparisons, which write only the flags.
+		arm64asm.ADD:  {build: buildAddSub},
+		arm64asm.ADDS: {build: buildAddSub},
+		arm64asm.SUB:  {build: buildAddSub},
+		arm64asm.SUBS: {build: buildAddSub},
+		arm64asm.AND:  {build: buildLogical},
+		arm64asm.ANDS: {build: buildLogical},
+		arm64asm.ORR:  {build: buildLogical},
+		arm64asm.EOR:  {build: buildLogical},
+		arm64asm.MOV:  {build: buildMov},
+		arm64asm.MOVZ: {build: buildMoveWide},
+		arm64asm.MOVN: {build: buildMoveWide},
+		arm64asm.CMP:  only(arch.Other),
+		arm64asm.CMN:  only(arch.Other),
+		arm64asm.TST:  only(arch.Other),
+		arm64asm.CCMP: only(arch.Other),
+		arm64asm.CCMN: only(arch.Other),
 
-	// Loads and stores.
-	arm64asm.LDR:    ls(load),
-	arm64asm.LDRB:   ls(load),
-	arm64asm.LDRH:   ls(load),
-	arm64asm.LDRSB:  ls(load | signExt),
-	arm64asm.LDRSH:  ls(load | signExt),
-	arm64asm.LDRSW:  ls(load | signExt),
-	arm64asm.LDUR:   ls(load | unscaled),
-	arm64asm.LDURB:  ls(load | unscaled),
-	arm64asm.LDURH:  ls(load | unscaled),
-	arm64asm.LDURSB: ls(load | unscaled | signExt),
-	arm64asm.LDURSH: ls(load | unscaled | signExt),
-	arm64asm.LDURSW: ls(load | unscaled | signExt),
-	arm64asm.LDTR:   ls(load | unscaled),
-	arm64asm.LDTRB:  ls(load | unscaled),
-	arm64asm.LDTRH:  ls(load | unscaled),
-	arm64asm.LDTRSB: ls(load | unscaled | signExt),
-	arm64asm.LDTRSH: ls(load | unscaled | signExt),
-	arm64asm.LDTRSW: ls(load | unscaled | signExt),
-	arm64asm.STR:    ls(0),
-	arm64asm.STRB:   ls(0),
-	arm64asm.STRH:   ls(0),
-	arm64asm.STUR:   ls(unscaled),
-	arm64asm.STURB:  ls(unscaled),
-	arm64asm.STURH:  ls(unscaled),
-	arm64asm.STTR:   ls(unscaled),
-	arm64asm.STTRB:  ls(unscaled),
-	arm64asm.STTRH:  ls(unscaled),
-	arm64asm.LDP:    ls(load | pair),
-	arm64asm.LDNP:   ls(load | pair),
-	arm64asm.LDPSW:  ls(load | pair | signExt),
-	arm64asm.STP:    ls(pair),
-	arm64asm.STNP:   ls(pair),
-	arm64asm.PRFM:   only(arch.Other),
-	arm64asm.PRFUM:  only(arch.Other),
-	// ldxp and ldaxp write two registers.
-	arm64asm.LDXP:  {build: clobberTwo},
-	arm64asm.LDAXP: {build: clobberTwo},
-	arm64asm.STLR:  only(arch.Other),
-	arm64asm.STLRB: only(arch.Other),
-	arm64asm.STLRH: only(arch.Other),
-	// SIMD structure loads and stores may write their base back.
-	arm64asm.LD1:  {build: buildStruct},
-	arm64asm.LD2:  {build: buildStruct},
-	arm64asm.LD3:  {build: buildStruct},
-	arm64asm.LD4:  {build: buildStruct},
-	arm64asm.LD1R: {build: buildStruct},
-	arm64asm.LD2R: {build: buildStruct},
-	arm64asm.LD3R: {build: buildStruct},
-	arm64asm.LD4R: {build: buildStruct},
-	arm64asm.ST1:  {build: buildStruct},
-	arm64asm.ST2:  {build: buildStruct},
-	arm64asm.ST3:  {build: buildStruct},
-	arm64asm.ST4:  {build: buildStruct},
+		// Loads and stores.
+		arm64asm.LDR:    ls(load),
+		arm64asm.LDRB:   ls(load),
+		arm64asm.LDRH:   ls(load),
+		arm64asm.LDRSB:  ls(load | signExt),
+		arm64asm.LDRSH:  ls(load | signExt),
+		arm64asm.LDRSW:  ls(load | signExt),
+		arm64asm.LDUR:   ls(load | unscaled),
+		arm64asm.LDURB:  ls(load | unscaled),
+		arm64asm.LDURH:  ls(load | unscaled),
+		arm64asm.LDURSB: ls(load | unscaled | signExt),
+		arm64asm.LDURSH: ls(load | unscaled | signExt),
+		arm64asm.LDURSW: ls(load | unscaled | signExt),
+		arm64asm.LDTR:   ls(load | unscaled),
+		arm64asm.LDTRB:  ls(load | unscaled),
+		arm64asm.LDTRH:  ls(load | unscaled),
+		arm64asm.LDTRSB: ls(load | unscaled | signExt),
+		arm64asm.LDTRSH: ls(load | unscaled | signExt),
+		arm64asm.LDTRSW: ls(load | unscaled | signExt),
+		arm64asm.STR:    ls(0),
+		arm64asm.STRB:   ls(0),
+		arm64asm.STRH:   ls(0),
+		arm64asm.STUR:   ls(unscaled),
+		arm64asm.STURB:  ls(unscaled),
+		arm64asm.STURH:  ls(unscaled),
+		arm64asm.STTR:   ls(unscaled),
+		arm64asm.STTRB:  ls(unscaled),
+		arm64asm.STTRH:  ls(unscaled),
+		arm64asm.LDP:    ls(load | pair),
+		arm64asm.LDNP:   ls(load | pair),
+		arm64asm.LDPSW:  ls(load | pair | signExt),
+		arm64asm.STP:    ls(pair),
+		arm64asm.STNP:   ls(pair),
+		arm64asm.PRFM:   only(arch.Other),
+		arm64asm.PRFUM:  only(arch.Other),
+		// ldxp and ldaxp write two registers.
+		arm64asm.LDXP:  {build: clobberTwo},
+		arm64asm.LDAXP: {build: clobberTwo},
+		arm64asm.STLR:  only(arch.Other),
+		arm64asm.STLRB: only(arch.Other),
+		arm64asm.STLRH: only(arch.Other),
+		// SIMD structure loads and stores may write their base back.
+		arm64asm.LD1:  {build: buildStruct},
+		arm64asm.LD2:  {build: buildStruct},
+		arm64asm.LD3:  {build: buildStruct},
+		arm64asm.LD4:  {build: buildStruct},
+		arm64asm.LD1R: {build: buildStruct},
+		arm64asm.LD2R: {build: buildStruct},
+		arm64asm.LD3R: {build: buildStruct},
+		arm64asm.LD4R: {build: buildStruct},
+		arm64asm.ST1:  {build: buildStruct},
+		arm64asm.ST2:  {build: buildStruct},
+		arm64asm.ST3:  {build: buildStruct},
+		arm64asm.ST4:  {build: buildStruct},
+	}
 }

@@ -18,8 +18,8 @@ func relocs() arch.Relocs {
 // relocWidth returns how many bytes a relocation of type t rewrites: its
 // data width, or 4 for one that patches an instruction.
 func relocWidth(t uint32) uint64 {
-	if w := relocWidths[t]; w != 0 {
-		return uint64(w)
+	if w := dataRelocWidth(t); w != 0 {
+		return w
 	}
 	if isInsnReloc(t) {
 		return 4
@@ -30,15 +30,16 @@ func relocWidth(t uint32) uint64 {
 // isInsnReloc reports whether t is one of AArch64's static relocations
 // that patch one 4-byte instruction: ELF for the Arm 64-bit Architecture
 // numbers them 263 to 313 (all but the data relocations 307 and 308, in
-// relocWidths) and 512 to 573 (TLS).
+// dataRelocWidth) and 512 to 573 (TLS).
 func isInsnReloc(t uint32) bool {
 	return 263 <= t && t <= 313 || 512 <= t && t <= 573
 }
 
-// relocWidths holds the width in bytes of each data relocation type. It
-// is never written.
-var relocWidths = arch.WidthTable(map[uint8][]elf.R_AARCH64{
-	8: {elf.R_AARCH64_ABS64, elf.R_AARCH64_PREL64, 307 /* GOTREL64 */},
-	4: {elf.R_AARCH64_ABS32, elf.R_AARCH64_PREL32, 308 /* GOTREL32 */, 314 /* PLT32 */},
-	2: {elf.R_AARCH64_ABS16, elf.R_AARCH64_PREL16},
+// dataRelocWidth returns the width in bytes of each data relocation type.
+var dataRelocWidth = arch.WidthTable(func() map[uint8][]elf.R_AARCH64 {
+	return map[uint8][]elf.R_AARCH64{
+		8: {elf.R_AARCH64_ABS64, elf.R_AARCH64_PREL64, 307 /* GOTREL64 */},
+		4: {elf.R_AARCH64_ABS32, elf.R_AARCH64_PREL32, 308 /* GOTREL32 */, 314 /* PLT32 */},
+		2: {elf.R_AARCH64_ABS16, elf.R_AARCH64_PREL16},
+	}
 })

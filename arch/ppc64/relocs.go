@@ -9,20 +9,18 @@ import (
 // relocs returns the 64-bit Power relocation types.
 func relocs() arch.Relocs {
 	return arch.Relocs{
-		Width: func(t uint32) uint64 { return uint64(relocWidths[t]) },
+		Width: relocWidth,
 		Name:  func(t uint32) string { return elf.R_PPC64(t).String() },
 		Abs:   []uint32{uint32(elf.R_PPC64_ADDR64), uint32(elf.R_PPC64_ADDR32)},
 	}
 }
 
-// relocWidths holds the width in bytes of each relocation type that
+// relocWidth returns the width in bytes of each relocation type that
 // rewrites more than one byte. On big-endian ppc64 a 16-bit relocation of
 // an instruction's immediate has the offset of that halfword, so two
-// bytes is right for both byte orders. It is never written.
-var relocWidths = arch.WidthTable(map[uint8][]elf.R_PPC64{
-	8: relocWidths8,
-	4: relocWidths4,
-	2: relocWidths2,
+// bytes is right for both byte orders.
+var relocWidth = arch.WidthTable(func() map[uint8][]elf.R_PPC64 {
+	return map[uint8][]elf.R_PPC64{8: relocWidths8, 4: relocWidths4, 2: relocWidths2}
 })
 
 // relocWidths8 are the 8-byte ppc64 relocations: doublewords and the

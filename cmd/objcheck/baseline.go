@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,8 +32,31 @@ const baselineHeader = `# objcheck baseline: known findings, one a line: object<
 # read by --baseline; see README.md.
 `
 
-// hexNumber matches the numbers a baseline key leaves out.
-var hexNumber = regexp.MustCompile(`0x[0-9a-fA-F]+`)
+// maskHex writes every hexadecimal number of msg ("0x" and at least one
+// digit) as 0x?, the numbers a baseline key leaves out. It is written out
+// rather than a regular expression compiled at start-up, which every
+// process would pay for, baseline or not.
+func maskHex(msg string) string {
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		j := i + 2
+		for j < len(msg) && isHexDigit(msg[j]) {
+			j++
+		}
+		if strings.HasPrefix(msg[i:], "0x") && j > i+2 {
+			b.WriteString("0x?")
+			i = j
+			continue
+		}
+		b.WriteByte(msg[i])
+		i++
+	}
+	return b.String()
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
 
 // A baseline is the findings state of one command: the known findings
 // read from --baseline and those found so far, for --write-baseline. The
@@ -106,7 +128,7 @@ func baselineKey(path string, d *check.Diagnostic) string {
 			}
 		}
 	}
-	msg = hexNumber.ReplaceAllString(msg, "0x?")
+	msg = maskHex(msg)
 	return escapeField(filepath.Clean(path)) + "\t" + escapeField(sym) + "\t" + escapeField(msg)
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -169,6 +170,21 @@ func TestBaselineErrors(t *testing.T) {
 		rc, _, stderr := runWith(realCLI(), nil, tt.args...)
 		if rc != tt.rc || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%q: status %d, stderr %q; want %d, %q", tt.args, rc, stderr, tt.rc, tt.want)
+		}
+	}
+}
+
+// TestMaskHex holds maskHex to the regular expression it replaced, on the
+// edges of a number.
+func TestMaskHex(t *testing.T) {
+	re := regexp.MustCompile(`0x[0-9a-fA-F]+`)
+	for _, msg := range []string{
+		"", "0x", "0x1", "0xg", "x12", "00x1", "0x0x12", "f+0x1a: call to 0xFFff() 0x",
+		"stack state mismatch: cfa1=4+16 cfa2=4+8", "a0x", "0xdeadbeefZ0x7",
+	} {
+		want := re.ReplaceAllString(msg, "0x?")
+		if got := maskHex(msg); got != want {
+			t.Errorf("maskHex(%q) = %q, want %q", msg, got, want)
 		}
 	}
 }
