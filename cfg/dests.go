@@ -165,20 +165,26 @@ func (p *Program) addReturnCall(in *Insn, list bool) {
 
 // addCallDest records a call's (or sibling call's) destination.
 func (p *Program) addCallDest(in *Insn, dest *Symbol, sibling bool) {
-	in.CallDest = dest
 	if dest == nil {
+		if r := p.rareOf(in); r != nil {
+			r.callDest = nil
+		}
 		return
 	}
+	p.makeRare(in).callDest = dest
 	in.ClearOps()
 	p.annotateCallSite(in, sibling)
 }
 
-// CallDestOf returns the called symbol; dynamic calls and jumps have none.
-func CallDestOf(in *Insn) *Symbol {
+// CallDest returns the symbol in calls; dynamic calls and jumps have none.
+func (p *Program) CallDest(in *Insn) *Symbol {
 	if in.Kind == arch.JumpDynamic || in.Kind == arch.CallDynamic {
 		return nil
 	}
-	return in.CallDest
+	if r := p.rareOf(in); r != nil {
+		return r.callDest
+	}
+	return nil
 }
 
 // annotateCallSite applies what a call's destination implies: profiling
@@ -186,7 +192,7 @@ func CallDestOf(in *Insn) *Symbol {
 // them), fentry calls nops with --mnop, and calls to noreturn functions
 // become dead ends.
 func (p *Program) annotateCallSite(in *Insn, sibling bool) {
-	sym := CallDestOf(in)
+	sym := p.CallDest(in)
 	if sym == nil {
 		r := p.Reloc(in)
 		if r == nil {
@@ -261,10 +267,10 @@ func (p *Program) addCall(in *Insn) *Problem {
 		if in.Has(Ignore) {
 			return nil
 		}
-		if CallDestOf(in) == nil {
+		if p.CallDest(in) == nil {
 			return &Problem{At: in, Fatal: true, Msg: "unannotated intra-function call"}
 		}
-		if in.Func() != nil && !CallDestOf(in).IsFunc() {
+		if in.Func() != nil && !p.CallDest(in).IsFunc() {
 			return &Problem{At: in, Fatal: true, Msg: "unsupported call to non-function"}
 		}
 	case r.Sym.Type == elf.STT_SECTION:
@@ -337,13 +343,13 @@ func (p *Program) markTrailingCalls() *Problem {
 // returnsHere reports a call to a function of this object that can be seen
 // to return: such a trailing call falls through, it is not a noreturn call.
 func (p *Program) returnsHere(in *Insn) bool {
-	d := CallDestOf(in)
+	d := p.CallDest(in)
 	if d == nil || d.Sec == nil || !d.IsFunc() {
 		return false
 	}
 	returns := false
 	p.FuncInsns(d, func(x *Insn) bool {
-		returns = x.Kind.IsReturn() || IsSiblingCall(x)
+		returns = x.Kind.IsReturn() || p.IsSiblingCall(x)
 		return !returns
 	})
 	return returns

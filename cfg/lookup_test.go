@@ -63,3 +63,22 @@ func TestFindByBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestRareStore fills the store across chunk boundaries and reads every
+// record back by its index.
+func TestRareStore(t *testing.T) {
+	var rs rareStore
+	syms := make([]Symbol, 3*rareChunk+5)
+	for i := range syms {
+		j := rs.add()
+		if int(j) != i+1 {
+			t.Fatalf("add %d returned %d, want %d", i, j, i+1)
+		}
+		rs.at(j).callDest = &syms[i]
+	}
+	for i := range syms {
+		if got := rs.at(int32(i + 1)).callDest; got != &syms[i] {
+			t.Fatalf("record %d holds the wrong symbol", i+1)
+		}
+	}
+}

@@ -112,7 +112,7 @@ func (p *Program) deadEndFunc(fn *Symbol, depth int) bool {
 func (p *Program) siblingsDeadEnd(fn *Symbol, depth int) bool {
 	result := true
 	p.FuncInsns(fn, func(in *Insn) bool {
-		if !IsSiblingCall(in) {
+		if !p.IsSiblingCall(in) {
 			return true
 		}
 		switch {
@@ -130,11 +130,11 @@ func (p *Program) siblingsDeadEnd(fn *Symbol, depth int) bool {
 
 // IsJumpTableJump reports whether a dynamic jump goes through a known
 // switch table, directly or as the retpoline replacement of one.
-func IsJumpTableJump(in *Insn) bool {
+func (p *Program) IsJumpTableJump(in *Insn) bool {
 	if hasJumpTable(in) || in.Has(SwitchJump) {
 		return true
 	}
-	g := in.Group
+	g := p.Group(in)
 	return g != nil && g.Orig != nil && hasJumpTable(g.Orig.First)
 }
 
@@ -153,9 +153,9 @@ func (p *Program) jumpTableOf(in *Insn) *Rel {
 }
 
 // IsSiblingCall reports whether a jump leaves its function as a tail call.
-func IsSiblingCall(in *Insn) bool {
+func (p *Program) IsSiblingCall(in *Insn) bool {
 	if in.Func() != nil && in.Kind == arch.JumpDynamic {
-		return !IsJumpTableJump(in)
+		return !p.IsJumpTableJump(in)
 	}
-	return in.Kind.IsStaticJump() && CallDestOf(in) != nil
+	return in.Kind.IsStaticJump() && p.CallDest(in) != nil
 }

@@ -219,7 +219,7 @@ func (p *Program) handleJumpAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Proble
 // alternative (objtool's handle_group_alt) and returns the replacement's
 // first instruction (or the padding nop of an empty replacement).
 func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Problem) {
-	og := orig.Group
+	og := p.Group(orig)
 	if og == nil {
 		og = p.newOrigGroup(a, orig)
 	} else if span := og.Last.Off + uint64(og.Last.Len) - og.First.Off; span != uint64(a.origLen) {
@@ -240,7 +240,8 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 		if orig.Has(IgnoreAlts) {
 			in.Flags |= Ignore
 		}
-		in.Sym, in.Group = orig.Sym, ng
+		in.Sym = orig.Sym
+		p.setGroup(in, ng)
 		in.Flags = in.Flags&^inFunc | orig.Flags&inFunc
 		if !in.Kind.IsStaticJump() || in.Target == int64(in.Off)+int64(in.Len) {
 			continue
@@ -264,7 +265,7 @@ func (p *Program) newOrigGroup(a *specialAlt, orig *Insn) *AltGroup {
 	g := &AltGroup{First: orig, Shared: &AltShared{ID: p.numAlts, Len: a.origLen}}
 	p.numAlts++
 	for in := orig; in != nil && in.Off < a.origOff+uint64(a.origLen); in = p.Next(in) {
-		in.Group = g
+		p.setGroup(in, g)
 		g.Last = in
 	}
 	return g
@@ -279,9 +280,9 @@ func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 		Len:   uint8(a.origLen - a.newLen),
 		Kind:  arch.Nop,
 		Sym:   orig.Sym,
-		Group: g,
 		Flags: orig.Flags & inFunc,
 	}
+	p.setGroup(nop, g)
 	if orig.Has(IgnoreAlts) {
 		nop.Flags |= Ignore
 	}

@@ -51,7 +51,7 @@ func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
 	insns := pl.c.prog.SecInsns(sec)
 	for i := 0; i < len(insns); i++ {
 		in := &insns[i]
-		g := in.Group
+		g := pl.c.prog.Group(in)
 		if g == nil {
 			e, ok := pl.orcEntry(pl.state(in), in)
 			if !ok {

@@ -224,7 +224,7 @@ func (pl *planner) staticCalls() bool {
 	defer func() { pl.add(st) }()
 	for _, in := range calls {
 		st.Sites = append(st.Sites, site(in))
-		tramp := cfg.CallDestOf(in)
+		tramp := pl.c.prog.CallDest(in)
 		if tramp == nil {
 			tramp = pl.c.prog.Reloc(in).Sym
 		}
@@ -237,7 +237,7 @@ func (pl *planner) staticCalls() bool {
 			}
 			key = tramp
 		}
-		st.Keys = append(st.Keys, StaticKey{Sym: key.Index, Tail: cfg.IsSiblingCall(in)})
+		st.Keys = append(st.Keys, StaticKey{Sym: key.Index, Tail: pl.c.prog.IsSiblingCall(in)})
 	}
 	return true
 }

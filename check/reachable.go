@@ -20,7 +20,7 @@ func (c *checker) validateReachable() {
 			continue
 		}
 		if prev := c.deadEndBefore(in); prev != nil {
-			if d := cfg.CallDestOf(prev); d != nil {
+			if d := c.prog.CallDest(prev); d != nil {
 				c.rep.warnInsn(in, d.Name+"() is missing a __noreturn annotation")
 				continue
 			}
@@ -40,7 +40,7 @@ func (c *checker) ignoreUnreachable(in *cfg.Insn) bool {
 	if n := in.Sec.Name; n == ".altinstr_replacement" || n == ".altinstr_aux" {
 		return true
 	}
-	if in.Group != nil && in.Group.Orig != nil {
+	if c.prog.Group(in) != nil && c.prog.Group(in).Orig != nil {
 		return true // replacement code kept inside the text section (arm64)
 	}
 	if c.opts.Link && in.Func() == nil {
@@ -66,7 +66,7 @@ func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
 	fn := in.Func()
 	for i := 0; i < 5 && in != nil; i++ {
 		if in.Kind == arch.Call {
-			if d := cfg.CallDestOf(in); d != nil &&
+			if d := c.prog.CallDest(in); d != nil &&
 				(d.Name == "__asan_handle_no_return" || d.Name == "__ubsan_handle_builtin_unreachable") {
 				return true
 			}

@@ -23,13 +23,13 @@ func (c *checker) step(fn *cfg.Symbol, in, next *cfg.Insn, st *insnState) (r int
 		if r := c.validateCall(in, st); r != 0 {
 			return r, true
 		}
-		if c.opts.Stackval && fn != nil && !isSpecialCall(in) && !c.validFrame(&st.cfi) {
+		if c.opts.Stackval && fn != nil && !c.isSpecialCall(in) && !c.validFrame(&st.cfi) {
 			c.rep.warnInsn(in, "call without frame pointer save/setup")
 			return 1, true
 		}
 		return 0, in.Has(cfg.DeadEnd)
 	case arch.JumpCond, arch.Jump:
-		if cfg.IsSiblingCall(in) {
+		if c.prog.IsSiblingCall(in) {
 			if r := c.validateSibling(in, st); r != 0 {
 				return r, true
 			}
@@ -41,7 +41,7 @@ func (c *checker) step(fn *cfg.Symbol, in, next *cfg.Insn, st *insnState) (r int
 		}
 		return 0, in.Kind == arch.Jump
 	case arch.JumpDynamic, arch.JumpDynamicCond:
-		if cfg.IsSiblingCall(in) {
+		if c.prog.IsSiblingCall(in) {
 			if r := c.validateSibling(in, st); r != 0 {
 				return r, true
 			}
@@ -107,11 +107,11 @@ func uaccessSafe(fn *cfg.Symbol) bool { return fn != nil && fn.Has(cfg.SymUacces
 
 // isSpecialCall reports calls exempt from the frame rule: to fentry and
 // to embedded instructions.
-func isSpecialCall(in *cfg.Insn) bool {
+func (c *checker) isSpecialCall(in *cfg.Insn) bool {
 	if in.Kind != arch.Call {
 		return false
 	}
-	d := cfg.CallDestOf(in)
+	d := c.prog.CallDest(in)
 	return d != nil && (d.Has(cfg.SymFentry) || d.Has(cfg.SymEmbeddedInsn))
 }
 
@@ -122,7 +122,7 @@ func (c *checker) validateCall(in *cfg.Insn, st *insnState) int {
 	switch {
 	case st.noinstr && st.instr <= 0 && !c.noinstrCallDest(in):
 		msg = "call to %s() leaves .noinstr.text section"
-	case st.uaccess && !uaccessSafe(cfg.CallDestOf(in)):
+	case st.uaccess && !uaccessSafe(c.prog.CallDest(in)):
 		msg = "call to %s() with UACCESS enabled"
 	case st.df:
 		msg = "call to %s() with DF set"
@@ -135,7 +135,7 @@ func (c *checker) validateCall(in *cfg.Insn, st *insnState) int {
 
 // noinstrCallDest reports whether a call from noinstr code is allowed.
 func (c *checker) noinstrCallDest(in *cfg.Insn) bool {
-	d := cfg.CallDestOf(in)
+	d := c.prog.CallDest(in)
 	if d == nil {
 		return c.prog.PvCallDest(in, c.rep.warn)
 	}
@@ -149,7 +149,7 @@ func (c *checker) noinstrCallDest(in *cfg.Insn) bool {
 // means to name a call through pv_ops "pv_ops[N]", but looks for its
 // relocation without the object, so that it never finds it.
 func (c *checker) callDestName(in *cfg.Insn) string {
-	if d := cfg.CallDestOf(in); d != nil {
+	if d := c.prog.CallDest(in); d != nil {
 		return d.Name
 	}
 	return "{dynamic}"
@@ -261,7 +261,7 @@ func regMismatch(s1, s2 *cfiState) string {
 // propagateAltCFI records in's state in the per-byte states shared by an
 // alternative's groups, warning when two groups disagree at one byte.
 func (c *checker) propagateAltCFI(in *cfg.Insn) bool {
-	g := in.Group
+	g := c.prog.Group(in)
 	if g == nil {
 		return false
 	}

@@ -170,7 +170,7 @@ func (c *checker) traceStop(fn *cfg.Symbol, in *cfg.Insn, r int, why StopReason)
 	if k, ok := stopKinds[in.Kind]; ok && why == StopOther {
 		s.Reason = k
 	}
-	if why == StopOther && in.Kind.IsJump() && cfg.IsSiblingCall(in) {
+	if why == StopOther && in.Kind.IsJump() && c.prog.IsSiblingCall(in) {
 		s.Reason = StopSibling
 	}
 	if r != 0 {

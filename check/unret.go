@@ -81,7 +81,7 @@ func (c *checker) unretStep(in *cfg.Insn) (int, bool) {
 		c.rep.warnInsn(in, "early indirect call")
 		return 1, true
 	case arch.Jump, arch.JumpCond:
-		if !cfg.IsSiblingCall(in) {
+		if !c.prog.IsSiblingCall(in) {
 			return c.unretJump(in)
 		}
 		return c.unretCall(in), true
@@ -120,7 +120,7 @@ func (c *checker) unretJump(in *cfg.Insn) (int, bool) {
 // call that comes back without a warning must have untrained: the path
 // ends there either way.
 func (c *checker) unretCall(in *cfg.Insn) int {
-	d := cfg.CallDestOf(in)
+	d := c.prog.CallDest(in)
 	var dest *cfg.Insn
 	if d != nil {
 		dest = c.prog.Find(d.Sec, d.Offset)

@@ -187,7 +187,7 @@ func (c *checker) followAlts(fn *cfg.Symbol, in *cfg.Insn, st insnState) (int, b
 // nextToValidate is the instruction after in on the straight path: after
 // a replacement group, the instruction after the original group.
 func (c *checker) nextToValidate(in *cfg.Insn) *cfg.Insn {
-	if g := in.Group; g != nil {
+	if g := c.prog.Group(in); g != nil {
 		if g.Nop != nil {
 			if in == g.Last {
 				return g.Nop
@@ -213,7 +213,7 @@ func (c *checker) handleOps(in, next *cfg.Insn, st *insnState) bool {
 			c.rep.warnInsn(in, msg)
 			return true
 		}
-		if !c.opts.Uaccess || in.Group == nil {
+		if !c.opts.Uaccess || c.prog.Group(in) == nil {
 			continue
 		}
 		if op.Dst.Type == arch.DstPushF {

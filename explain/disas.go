@@ -231,7 +231,7 @@ func (d *Disassembler) data(w io.Writer, sym *cfg.Symbol, off, end uint64) {
 func (d *Disassembler) line(w io.Writer, in *cfg.Insn) {
 	fmt.Fprintf(w, "%8x:  %-14s %-24s %s\n", in.Off, insnName(in), hexBytes(insnBytes(in)), d.Text(in))
 	for _, a := range d.Prog.Alts(in) {
-		fmt.Fprintf(w, "%10s%s -> %s\n", "", altKind(in, a.Insn).label, insnName(a.Insn))
+		fmt.Fprintf(w, "%10s%s -> %s\n", "", altKind(d.Prog, in, a.Insn).label, insnName(a.Insn))
 	}
 }
 

@@ -35,15 +35,15 @@ var edgeStyles = [...]struct {
 // altKind says what kind of edge the alternative successor to of in is:
 // a switch case for a dynamic jump, an alternative for replacement code,
 // an exception fixup otherwise.
-func altKind(in, to *cfg.Insn) struct{ label, dot string } {
-	return edgeStyles[altEdge(in, to)]
+func altKind(p *cfg.Program, in, to *cfg.Insn) struct{ label, dot string } {
+	return edgeStyles[altEdge(p, in, to)]
 }
 
-func altEdge(in, to *cfg.Insn) edgeKind {
+func altEdge(p *cfg.Program, in, to *cfg.Insn) edgeKind {
 	switch {
 	case in.Kind.IsDynamicJump():
 		return edgeSwitch
-	case to.Group != nil || to.Sec != nil && (strings.HasPrefix(to.Sec.Name, ".altinstr") ||
+	case p.Group(to) != nil || to.Sec != nil && (strings.HasPrefix(to.Sec.Name, ".altinstr") ||
 		strings.HasPrefix(to.Sec.Name, "__ftr_alt")):
 		return edgeAlt
 	case to.Sec == in.Sec && (in.Kind.IsStaticJump() || in.Kind == arch.Nop):
@@ -60,7 +60,7 @@ func edgeTo(p *cfg.Program, in, to *cfg.Insn) edgeKind {
 	}
 	for _, a := range p.Alts(in) {
 		if a.Insn == to {
-			return altEdge(in, to)
+			return altEdge(p, in, to)
 		}
 	}
 	if in.JumpDest == to && in.Kind.IsStaticJump() {

@@ -136,7 +136,7 @@ func (g *graph) addOutside(in *cfg.Insn) {
 // alternative's replacement, the one after the original range.
 func (g *graph) next(in *cfg.Insn) *cfg.Insn {
 	p := g.r.dis.Prog
-	if gr := in.Group; gr != nil && gr.Orig != nil {
+	if gr := p.Group(in); gr != nil && gr.Orig != nil {
 		if gr.Nop != nil && in == gr.Last {
 			return gr.Nop
 		}
@@ -156,7 +156,7 @@ func ends(in *cfg.Insn) bool {
 // targets are in's successors other than the next instruction.
 func (g *graph) targets(in *cfg.Insn) []*cfg.Insn {
 	var out []*cfg.Insn
-	if in.JumpDest != nil && in.Kind.IsStaticJump() && !cfg.IsSiblingCall(in) {
+	if in.JumpDest != nil && in.Kind.IsStaticJump() && !g.r.dis.Prog.IsSiblingCall(in) {
 		out = append(out, in.JumpDest)
 	}
 	for _, a := range g.r.dis.Prog.Alts(in) {
@@ -272,11 +272,11 @@ func (g *graph) edges(w io.Writer, b *block, rec *funcRecord) {
 
 // exits prints a tail call's destination as a node of its own.
 func (g *graph) exits(w io.Writer, b *block, last *cfg.Insn) {
-	if !last.Kind.IsJump() || !cfg.IsSiblingCall(last) {
+	if !last.Kind.IsJump() || !g.r.dis.Prog.IsSiblingCall(last) {
 		return
 	}
 	name := "tail call"
-	if d := cfg.CallDestOf(last); d != nil {
+	if d := g.r.dis.Prog.CallDest(last); d != nil {
 		name += " " + d.Name
 	}
 	fmt.Fprintf(w, "\tx%d [label=%q, shape=plaintext];\n\tb%d -> x%d [style=dashed];\n", b.id, name, b.id, b.id)
