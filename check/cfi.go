@@ -1,7 +1,10 @@
 package check
 
 import (
+	"math/bits"
+
 	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/cfg"
 )
 
 // maxRegs bounds the registers a stack state tracks (ppc64 has 33).
@@ -68,18 +71,97 @@ func funcCFI(a *arch.Arch) cfiState {
 const hintCall = 2
 
 // A cfiPool hash-conses stack states, so instructions with the same state
-// share one copy (objtool's cfi_hash).
+// share one copy (objtool's cfi_hash), and names each by a cfiID. It is
+// keyed by a hash of the state rather than by the state itself: a map
+// keyed by 580-byte states held a second copy of each (vmlinux.o: 30
+// thousand states, 21 MB of keys besides the states). The states are
+// held in chunks, which growing never copies.
 type cfiPool struct {
-	m map[cfiState]*cfiState
+	first  map[uint64]cfiID   // the first state with each hash
+	more   map[uint64][]cfiID // the others with that hash, if any
+	chunks [][]cfiState
 }
 
-// intern returns the shared copy of c.
-func (p *cfiPool) intern(c *cfiState) *cfiState {
-	if s, ok := p.m[*c]; ok {
-		return s
+// A cfiID names a state of a cfiPool; 0 is none.
+type cfiID int32
+
+// cfiPoolChunk is how many states a cfiPool allocates at once.
+const cfiPoolChunk = 256
+
+// at returns the state id names, nil for none.
+func (p *cfiPool) at(id cfiID) *cfiState {
+	if id == 0 {
+		return nil
 	}
-	s := new(cfiState)
-	*s = *c
-	p.m[*c] = s
-	return s
+	return &p.chunks[id/cfiPoolChunk][id%cfiPoolChunk]
+}
+
+// intern returns the name of the shared copy of c.
+func (p *cfiPool) intern(c *cfiState) cfiID {
+	h := c.hash()
+	id, ok := p.first[h]
+	if !ok {
+		id = p.add(c)
+		p.first[h] = id
+		return id
+	}
+	if *p.at(id) == *c {
+		return id
+	}
+	for _, id := range p.more[h] {
+		if *p.at(id) == *c {
+			return id
+		}
+	}
+	id = p.add(c)
+	if p.more == nil {
+		p.more = map[uint64][]cfiID{}
+	}
+	p.more[h] = append(p.more[h], id)
+	return id
+}
+
+// add stores a copy of c and returns its name.
+func (p *cfiPool) add(c *cfiState) cfiID {
+	n := len(p.chunks)
+	if n == 0 || len(p.chunks[n-1]) == cfiPoolChunk {
+		size := 0
+		if n == 0 {
+			size = 1 // state 0 is none
+		}
+		p.chunks = append(p.chunks, make([]cfiState, size, cfiPoolChunk))
+		n++
+	}
+	last := &p.chunks[n-1]
+	*last = append(*last, *c)
+	return cfiID((n-1)*cfiPoolChunk + len(*last) - 1)
+}
+
+// cfiOf returns the state recorded at in, nil if none.
+func (c *checker) cfiOf(in *cfg.Insn) *cfiState { return c.pool.at(c.cfi[in.Index]) }
+
+// hash mixes every field of the state (equal states hash equal; the pool
+// compares whole states, so a collision costs only a comparison).
+func (c *cfiState) hash() uint64 {
+	var a, b uint64
+	for i := range c.regs {
+		a = bits.RotateLeft64(a, 7) ^ c.regs[i].word()
+		b = bits.RotateLeft64(b, 7) ^ c.vals[i].word()
+	}
+	flags := uint64(c.typ) | boolBit(c.bpScratch, 8) | boolBit(c.drap, 9) | boolBit(c.signal, 10) |
+		boolBit(c.end, 11) | boolBit(c.forceUndef, 12) | boolBit(c.raSigned, 13)
+	h := a ^ bits.RotateLeft64(b, 32) ^ c.cfa.word()*3 ^ c.chain.word()*5 ^
+		(uint64(uint32(c.stackSize))|uint64(uint32(c.drapReg))<<32)*7 ^ (uint64(uint32(c.drapOff))|flags<<32)*11
+	return (h ^ h>>29) * 0xbf58476d1ce4e5b9
+}
+
+// word packs a location into 64 bits.
+func (l loc) word() uint64 { return uint64(uint32(l.base))<<32 | uint64(uint32(l.off)) }
+
+// boolBit returns 1<<n if b is set.
+func boolBit(b bool, n uint) uint64 {
+	if b {
+		return 1 << n
+	}
+	return 0
 }

@@ -44,7 +44,7 @@ func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs arch.DWARFRegs, src strin
 	for ; i < len(insns) && insns[i].Off < fde.End; i++ {
 		in := &insns[i]
 		row := fde.At(in.Off)
-		s := c.cfi[in.Index]
+		s := c.cfiOf(in)
 		if row == nil || s == nil || c.visited[in.Index] == 0 {
 			continue
 		}

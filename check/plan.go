@@ -334,7 +334,7 @@ func (pl *planner) prefix(sec *cfg.Section, fn *cfg.Symbol, size uint64) bool {
 	if s := pl.state(in); s != nil {
 		pl.c.lookupCFI(s)
 		for x := start; x != in; x = p.Next(x) {
-			pl.c.cfi[x.Index] = s // the checks are done: as objtool does
+			pl.c.cfi[x.Index] = pl.c.cfi[in.Index] // the checks are done: as objtool does
 		}
 	}
 	return true
@@ -342,5 +342,5 @@ func (pl *planner) prefix(sec *cfg.Section, fn *cfg.Symbol, size uint64) bool {
 
 // state is the stack state objtool has for an instruction, nil if none.
 func (pl *planner) state(in *cfg.Insn) *cfiState {
-	return pl.c.cfi[in.Index]
+	return pl.c.cfiOf(in)
 }

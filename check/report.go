@@ -166,7 +166,7 @@ func (c *checker) stateAt(in *cfg.Insn) *StackState {
 	if in.Index < 0 || int(in.Index) >= len(c.cfi) {
 		return nil
 	}
-	return stateOf(c.cfi[in.Index])
+	return stateOf(c.cfiOf(in))
 }
 
 // stateOf converts a stack state for a diagnostic.

@@ -222,7 +222,7 @@ func (c *checker) validFrame(s *cfiState) bool {
 // cfiMatch compares the state recorded at in with the arriving one and
 // warns about the first difference (objtool's insn_cfi_match).
 func (c *checker) cfiMatch(in *cfg.Insn, s2 *cfiState) bool {
-	s1 := c.cfi[in.Index]
+	s1 := c.cfiOf(in)
 	if s1 == nil {
 		c.rep.warn("CFI missing")
 		return false
@@ -265,7 +265,7 @@ func (c *checker) propagateAltCFI(in *cfg.Insn) bool {
 	if g == nil {
 		return false
 	}
-	cur := c.cfi[in.Index]
+	cur := c.cfiOf(in)
 	if cur == nil {
 		c.rep.warn("CFI missing")
 		return true

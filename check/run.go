@@ -37,8 +37,8 @@ type checker struct {
 	rep     reporter
 	frame   frame
 	pool    cfiPool
-	cfi     []*cfiState // per instruction index
-	visited []uint8     // per instruction index
+	cfi     []cfiID // per instruction index, in pool
+	visited []uint8 // per instruction index
 	alts    [][]*cfiState
 	stats   stats
 	// endbrUsed marks the ENDBRs whose address code or data takes.
@@ -101,7 +101,7 @@ func newChecker(f *decode.File, opts *Options) *checker {
 			prog: p},
 		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), lr: -1, initial: &init,
 			stackval: opts.Stackval},
-		pool:      cfiPool{m: make(map[cfiState]*cfiState)},
+		pool:      cfiPool{first: make(map[uint64]cfiID)},
 		endbrUsed: map[int32]bool{},
 	}
 	if a.HasLR {
@@ -109,7 +109,7 @@ func newChecker(f *decode.File, opts *Options) *checker {
 	}
 	c.rep.stateAt = c.stateAt
 	n := p.NumInsns()
-	c.cfi = make([]*cfiState, n)
+	c.cfi = make([]cfiID, n)
 	c.visited = make([]uint8, n)
 	return c
 }
@@ -195,7 +195,7 @@ func (c *checker) setHintStates() {
 			continue
 		}
 		s := newCFI()
-		if prev := c.cfi[h.At.Index]; prev != nil {
+		if prev := c.pool.at(c.cfi[h.At.Index]); prev != nil {
 			s = *prev
 		}
 		s.cfa = loc{int32(h.Base), int32(h.SPOff)}

@@ -108,7 +108,7 @@ func (c *checker) lookupCFI(s *cfiState) {
 }
 
 // internCFI is pool.intern where objtool calls cfi_hash_find_or_add.
-func (c *checker) internCFI(s *cfiState) *cfiState {
+func (c *checker) internCFI(s *cfiState) cfiID {
 	c.lookupCFI(s)
 	return c.pool.intern(s)
 }

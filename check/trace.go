@@ -109,7 +109,7 @@ func (c *checker) tracePath(fn *cfg.Symbol, in *cfg.Insn) {
 // traceArrive reports the arrival at in with the state it keeps.
 func (c *checker) traceArrive(fn *cfg.Symbol, in *cfg.Insn) {
 	if c.opts.Tracer.Traces(fn) {
-		c.opts.Tracer.Arrive(in, traceState(c.cfi[in.Index]))
+		c.opts.Tracer.Arrive(in, traceState(c.cfiOf(in)))
 	}
 }
 
@@ -138,7 +138,7 @@ func (c *checker) traceEnter(fn *cfg.Symbol, in *cfg.Insn, r int, st *insnState)
 	} else if r != 0 {
 		s.Reason = StopWarning
 	}
-	if had := c.cfi[in.Index]; c.visited[in.Index] != 0 && had != nil && *had != st.cfi {
+	if had := c.cfiOf(in); c.visited[in.Index] != 0 && had != nil && *had != st.cfi {
 		s.Had, s.Got = traceState(had), traceState(&st.cfi)
 	}
 	c.opts.Tracer.Stop(s)

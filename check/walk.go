@@ -113,7 +113,7 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 		if r, done := c.applyHint(fn, in, prev, st); done {
 			return r, true
 		}
-	} else if prev != nil && *c.cfi[prev.Index] == st.cfi {
+	} else if prev != nil && *c.cfiOf(prev) == st.cfi {
 		c.cfi[in.Index] = c.cfi[prev.Index]
 		c.stats.reused++
 	} else {
@@ -145,11 +145,11 @@ func (c *checker) applyHint(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (
 		c.cfi[in.Index] = c.cfi[save.Index]
 		c.stats.reused++
 	}
-	if c.cfi[in.Index] == nil {
+	if c.cfi[in.Index] == 0 {
 		c.rep.warn("CFI missing")
 		return 1, true
 	}
-	st.cfi = *c.cfi[in.Index]
+	st.cfi = *c.cfiOf(in)
 	return 0, false
 }
 
