@@ -249,8 +249,8 @@ func (p *Program) intraFunctionCall(in *Insn) *Problem {
 		return &Problem{At: in, Fatal: true, Msg: "intra_function_call not a direct call"}
 	}
 	in.Kind = arch.Jump
-	in.JumpDest = p.Find(in.Sec, uint64(in.Target))
-	if in.JumpDest == nil {
+	setJumpDest(in, p.Find(in.Sec, uint64(in.Target)))
+	if in.jumpDest == 0 {
 		return &Problem{At: in, Fatal: true, Msg: fmt.Sprintf("can't find call dest at %s+0x%x", in.Sec.Name, in.Target)}
 	}
 	return nil

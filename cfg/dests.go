@@ -31,7 +31,7 @@ func (p *Program) destOff(addend int64) uint64 {
 func (p *Program) addJumpDestinations() *Problem {
 	for i := range p.Insns {
 		in := &p.Insns[i]
-		if in.JumpDest != nil || !in.Kind.IsStaticJump() {
+		if in.jumpDest != 0 || !in.Kind.IsStaticJump() {
 			continue
 		}
 		if prob := p.addJumpDest(in); prob != nil {
@@ -89,7 +89,7 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 		p.addCallDest(in, dest.Func(), true)
 		return nil
 	}
-	in.JumpDest = dest
+	setJumpDest(in, dest)
 	return nil
 }
 

@@ -129,7 +129,7 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 			Src: arch.Src{Type: arch.SrcConst},
 		})
 	}
-	in.opsEnd = int32(len(p.Ops))
+	in.nOps = uint8(int32(len(p.Ops)) - in.opsStart)
 	if ai.Kind == arch.Bug {
 		in.Flags |= DeadEnd
 	}
@@ -260,7 +260,7 @@ func (p *Program) attachSymbols(s *Section) *Problem {
 			if isFunc {
 				in.Flags |= inFunc
 			}
-			if isFunc && in.Kind == arch.Endbr && !in.listedEndbr {
+			if isFunc && in.Kind == arch.Endbr && in.Flags&listedEndbr == 0 {
 				p.listEndbr(in, in == first)
 			}
 		}
@@ -276,7 +276,7 @@ func (p *Program) listEndbr(in *Insn, atStart bool) {
 		p.Sites.EndbrsInside++
 		return
 	}
-	in.listedEndbr = true
+	in.Flags |= listedEndbr
 	p.Sites.Endbrs = append(p.Sites.Endbrs, in)
 }
 
@@ -295,7 +295,7 @@ func (p *Program) resolveIrets(s *Section) {
 				Dst: arch.Dst{Type: arch.DstReg, Reg: p.Arch.SP},
 				Src: arch.Src{Type: arch.SrcAdd, Reg: p.Arch.SP, Off: 40},
 			})
-			in.opsEnd = int32(len(p.Ops))
+			in.nOps = 1
 		}
 	}
 }

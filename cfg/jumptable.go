@@ -59,7 +59,7 @@ func (p *Program) funcsWithDynamicJumps() map[*Symbol]bool {
 // dynamic are kept: the table search of no other function reads them.
 func (p *Program) markJumpTables(fn *Symbol, dynamic map[*Symbol]bool) {
 	p.FuncInsns(fn, func(in *Insn) bool {
-		if d := in.JumpDest; d != nil && d.Off > in.Off && d.Func() != nil && dynamic[d.Func().Pfunc] {
+		if d := p.JumpDest(in); d != nil && d.Off > in.Off && d.Func() != nil && dynamic[d.Func().Pfunc] {
 			if _, ok := p.firstJumpSrc[d]; !ok {
 				p.firstJumpSrc[d] = in
 			}
@@ -84,8 +84,7 @@ func (p *Program) findJumpTable(fn *Symbol, jump *Insn) *Rel {
 		if in != jump && in.Kind == arch.JumpDynamic {
 			break
 		}
-		if in.Kind == arch.Jump && in.JumpDest != nil &&
-			(in.JumpDest.Off <= in.Off || in.JumpDest.Off > jump.Off) {
+		if d := p.JumpDest(in); in.Kind == arch.Jump && d != nil && (d.Off <= in.Off || d.Off > jump.Off) {
 			break
 		}
 		t := p.switchTable(in)

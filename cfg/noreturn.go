@@ -116,12 +116,12 @@ func (p *Program) siblingsDeadEnd(fn *Symbol, depth int) bool {
 			return true
 		}
 		switch {
-		case in.JumpDest == nil:
+		case in.jumpDest == 0:
 			result = false // sibling call to another file
 		case depth == 5:
 			result = false // mutual sibling calls: not dead ends
 		default:
-			result = p.deadEndFunc(in.JumpDest.Func(), depth+1)
+			result = p.deadEndFunc(p.JumpDest(in).Func(), depth+1)
 		}
 		return false
 	})

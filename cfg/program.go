@@ -182,25 +182,27 @@ type Insn struct {
 	// Target is the decoder's direct destination, valid with HasTarget.
 	Target int64
 
-	Sym      *Symbol // the function or code symbol the instruction is in
-	JumpDest *Insn
+	Sym *Symbol // the function or code symbol the instruction is in
 
 	Index int32 // in Program.Insns, or after them in Program.Extra
+	// jumpDest is the Index of the jump's destination plus one, 0 for
+	// none (see Program.JumpDest): an index is half a pointer.
+	jumpDest int32
 	// rare indexes the instruction's call destination, alternative group
 	// and alternatives in Program.rares, 0 for none: most instructions
 	// have none of them, and millions should not each carry room for them.
 	rare int32
-	// ops bounds the instruction's stack operations in Program.Ops.
-	opsStart, opsEnd int32
-	Len              uint8
-	Kind             arch.Kind
+	// opsStart and nOps place the instruction's stack operations in
+	// Program.Ops.
+	opsStart int32
+	Len      uint8
+	Kind     arch.Kind
 	// AFlags are the decoder's flags.
 	AFlags    arch.InsnFlags
 	Instr     int8 // instrumentation begin/end balance (noinstr)
 	Flags     InsnFlags
 	HasTarget bool
-	// listedEndbr is set once the ENDBR is in Sites.Endbrs.
-	listedEndbr bool
+	nOps      uint8
 }
 
 // InsnFlags are marks on an instruction.
@@ -229,6 +231,8 @@ const (
 	// inFunc marks an instruction whose Sym is an STT_FUNC: Func need not
 	// read the symbol, which is rarely in the cache.
 	inFunc
+	// listedEndbr marks an ENDBR already in Sites.Endbrs.
+	listedEndbr
 )
 
 // Has reports whether all of f are set.
@@ -294,11 +298,38 @@ type Problem struct {
 }
 
 // StackOps returns the instruction's stack operations.
-func (p *Program) StackOps(in *Insn) []arch.StackOp { return p.Ops[in.opsStart:in.opsEnd] }
+func (p *Program) StackOps(in *Insn) []arch.StackOp {
+	return p.Ops[in.opsStart : in.opsStart+int32(in.nOps)]
+}
 
 // ClearOps removes an instruction's stack operations (a call whose
 // destination is known: the callee's return undoes its push).
-func (in *Insn) ClearOps() { in.opsEnd = in.opsStart }
+func (in *Insn) ClearOps() { in.nOps = 0 }
+
+// InsnAt returns the instruction with index i, extras included.
+func (p *Program) InsnAt(i int32) *Insn {
+	if n := int32(len(p.Insns)); i >= n {
+		return p.Extra[i-n]
+	}
+	return &p.Insns[i]
+}
+
+// JumpDest returns the instruction a direct jump goes to, nil if none is
+// known (a sibling call's destination is its CallDest).
+func (p *Program) JumpDest(in *Insn) *Insn {
+	if in.jumpDest == 0 {
+		return nil
+	}
+	return p.InsnAt(in.jumpDest - 1)
+}
+
+// setJumpDest records in's jump destination (nil for none).
+func setJumpDest(in, dest *Insn) {
+	in.jumpDest = 0
+	if dest != nil {
+		in.jumpDest = dest.Index + 1
+	}
+}
 
 // NumInsns is the number of instruction indexes in use, extras included.
 func (p *Program) NumInsns() int { return len(p.Insns) + len(p.Extra) }

@@ -247,8 +247,8 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 			continue
 		}
 		if uint64(in.Target) == a.newOff+uint64(a.newLen) {
-			in.JumpDest = p.Next(og.Last)
-			if in.JumpDest == nil {
+			setJumpDest(in, p.Next(og.Last))
+			if in.jumpDest == 0 {
 				return nil, &Problem{At: in, Fatal: true, Msg: "can't find alternative jump destination"}
 			}
 		}

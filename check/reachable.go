@@ -54,7 +54,7 @@ func (c *checker) ignoreUnreachable(in *cfg.Insn) bool {
 		return true
 	}
 	if prev := c.prog.Prev(in); prev != nil && prev.Has(cfg.DeadEnd) &&
-		(in.Kind == arch.Bug || in.Kind == arch.Jump && in.JumpDest != nil && in.JumpDest.Kind == arch.Bug) {
+		(in.Kind == arch.Bug || in.Kind == arch.Jump && c.prog.JumpDest(in) != nil && c.prog.JumpDest(in).Kind == arch.Bug) {
 		return true
 	}
 	return c.nearSanitizerCall(in)
@@ -72,8 +72,8 @@ func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
 			}
 		}
 		if in.Kind == arch.Jump {
-			if in.JumpDest != nil && in.JumpDest.Func() == in.Func() {
-				in = in.JumpDest
+			if d := c.prog.JumpDest(in); d != nil && d.Func() == in.Func() {
+				in = d
 				continue
 			}
 			return false
@@ -105,7 +105,7 @@ func (c *checker) inWeakHole(in *cfg.Insn) bool {
 		if n.Off >= end {
 			break
 		}
-		if d := n.JumpDest; d != nil && d.Func() != nil && strings.Contains(d.Func().Name, ".cold") {
+		if d := c.prog.JumpDest(n); d != nil && d.Func() != nil && strings.Contains(d.Func().Name, ".cold") {
 			c.prog.FuncInsns(d.Func(), func(x *cfg.Insn) bool { x.Flags |= cfg.Ignore; return true })
 		}
 	}

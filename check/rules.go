@@ -33,8 +33,8 @@ func (c *checker) step(fn *cfg.Symbol, in, next *cfg.Insn, st *insnState) (r int
 			if r := c.validateSibling(in, st); r != 0 {
 				return r, true
 			}
-		} else if in.JumpDest != nil {
-			if r := c.walk(fn, in.JumpDest, *st); r != 0 {
+		} else if d := c.prog.JumpDest(in); d != nil {
+			if r := c.walk(fn, d, *st); r != 0 {
 				c.rep.bt(in, "(branch)")
 				return r, true
 			}

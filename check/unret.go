@@ -101,11 +101,11 @@ func (c *checker) unretStep(in *cfg.Insn) (int, bool) {
 // unretJump follows a jump within the code; an unconditional one ends
 // the straight path.
 func (c *checker) unretJump(in *cfg.Insn) (int, bool) {
-	if in.JumpDest == nil {
+	if c.prog.JumpDest(in) == nil {
 		c.rep.warnInsn(in, "unresolved jump target after linking?!?")
 		return -1, true
 	}
-	if r := c.walkUnret(in.JumpDest); r != 0 {
+	if r := c.walkUnret(c.prog.JumpDest(in)); r != 0 {
 		if in.Kind == arch.JumpCond {
 			c.rep.bt(in, "(branch-cond)")
 		} else {

@@ -63,7 +63,7 @@ func edgeTo(p *cfg.Program, in, to *cfg.Insn) edgeKind {
 			return altEdge(p, in, to)
 		}
 	}
-	if in.JumpDest == to && in.Kind.IsStaticJump() {
+	if p.JumpDest(in) == to && in.Kind.IsStaticJump() {
 		return edgeJump
 	}
 	return edgeFall

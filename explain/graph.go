@@ -156,8 +156,9 @@ func ends(in *cfg.Insn) bool {
 // targets are in's successors other than the next instruction.
 func (g *graph) targets(in *cfg.Insn) []*cfg.Insn {
 	var out []*cfg.Insn
-	if in.JumpDest != nil && in.Kind.IsStaticJump() && !g.r.dis.Prog.IsSiblingCall(in) {
-		out = append(out, in.JumpDest)
+	p := g.r.dis.Prog
+	if d := p.JumpDest(in); d != nil && in.Kind.IsStaticJump() && !p.IsSiblingCall(in) {
+		out = append(out, d)
 	}
 	for _, a := range g.r.dis.Prog.Alts(in) {
 		out = append(out, a.Insn)
