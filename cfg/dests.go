@@ -49,7 +49,7 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 	r := p.Reloc(in)
 	switch {
 	case r == nil:
-		destSec, destOff = in.Sec, uint64(in.Target)
+		destSec, destOff = in.Sec, uint64(p.Target(in))
 	case r.Sym.Type == elf.STT_SECTION:
 		destSec, destOff = r.Sym.Sec, p.destOff(r.Addend)
 	case r.Sym.Has(SymRetpolineThunk):
@@ -70,7 +70,7 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 	if dest == nil {
 		return p.jumpDestMissing(in, fn, destSec, destOff)
 	}
-	if dest.Sym != nil && dest.Off == dest.Sym.Offset {
+	if dest.Sym != nil && uint64(dest.Off) == dest.Sym.Offset {
 		if dest.Sym.Has(SymRetpolineThunk) {
 			p.addRetpolineCall(in)
 			return nil
@@ -114,11 +114,11 @@ func (p *Program) jumpDestMissing(in *Insn, fn *Symbol, sec *Section, off uint64
 // isFirstFuncInsn reports whether in starts sym, or follows its ENDBR when
 // IBT is validated.
 func (p *Program) isFirstFuncInsn(in *Insn, sym *Symbol) bool {
-	if in.Off == sym.Offset || in.Off == sym.Offset+p.localEntry(sym) && p.localEntry(sym) != 0 {
+	if uint64(in.Off) == sym.Offset || uint64(in.Off) == sym.Offset+p.localEntry(sym) && p.localEntry(sym) != 0 {
 		return true
 	}
 	if p.Opts.IBT {
-		if prev := p.prevInSym(in); prev != nil && prev.Kind == arch.Endbr && in.Off == sym.Offset+uint64(prev.Len) {
+		if prev := p.prevInSym(in); prev != nil && prev.Kind == arch.Endbr && uint64(in.Off) == sym.Offset+uint64(prev.Len) {
 			return true
 		}
 	}
@@ -262,7 +262,7 @@ func (p *Program) addCall(in *Insn) *Problem {
 	case r == nil && in.AFlags&arch.FlagLinkRegCall != 0:
 		return nil // reads the PC (bl .+4): no callee
 	case r == nil:
-		dest := p.callDestAt(in.Sec, uint64(in.Target))
+		dest := p.callDestAt(in.Sec, uint64(p.Target(in)))
 		p.addCallDest(in, dest, false)
 		if in.Has(Ignore) {
 			return nil

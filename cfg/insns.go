@@ -41,6 +41,9 @@ func (p *Program) isAltCode(name string) bool {
 	return false
 }
 
+// maxCodeSection bounds a code section: Insn.Off is 32 bits.
+const maxCodeSection = 1<<32 - 1
+
 // decodeInsns decodes every executable section linearly from its start,
 // as objtool does, and attaches instructions to their symbols.
 func (p *Program) decodeInsns() *Problem {
@@ -50,9 +53,14 @@ func (p *Program) decodeInsns() *Problem {
 	}
 	total := 0
 	for _, s := range p.Sections {
-		if s.Code {
-			total += len(s.Data)
+		if !s.Code {
+			continue
 		}
+		if uint64(len(s.Data)) > maxCodeSection {
+			return &Problem{Plain: true, Fatal: true,
+				Msg: fmt.Sprintf("section %s: %d bytes of code, more than 4 GiB", s.Name, len(s.Data))}
+		}
+		total += len(s.Data)
 	}
 	// A fixed-width arch has at most total/InsnAlign instructions; x86
 	// averages some 3.4 bytes in a kernel, and a slice of millions that
@@ -118,8 +126,8 @@ func (p *Program) decodeSection(s *Section) *Problem {
 
 // addInsn appends one decoded instruction.
 func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
-	in := Insn{Index: int32(len(p.Insns)), Sec: s, Off: off, Len: ai.Len, Kind: ai.Kind,
-		Target: ai.Target, HasTarget: ai.HasTarget, AFlags: ai.Flags}
+	in := Insn{Index: int32(len(p.Insns)), Sec: s, Off: uint32(off), Len: ai.Len, Kind: ai.Kind,
+		HasTarget: ai.HasTarget, AFlags: ai.Flags}
 	in.opsStart = int32(len(p.Ops))
 	p.Ops = append(p.Ops, ai.StackOps()...)
 	if ai.Flags&arch.FlagLinkRegCall != 0 && p.Arch.PCReadNotCall {
@@ -137,6 +145,7 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 		in.Flags |= iretFlag
 	}
 	p.Insns = append(p.Insns, in)
+	p.setTarget(&p.Insns[len(p.Insns)-1], ai.Target)
 	p.decodeNotes(s, off, ai.Flags)
 }
 
@@ -210,8 +219,8 @@ func (p *Program) Find(s *Section, off uint64) *Insn {
 		}
 		insns = insns[s.blocks[k]:end]
 	}
-	i := sort.Search(len(insns), func(i int) bool { return insns[i].Off >= off })
-	if i < len(insns) && insns[i].Off == off {
+	i := sort.Search(len(insns), func(i int) bool { return uint64(insns[i].Off) >= off })
+	if i < len(insns) && uint64(insns[i].Off) == off {
 		return &insns[i]
 	}
 	return nil
@@ -226,7 +235,7 @@ func (p *Program) indexBlocks(s *Section) {
 	s.blocks = make([]int32, insns[len(insns)-1].Off>>blockShift+1)
 	i := 0
 	for k := range s.blocks {
-		for i < len(insns) && insns[i].Off < uint64(k)<<blockShift {
+		for i < len(insns) && uint64(insns[i].Off) < uint64(k)<<blockShift {
 			i++
 		}
 		s.blocks[k] = int32(i)
@@ -254,7 +263,7 @@ func (p *Program) attachSymbols(s *Section) *Problem {
 			return &Problem{Plain: true, Fatal: true, Msg: sym.Name + "(): can't find starting instruction"}
 		}
 		isFunc := sym.IsFunc()
-		for in := first; in != nil && in.Off < sym.Offset+sym.Len; in = p.Next(in) {
+		for in := first; in != nil && uint64(in.Off) < sym.Offset+sym.Len; in = p.Next(in) {
 			in.Sym = sym
 			in.Flags &^= inFunc
 			if isFunc {
@@ -288,7 +297,7 @@ func (p *Program) resolveIrets(s *Section) {
 		if in.Flags&iretFlag == 0 {
 			continue
 		}
-		if sym := s.SymbolContaining(in.Off); sym != nil && sym.IsFunc() {
+		if sym := s.SymbolContaining(uint64(in.Off)); sym != nil && sym.IsFunc() {
 			in.Kind = arch.Other
 			in.opsStart = int32(len(p.Ops))
 			p.Ops = append(p.Ops, arch.StackOp{
@@ -339,7 +348,7 @@ func (p *Program) Reloc(in *Insn) *Rel {
 	if in.Has(noReloc) || in.Sec == nil {
 		return nil
 	}
-	r := in.Sec.RelocInRange(in.Off, uint64(in.Len))
+	r := in.Sec.RelocInRange(uint64(in.Off), uint64(in.Len))
 	if r == nil {
 		in.Flags |= noReloc
 		return nil

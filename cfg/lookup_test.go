@@ -48,7 +48,7 @@ func TestFindByBlocks(t *testing.T) {
 	p := &Program{}
 	s := &Section{}
 	for i, off := range offs {
-		p.Insns = append(p.Insns, Insn{Index: int32(i), Sec: s, Off: off, Len: 1})
+		p.Insns = append(p.Insns, Insn{Index: int32(i), Sec: s, Off: uint32(off), Len: 1})
 	}
 	s.End = len(p.Insns)
 	p.indexBlocks(s)
@@ -79,6 +79,19 @@ func TestRareStore(t *testing.T) {
 	for i := range syms {
 		if got := rs.at(int32(i + 1)).callDest; got != &syms[i] {
 			t.Fatalf("record %d holds the wrong symbol", i+1)
+		}
+	}
+}
+
+// TestTarget stores destinations near and far: those that do not fit the
+// instruction's 32 bits come back whole from its rare record.
+func TestTarget(t *testing.T) {
+	p := &Program{}
+	for _, want := range []int64{0, -1, 0x7fffffff, -0x7fffffff, -0x80000000, 0x80000000, 0xffffffff + 16, -1 << 40} {
+		var in Insn
+		p.setTarget(&in, want)
+		if got := p.Target(&in); got != want {
+			t.Errorf("target %#x comes back as %#x", want, got)
 		}
 	}
 }

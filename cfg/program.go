@@ -11,6 +11,7 @@ package cfg
 import (
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/decode"
+	"math"
 )
 
 // A Program is the instruction graph of one object.
@@ -178,9 +179,10 @@ func (s *Symbol) IsFunc() bool { return s.Type == 2 }
 // linked kernel: the fields are ordered by size, so that none is padded.
 type Insn struct {
 	Sec *Section
-	Off uint64
-	// Target is the decoder's direct destination, valid with HasTarget.
-	Target int64
+	Off uint32
+	// target is the decoder's direct destination, valid with HasTarget
+	// (see Program.Target), or farTarget if it does not fit.
+	target int32
 
 	Sym *Symbol // the function or code symbol the instruction is in
 
@@ -355,6 +357,7 @@ func (p *Program) SecInsns(s *Section) []Insn { return p.Insns[s.First:s.End] }
 
 // An insnRare holds what few instructions have.
 type insnRare struct {
+	target   int64 // a direct destination too far for Insn.target
 	callDest *Symbol
 	group    *AltGroup
 	alts     []Alt
@@ -400,6 +403,28 @@ func (p *Program) makeRare(in *Insn) *insnRare {
 		in.rare = p.rares.add()
 	}
 	return p.rares.at(in.rare)
+}
+
+// farTarget in Insn.target says the destination is in insnRare.target.
+const farTarget = math.MinInt32
+
+// Target returns the decoder's direct destination, a section offset,
+// valid when in.HasTarget is set.
+func (p *Program) Target(in *Insn) int64 {
+	if in.target == farTarget {
+		return p.rareOf(in).target
+	}
+	return int64(in.target)
+}
+
+// setTarget records in's direct destination.
+func (p *Program) setTarget(in *Insn, t int64) {
+	if t > math.MinInt32 && t <= math.MaxInt32 {
+		in.target = int32(t)
+		return
+	}
+	in.target = farTarget
+	p.makeRare(in).target = t
 }
 
 // Group returns the alternative group in belongs to, or nil.

@@ -119,14 +119,14 @@ func (p *Program) readPvOpsStores() (*Insn, bool) {
 		}
 		for i := s.First; i < s.End; i++ {
 			in := &p.Insns[i]
-			if in.Len != 3+4+4 || opcodeByte(s.Data[in.Off:in.Off+uint64(in.Len)]) != 0xc7 {
+			if in.Len != 3+4+4 || opcodeByte(s.Data[in.Off:uint64(in.Off)+uint64(in.Len)]) != 0xc7 {
 				continue
 			}
-			dr := s.RelocAt(in.Off + 3)
+			dr := s.RelocAt(uint64(in.Off) + 3)
 			if dr == nil || p.Syms[dr.Sym.Index].Name != "pv_ops" {
 				continue
 			}
-			ir := s.RelocAt(in.Off + 7)
+			ir := s.RelocAt(uint64(in.Off) + 7)
 			if ir == nil {
 				continue // objtool would crash
 			}

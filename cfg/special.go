@@ -222,7 +222,7 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 	og := p.Group(orig)
 	if og == nil {
 		og = p.newOrigGroup(a, orig)
-	} else if span := og.Last.Off + uint64(og.Last.Len) - og.First.Off; span != uint64(a.origLen) {
+	} else if span := uint64(og.Last.Off) + uint64(og.Last.Len) - uint64(og.First.Off); span != uint64(a.origLen) {
 		return nil, &Problem{At: orig, Fatal: true,
 			Msg: fmt.Sprintf("weirdly overlapping alternative! %d != %d", span, a.origLen)}
 	}
@@ -235,7 +235,7 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 		return ng.Nop, nil
 	}
 	var last *Insn
-	for in := repl; in != nil && in.Off < a.newOff+uint64(a.newLen); in = p.Next(in) {
+	for in := repl; in != nil && uint64(in.Off) < a.newOff+uint64(a.newLen); in = p.Next(in) {
 		last = in
 		if orig.Has(IgnoreAlts) {
 			in.Flags |= Ignore
@@ -243,10 +243,10 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 		in.Sym = orig.Sym
 		p.setGroup(in, ng)
 		in.Flags = in.Flags&^inFunc | orig.Flags&inFunc
-		if !in.Kind.IsStaticJump() || in.Target == int64(in.Off)+int64(in.Len) {
+		if !in.Kind.IsStaticJump() || p.Target(in) == int64(in.Off)+int64(in.Len) {
 			continue
 		}
-		if uint64(in.Target) == a.newOff+uint64(a.newLen) {
+		if uint64(p.Target(in)) == a.newOff+uint64(a.newLen) {
 			setJumpDest(in, p.Next(og.Last))
 			if in.jumpDest == 0 {
 				return nil, &Problem{At: in, Fatal: true, Msg: "can't find alternative jump destination"}
@@ -264,7 +264,7 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 func (p *Program) newOrigGroup(a *specialAlt, orig *Insn) *AltGroup {
 	g := &AltGroup{First: orig, Shared: &AltShared{ID: p.numAlts, Len: a.origLen}}
 	p.numAlts++
-	for in := orig; in != nil && in.Off < a.origOff+uint64(a.origLen); in = p.Next(in) {
+	for in := orig; in != nil && uint64(in.Off) < a.origOff+uint64(a.origLen); in = p.Next(in) {
 		p.setGroup(in, g)
 		g.Last = in
 	}
@@ -276,7 +276,7 @@ func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 	nop := &Insn{
 		Index: int32(len(p.Insns) + len(p.Extra)),
 		Sec:   a.newSec,
-		Off:   a.newOff + uint64(a.newLen),
+		Off:   uint32(a.newOff + uint64(a.newLen)),
 		Len:   uint8(a.origLen - a.newLen),
 		Kind:  arch.Nop,
 		Sym:   orig.Sym,

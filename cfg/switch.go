@@ -24,24 +24,24 @@ func (p *Program) findSwitches(s *Section) {
 		if in.Kind != arch.JumpDynamic {
 			continue
 		}
-		fn := s.FuncContaining(in.Off)
+		fn := s.FuncContaining(uint64(in.Off))
 		if fn == nil {
 			continue
 		}
 		if steps == nil {
 			steps = p.switchSteps(s)
 		}
-		q := p.switchQuery(s, fn.Offset, in.Off)
+		q := p.switchQuery(s, fn.Offset, uint64(in.Off))
 		q.InTable = func(off uint64) bool { return inRanges(data, off) }
 		q.Steps = steps
 		t, err := p.Arch.FindSwitch(q)
 		switch {
 		case errors.Is(err, arch.ErrNoSwitchBound) || err == nil && t != nil && len(t.Targets) == 0:
-			tables[in.Off] = nil
+			tables[uint64(in.Off)] = nil
 		case err != nil || t == nil:
 			continue
 		default:
-			tables[in.Off] = t.Targets
+			tables[uint64(in.Off)] = t.Targets
 			data = append(data, t.Data...)
 			sortRanges(data)
 		}
@@ -49,7 +49,7 @@ func (p *Program) findSwitches(s *Section) {
 	p.dropData(s, data)
 	for i := s.First; i < len(p.Insns); i++ {
 		in := &p.Insns[i]
-		if targets, ok := tables[in.Off]; ok && in.Kind == arch.JumpDynamic {
+		if targets, ok := tables[uint64(in.Off)]; ok && in.Kind == arch.JumpDynamic {
 			in.Flags |= SwitchJump
 			p.switches[int(in.Index)] = targets
 		}
@@ -63,7 +63,7 @@ func (p *Program) switchSteps(s *Section) []arch.Step {
 	for i := s.First; i < len(p.Insns); i++ {
 		in := &p.Insns[i]
 		if in.Flags&NotCode == 0 {
-			steps = append(steps, arch.Step{Off: in.Off, Target: in.Target, Len: in.Len,
+			steps = append(steps, arch.Step{Off: uint64(in.Off), Target: p.Target(in), Len: in.Len,
 				Kind: in.Kind, HasTarget: in.HasTarget, Flags: in.AFlags})
 		}
 	}
@@ -113,7 +113,7 @@ func (p *Program) dropData(s *Section, data []arch.Range) {
 	sortRanges(data)
 	keep := p.Insns[:s.First]
 	for _, in := range p.Insns[s.First:] {
-		if !inRanges(data, in.Off) {
+		if !inRanges(data, uint64(in.Off)) {
 			in.Index = int32(len(keep))
 			keep = append(keep, in)
 		}
@@ -169,11 +169,11 @@ func (p *Program) retrySwitch(in *Insn) []uint64 {
 	if s == nil {
 		return nil
 	}
-	fn := s.FuncContaining(in.Off)
+	fn := s.FuncContaining(uint64(in.Off))
 	if fn == nil {
 		return nil
 	}
-	q := p.switchQuery(s, fn.Offset, in.Off)
+	q := p.switchQuery(s, fn.Offset, uint64(in.Off))
 	q.NoReturn = func(off uint64) bool {
 		c := p.Find(s, off)
 		return c != nil && c.Kind.IsCall() && c.Has(DeadEnd) || p.callsNoReturn(s, off)
@@ -204,7 +204,7 @@ func (p *Program) knownCases(s *Section) func(off uint64) []uint64 {
 					continue
 				}
 				for _, t := range j.offs {
-					into[t] = append(into[t], p.Insns[j.index].Off)
+					into[t] = append(into[t], uint64(p.Insns[j.index].Off))
 				}
 			}
 		}

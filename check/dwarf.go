@@ -39,11 +39,11 @@ func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs arch.DWARFRegs, src strin
 		return
 	}
 	insns := c.prog.SecInsns(c.prog.Sections[fde.Section.Index])
-	i := sort.Search(len(insns), func(i int) bool { return insns[i].Off >= fde.Start })
+	i := sort.Search(len(insns), func(i int) bool { return uint64(insns[i].Off) >= fde.Start })
 	agreed := true
-	for ; i < len(insns) && insns[i].Off < fde.End; i++ {
+	for ; i < len(insns) && uint64(insns[i].Off) < fde.End; i++ {
 		in := &insns[i]
-		row := fde.At(in.Off)
+		row := fde.At(uint64(in.Off))
 		s := c.cfiOf(in)
 		if row == nil || s == nil || c.visited[in.Index] == 0 {
 			continue
@@ -57,7 +57,7 @@ func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs arch.DWARFRegs, src strin
 			continue
 		}
 		if agreed {
-			c.rep.warnAt(in.Sec, in.Off, fmt.Sprintf("DWARF %s mismatch: objcheck %s, %s %s", what(ours), ours, src, theirs))
+			c.rep.warnAt(in.Sec, uint64(in.Off), fmt.Sprintf("DWARF %s mismatch: objcheck %s, %s %s", what(ours), ours, src, theirs))
 		}
 		agreed = false
 	}

@@ -64,7 +64,7 @@ func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
 			continue
 		}
 		slots := pl.c.altSlots(g.Shared)
-		n := int(g.Last.Off + uint64(g.Last.Len) - g.First.Off)
+		n := int(uint64(g.Last.Off) + uint64(g.Last.Len) - uint64(g.First.Off))
 		for off := 0; off < n && off < len(slots); off++ {
 			if slots[off] == nil {
 				continue
@@ -74,7 +74,7 @@ func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
 				return false
 			}
 			if e != prev {
-				st.Sites = append(st.Sites, Site{Sec: sec.Index, Off: in.Off + uint64(off)})
+				st.Sites = append(st.Sites, Site{Sec: sec.Index, Off: uint64(in.Off) + uint64(off)})
 				st.ORC = append(st.ORC, e)
 				prev, empty = e, false
 			}

@@ -148,7 +148,7 @@ func (pl *planner) patches() {
 }
 
 // site is where an instruction is.
-func site(in *cfg.Insn) Site { return Site{Sec: in.Sec.Index, Off: in.Off} }
+func site(in *cfg.Insn) Site { return Site{Sec: in.Sec.Index, Off: uint64(in.Off)} }
 
 // sites lists where instructions are.
 func sites(ins []*cfg.Insn) []Site {
@@ -279,7 +279,7 @@ func (pl *planner) endbrSeal() bool {
 	}
 	for _, in := range seal {
 		s := in.Sym
-		if pl.c.opts.Module && s != nil && s.IsFunc() && in.Off == s.Offset &&
+		if pl.c.opts.Module && s != nil && s.IsFunc() && uint64(in.Off) == s.Offset &&
 			(s.Name == "init_module" || s.Name == "cleanup_module") {
 			pl.c.rep.warn(s.Name + "(): not an indirect call target")
 		}
@@ -320,10 +320,10 @@ func (pl *planner) prefix(sec *cfg.Section, fn *cfg.Symbol, size uint64) bool {
 	}
 	var start *cfg.Insn
 	for prev := p.Prev(in); prev != nil; prev = p.Prev(prev) {
-		if prev.Kind != arch.Nop || fn.Offset-prev.Off > size {
+		if prev.Kind != arch.Nop || fn.Offset-uint64(prev.Off) > size {
 			return false
 		}
-		if fn.Offset-prev.Off == size {
+		if fn.Offset-uint64(prev.Off) == size {
 			start = prev
 			break
 		}

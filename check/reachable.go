@@ -78,7 +78,7 @@ func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
 			}
 			return false
 		}
-		if in.Off+uint64(in.Len) >= fn.Offset+fn.Len {
+		if uint64(in.Off)+uint64(in.Len) >= fn.Offset+fn.Len {
 			return false
 		}
 		in = c.prog.Next(in)
@@ -90,19 +90,19 @@ func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
 // function the linker replaced. Jumps from it to .cold code make that
 // code ignored too.
 func (c *checker) inWeakHole(in *cfg.Insn) bool {
-	size, ok := in.Sec.Hole(in.Off)
+	size, ok := in.Sec.Hole(uint64(in.Off))
 	if !ok {
 		return false
 	}
 	if size < 0 {
 		return true
 	}
-	end := in.Off + uint64(size)
+	end := uint64(in.Off) + uint64(size)
 	for n := c.prog.Next(in); n != nil; n = c.prog.Next(n) {
 		if c.visited[n.Index] != 0 {
 			return true
 		}
-		if n.Off >= end {
+		if uint64(n.Off) >= end {
 			break
 		}
 		if d := c.prog.JumpDest(n); d != nil && d.Func() != nil && strings.Contains(d.Func().Name, ".cold") {

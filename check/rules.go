@@ -271,7 +271,7 @@ func (c *checker) propagateAltCFI(in *cfg.Insn) bool {
 		return true
 	}
 	slots := c.altSlots(g.Shared)
-	off := int(in.Off - g.First.Off)
+	off := int(in.Off) - int(g.First.Off)
 	if off < 0 || off >= len(slots) {
 		return false
 	}
@@ -284,7 +284,7 @@ func (c *checker) propagateAltCFI(in *cfg.Insn) bool {
 		if g.Orig != nil {
 			orig = g.Orig
 		}
-		c.rep.warnInsn(orig.First, "stack layout conflict in alternatives: "+c.rep.offstr(in.Sec, in.Off))
+		c.rep.warnInsn(orig.First, "stack layout conflict in alternatives: "+c.rep.offstr(in.Sec, uint64(in.Off)))
 		return true
 	}
 	return false

@@ -158,7 +158,7 @@ func (c *checker) findSave(fn *cfg.Symbol, in *cfg.Insn) *cfg.Insn {
 	if fn == nil {
 		return nil
 	}
-	for i := c.prog.Prev(in); i != nil && i.Off >= fn.Offset; i = c.prog.Prev(i) {
+	for i := c.prog.Prev(in); i != nil && uint64(i.Off) >= fn.Offset; i = c.prog.Prev(i) {
 		if i.Has(cfg.Save) {
 			return i
 		}

@@ -51,14 +51,14 @@ func (d *Disassembler) Text(in *cfg.Insn) string {
 			l.Lock()
 			defer l.Unlock()
 		}
-		text, ok = sx.Text(code, in.Off, int(in.Len))
+		text, ok = sx.Text(code, uint64(in.Off), int(in.Len))
 	}
 	if !ok {
 		text = fallbackText(sx.Fallback, sx.Word, code, d.Prog.Arch.ByteOrder)
 	}
 	text = alias(sx.Aliases, strings.Join(strings.Fields(text), " "))
 	if ok && (in.Kind.IsStaticJump() || in.Kind == arch.Call) {
-		base := in.Off
+		base := uint64(in.Off)
 		if sx.FromNext {
 			base += uint64(in.Len)
 		}
@@ -67,7 +67,7 @@ func (d *Disassembler) Text(in *cfg.Insn) string {
 	if r := d.Prog.Reloc(in); r != nil {
 		text += " # " + relocName(r)
 	} else if in.HasTarget {
-		text += " <" + placeName(in.Sec, uint64(in.Target)) + ">"
+		text += " <" + placeName(in.Sec, uint64(d.Prog.Target(in))) + ">"
 	}
 	return text
 }
@@ -100,7 +100,7 @@ func objdumpDest(text string, base uint64) string {
 // insnBytes returns the bytes of in; nil for an instruction made up for an
 // alternative.
 func insnBytes(in *cfg.Insn) []byte {
-	end := in.Off + uint64(in.Len)
+	end := uint64(in.Off) + uint64(in.Len)
 	if in.Sec == nil || end > uint64(len(in.Sec.Data)) {
 		return nil
 	}
@@ -150,7 +150,7 @@ func placeName(sec *cfg.Section, off uint64) string {
 }
 
 // insnName names an instruction's place.
-func insnName(in *cfg.Insn) string { return placeName(in.Sec, in.Off) }
+func insnName(in *cfg.Insn) string { return placeName(in.Sec, uint64(in.Off)) }
 
 // Funcs returns the function symbols of p whose names match pattern
 // (path.Match syntax), in section and symbol order. A .cold child is
@@ -195,9 +195,9 @@ func (d *Disassembler) Disas(w io.Writer, pattern string) int {
 				part, next = sym, sym.Offset
 				heading(w, sym)
 			}
-			d.data(w, part, next, in.Off)
+			d.data(w, part, next, uint64(in.Off))
 			d.line(w, in)
-			next = in.Off + uint64(in.Len)
+			next = uint64(in.Off) + uint64(in.Len)
 			return true
 		})
 		d.data(w, part, next, part.Offset+part.Len)
