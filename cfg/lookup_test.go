@@ -1,6 +1,7 @@
 package cfg
 
 import (
+	"debug/elf"
 	"testing"
 
 	"github.com/objcheck/objcheck/decode"
@@ -92,6 +93,35 @@ func TestTarget(t *testing.T) {
 		p.setTarget(&in, want)
 		if got := p.Target(&in); got != want {
 			t.Errorf("target %#x comes back as %#x", want, got)
+		}
+	}
+}
+
+// TestMarkAliases holds both ways of searching a group of symbols at one
+// offset, the scan of a small group and the map of a large one, to the
+// rule: each symbol's alias is the last one of its type and size.
+func TestMarkAliases(t *testing.T) {
+	for _, n := range []int{1, 2, 5, aliasGroupScan, aliasGroupScan + 1, 100} {
+		group := make([]*Symbol, n)
+		for i := range group {
+			typ := elf.STT_FUNC
+			if i%3 == 0 {
+				typ = elf.STT_NOTYPE
+			}
+			group[i] = &Symbol{Symbol: &decode.Symbol{Type: typ}, Len: uint64(i % 2)}
+			group[i].Alias = group[i]
+		}
+		markAliases(group)
+		for i, s := range group {
+			want := s
+			for _, later := range group[i+1:] {
+				if later.Type == s.Type && later.Len == s.Len {
+					want = later
+				}
+			}
+			if s.Alias != want {
+				t.Errorf("group of %d: symbol %d has the wrong alias", n, i)
+			}
 		}
 	}
 }

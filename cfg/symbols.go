@@ -44,17 +44,22 @@ func (p *Program) buildSymbols() *Problem {
 // symbol order: the section's own list is walked, not every symbol.
 func (sec *Section) order() {
 	sort.SliceStable(sec.all, func(i, j int) bool { return sec.all[i].Offset < sec.all[j].Offset })
-	byKey := map[[3]uint64]*Symbol{}
-	for _, s := range sec.all {
-		key := [3]uint64{s.Offset, uint64(s.Type), s.Len}
-		if prev, ok := byKey[key]; ok {
-			for q := prev; q != nil; q = q.aliasChain {
-				q.Alias = s
-			}
-			s.aliasChain = prev
+	for start := 0; start < len(sec.all); {
+		end := start + 1
+		for end < len(sec.all) && sec.all[end].Offset == sec.all[start].Offset {
+			end++
 		}
-		byKey[key] = s
+		markAliases(sec.all[start:end])
+		start = end
 	}
+	sized := 0
+	for _, s := range sec.all {
+		if s.Len != 0 {
+			sized++
+		}
+	}
+	sec.sized = make([]*Symbol, 0, sized)
+	sec.sizedEnds = make([]uint64, 0, sized)
 	for _, s := range sec.all {
 		if s.Len == 0 {
 			continue
@@ -68,6 +73,50 @@ func (sec *Section) order() {
 			end = max(end, sec.sizedEnds[n-1])
 		}
 		sec.sizedEnds = append(sec.sizedEnds, end)
+	}
+}
+
+// aliasGroupScan is the size up to which markAliases searches a group of
+// symbols at one offset linearly; a larger one gets a map, so that a
+// hostile object with a million symbols at one offset costs no more
+// than one with a million offsets.
+const aliasGroupScan = 16
+
+// markAliases marks the aliases among symbols that share one offset, in
+// symbol order: each points its earlier symbols of the same type and size
+// (its alias chain) at itself.
+func markAliases(group []*Symbol) {
+	if len(group) == 1 {
+		return
+	}
+	type key struct {
+		typ elf.SymType
+		len uint64
+	}
+	var byKey map[key]*Symbol
+	if len(group) > aliasGroupScan {
+		byKey = make(map[key]*Symbol, len(group))
+	}
+	for i, s := range group {
+		var prev *Symbol
+		if byKey != nil {
+			prev = byKey[key{s.Type, s.Len}]
+			byKey[key{s.Type, s.Len}] = s
+		} else {
+			for j := i - 1; j >= 0; j-- {
+				if group[j].Type == s.Type && group[j].Len == s.Len {
+					prev = group[j]
+					break
+				}
+			}
+		}
+		if prev == nil {
+			continue
+		}
+		for q := prev; q != nil; q = q.aliasChain {
+			q.Alias = s
+		}
+		s.aliasChain = prev
 	}
 }
 
