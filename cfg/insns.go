@@ -8,6 +8,7 @@ import (
 
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/decode"
+	"github.com/objcheck/objcheck/internal/hugepage"
 )
 
 // wrapSections marks each section with what objtool derives from its name.
@@ -73,6 +74,8 @@ func (p *Program) decodeInsns() *Problem {
 	// for the same reason: grown by a quarter at a time, the slice left
 	// 150 MB of copies behind it in a run that does not collect.
 	p.Ops = make([]arch.StackOp, 0, cap(p.Insns)/2)
+	hugepage.Advise(p.Insns)
+	hugepage.Advise(p.Ops)
 	for _, s := range p.Sections {
 		if !s.Code {
 			continue

@@ -7,6 +7,7 @@ import (
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/cfg"
 	"github.com/objcheck/objcheck/decode"
+	"github.com/objcheck/objcheck/internal/hugepage"
 )
 
 // A Result is what checking one object produced: exactly what objtool would
@@ -111,6 +112,8 @@ func newChecker(f *decode.File, opts *Options) *checker {
 	n := p.NumInsns()
 	c.cfi = make([]cfiID, n)
 	c.visited = make([]uint8, n)
+	hugepage.Advise(c.cfi)
+	hugepage.Advise(c.visited)
 	return c
 }
 

@@ -2,15 +2,18 @@ package decode
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
+
+	"github.com/objcheck/objcheck/internal/hugepage"
 )
 
 // Open reads the object at path (never writing it) and parses it. A file
 // that cannot be read gives an *Error wrapping the system's error, without
 // the path in its text.
 func Open(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -19,6 +22,37 @@ func Open(path string) (*File, error) {
 		return nil, &Error{Msg: "cannot read file", Err: err}
 	}
 	return Parse(path, data)
+}
+
+// readFile is os.ReadFile into a buffer advised for huge pages (see
+// package hugepage): a whole-kernel object is tens of megabytes.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = int(min(fi.Size(), 1<<40))
+	}
+	// One byte more than the size, so that the read that finds the end
+	// needs no growth; a file that grows while read still reads whole.
+	data := make([]byte, 0, size+1)
+	hugepage.Advise(data)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 // Parse parses an ELF64 relocatable object held in memory; name becomes

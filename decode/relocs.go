@@ -5,6 +5,8 @@ import (
 	"debug/elf"
 	"math"
 	"slices"
+
+	"github.com/objcheck/objcheck/internal/hugepage"
 )
 
 // relocations reads every SHT_RELA and SHT_REL section into the Relocs of
@@ -38,6 +40,7 @@ func (p *parser) relocSection(s *Section, entsize uint64) error {
 		return err
 	}
 	relocs := make([]Reloc, n) // n <= len(p.data)/16: s.Data lies in the file
+	hugepage.Advise(relocs)
 	for i := range relocs {
 		if err := p.reloc(&relocs[i], i, s, entsize, t); err != nil {
 			return err

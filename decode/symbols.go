@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"debug/elf"
 	"slices"
+
+	"github.com/objcheck/objcheck/internal/hugepage"
 )
 
 // symbols reads the symbol table, if there is one, into p.f.Symbols.
@@ -17,6 +19,7 @@ func (p *parser) symbols() error {
 		return err
 	}
 	syms := make([]Symbol, n) // n <= len(p.data)/24: st.Data lies in the file
+	hugepage.Advise(syms)
 	p.f.Symbols = make([]*Symbol, n)
 	for i := range syms {
 		sym := &syms[i]
