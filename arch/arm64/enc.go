@@ -209,7 +209,7 @@ func copyOp(src, dst arch.Reg) arch.StackOp {
 
 // addOp is dst = src + off.
 func addOp(src arch.Reg, off int64, dst arch.Reg) arch.StackOp {
-	return arch.StackOp{Src: arch.Src{Type: arch.SrcAdd, Reg: src, Off: off}, Dst: arch.Dst{Type: arch.DstReg, Reg: dst}}
+	return arch.StackOp{Src: arch.Src{Type: arch.SrcAdd, Reg: src, Off: int32(off)}, Dst: arch.Dst{Type: arch.DstReg, Reg: dst}}
 }
 
 // indexOp is dst = src ± index, a register amount the checker cannot know.
@@ -222,23 +222,23 @@ func indexOp(src, index, dst arch.Reg) arch.StackOp {
 
 // andOp is dst = src & mask.
 func andOp(src arch.Reg, mask uint64, dst arch.Reg) arch.StackOp {
-	return arch.StackOp{Src: arch.Src{Type: arch.SrcAnd, Reg: src, Off: int64(mask)}, Dst: arch.Dst{Type: arch.DstReg, Reg: dst}}
+	return arch.StackOp{Src: arch.Src{Type: arch.SrcAnd, Reg: src, Off: int32(mask)}, Dst: arch.Dst{Type: arch.DstReg, Reg: dst}}
 }
 
 // constOp is dst = val, a value not derived from the stack. val is the
 // constant when the instruction makes it known and 0 otherwise.
 func constOp(val int64, dst arch.Reg) arch.StackOp {
-	return arch.StackOp{Src: arch.Src{Type: arch.SrcConst, Off: val}, Dst: arch.Dst{Type: arch.DstReg, Reg: dst}}
+	return arch.StackOp{Src: arch.Src{Type: arch.SrcConst, Off: int32(val)}, Dst: arch.Dst{Type: arch.DstReg, Reg: dst}}
 }
 
 // loadOp is dst = memory at base+off.
 func loadOp(base arch.Reg, off int64, dst arch.Reg) arch.StackOp {
-	return arch.StackOp{Src: arch.Src{Type: arch.SrcRegIndirect, Reg: base, Off: off}, Dst: arch.Dst{Type: arch.DstReg, Reg: dst}}
+	return arch.StackOp{Src: arch.Src{Type: arch.SrcRegIndirect, Reg: base, Off: int32(off)}, Dst: arch.Dst{Type: arch.DstReg, Reg: dst}}
 }
 
 // storeOp is memory at base+off = src.
 func storeOp(src, base arch.Reg, off int64) arch.StackOp {
-	return arch.StackOp{Src: arch.Src{Type: arch.SrcReg, Reg: src}, Dst: arch.Dst{Type: arch.DstRegIndirect, Reg: base, Off: off}}
+	return arch.StackOp{Src: arch.Src{Type: arch.SrcReg, Reg: src}, Dst: arch.Dst{Type: arch.DstRegIndirect, Reg: base, Off: int32(off)}}
 }
 
 // clobber records that the instruction writes general register r with a

@@ -55,7 +55,7 @@ func toReg(dst arch.Reg, src arch.Src) arch.StackOp {
 	return arch.StackOp{Src: src, Dst: arch.Dst{Type: arch.DstReg, Reg: dst}}
 }
 
-func toMem(base arch.Reg, off int64, src arch.Reg) arch.StackOp {
+func toMem(base arch.Reg, off int32, src arch.Reg) arch.StackOp {
 	return arch.StackOp{
 		Src: arch.Src{Type: arch.SrcReg, Reg: src},
 		Dst: arch.Dst{Type: arch.DstRegIndirect, Reg: base, Off: off},
@@ -64,19 +64,19 @@ func toMem(base arch.Reg, off int64, src arch.Reg) arch.StackOp {
 
 func reg(r arch.Reg) arch.Src { return arch.Src{Type: arch.SrcReg, Reg: r} }
 
-func mem(r arch.Reg, off int64) arch.Src {
+func mem(r arch.Reg, off int32) arch.Src {
 	return arch.Src{Type: arch.SrcRegIndirect, Reg: r, Off: off}
 }
 
-func add(r arch.Reg, off int64) arch.Src { return arch.Src{Type: arch.SrcAdd, Reg: r, Off: off} }
+func add(r arch.Reg, off int32) arch.Src { return arch.Src{Type: arch.SrcAdd, Reg: r, Off: off} }
 
 func addIndex(r, index arch.Reg) arch.Src {
 	return arch.Src{Type: arch.SrcAdd, Reg: r, Index: index, HasIndex: true}
 }
 
-func and(r arch.Reg, mask int64) arch.Src { return arch.Src{Type: arch.SrcAnd, Reg: r, Off: mask} }
+func and(r arch.Reg, mask int32) arch.Src { return arch.Src{Type: arch.SrcAnd, Reg: r, Off: mask} }
 
-func konst(n int64) arch.Src { return arch.Src{Type: arch.SrcConst, Off: n} }
+func konst(n int32) arch.Src { return arch.Src{Type: arch.SrcConst, Off: n} }
 
 var clobber = toReg(1, konst(0))
 
@@ -233,7 +233,7 @@ var decodeTests = []struct {
 	{"add r1,r3,r4", w(0x7c232214), other(toReg(1, addIndex(3, 4)))},
 	{"add r3,r1,r4", w(0x7c612214), other()},
 	{"clrrdi r1,r1,4", w(0x782106e4), other(toReg(1, and(1, -16)))},
-	{"clrldi r1,r1,32", w(0x78210020), other(toReg(1, and(1, 0xffffffff)))},
+	{"clrldi r1,r1,32", w(0x78210020), other(toReg(1, and(1, -1)))}, // mask 0xffffffff: Off keeps 32 bits
 	{"sldi r1,r1,4", w(0x782126e4), other(clobber)},
 	{"clrldi r3,r1,32", w(0x78230020), other()},
 	{"ori r1,r1,32768", w(0x60218000), other(clobber)},

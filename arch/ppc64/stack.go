@@ -134,7 +134,7 @@ func loadImmShifted(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 // loadConst reports "A = n" when A is r1.
 func loadConst(x *ppc64asm.Inst, in *arch.Insn, n int64) {
 	if rt, _ := gpr(x.Args[0]); rt == regSP {
-		addOp(in, arch.Src{Type: arch.SrcConst, Off: n}, regSP)
+		addOp(in, arch.Src{Type: arch.SrcConst, Off: int32(n)}, regSP)
 	}
 }
 
@@ -173,7 +173,7 @@ func rotateMask(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	if x.Op == ppc64asm.RLDICR || x.Op == ppc64asm.RLDICRCC {
 		mask = ^uint64(0) << (63 - m) // rldicr: bits 0..ME
 	}
-	addOp(in, arch.Src{Type: arch.SrcAnd, Reg: rs, Off: int64(mask)}, regSP)
+	addOp(in, arch.Src{Type: arch.SrcAnd, Reg: rs, Off: int32(mask)}, regSP)
 }
 
 // loadDouble decodes ld, ldu and pld: D = mem[A+d], then A += d for ldu.
@@ -187,7 +187,7 @@ func loadDouble(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 			clobberSP(in)
 		}
 	case isFrameReg(ra) || rt == regSP:
-		addOp(in, arch.Src{Type: arch.SrcRegIndirect, Reg: ra, Off: int64(d)}, rt)
+		addOp(in, arch.Src{Type: arch.SrcRegIndirect, Reg: ra, Off: int32(d)}, rt)
 	}
 	if x.Op == ppc64asm.LDU {
 		updateDisp(x, off, in)
@@ -203,7 +203,7 @@ func storeDouble(x ppc64asm.Inst, off uint64, in *arch.Insn) {
 	if ra != 0 && !isPCRelative(&x) && (isFrameReg(ra) || rs == regSP) {
 		in.AddOp(arch.StackOp{
 			Src: arch.Src{Type: arch.SrcReg, Reg: rs},
-			Dst: arch.Dst{Type: arch.DstRegIndirect, Reg: ra, Off: int64(d)},
+			Dst: arch.Dst{Type: arch.DstRegIndirect, Reg: ra, Off: int32(d)},
 		})
 	}
 	if x.Op == ppc64asm.STDU {
@@ -260,7 +260,7 @@ func addSrc(r arch.Reg, n int64) arch.Src {
 	if n == 0 {
 		return arch.Src{Type: arch.SrcReg, Reg: r}
 	}
-	return arch.Src{Type: arch.SrcAdd, Reg: r, Off: n}
+	return arch.Src{Type: arch.SrcAdd, Reg: r, Off: int32(n)}
 }
 
 // isFrameReg reports whether r is the stack or the frame pointer.

@@ -176,9 +176,9 @@ func (c *classifier) arithImmSP(op byte) {
 		imm = -imm
 		fallthrough
 	case 0: // add
-		c.add(regDst(SP), arch.Src{Type: arch.SrcAdd, Reg: SP, Off: int64(imm)})
+		c.add(regDst(SP), arch.Src{Type: arch.SrcAdd, Reg: SP, Off: imm})
 	case 4: // and
-		c.add(regDst(SP), arch.Src{Type: arch.SrcAnd, Reg: SP, Off: int64(imm)})
+		c.add(regDst(SP), arch.Src{Type: arch.SrcAnd, Reg: SP, Off: imm})
 	}
 }
 
@@ -207,13 +207,13 @@ func (c *classifier) movStore(op byte) {
 			return
 		}
 		if c.reg == SP {
-			c.add(arch.Dst{Type: arch.DstRegIndirect, Reg: c.rm, Off: int64(c.f.disp)}, regSrc(SP))
+			c.add(arch.Dst{Type: arch.DstRegIndirect, Reg: c.rm, Off: c.f.disp}, regSrc(SP))
 			return
 		}
 	}
 	for _, base := range [...]arch.Reg{BP, SP} {
 		if c.rmIsMem(base) {
-			c.add(arch.Dst{Type: arch.DstRegIndirect, Reg: base, Off: int64(c.f.disp)}, regSrc(c.reg))
+			c.add(arch.Dst{Type: arch.DstRegIndirect, Reg: base, Off: c.f.disp}, regSrc(c.reg))
 			return
 		}
 	}
@@ -226,7 +226,7 @@ func (c *classifier) movLoad() {
 	}
 	for _, base := range [...]arch.Reg{BP, SP} {
 		if c.rmIsMem(base) {
-			src := arch.Src{Type: arch.SrcRegIndirect, Reg: base, Off: int64(c.f.disp)}
+			src := arch.Src{Type: arch.SrcRegIndirect, Reg: base, Off: c.f.disp}
 			c.add(regDst(c.reg), src)
 			return
 		}
@@ -242,7 +242,7 @@ func (c *classifier) lea() {
 	if !c.rexW || c.isRIP() || !c.sibBaseOnly() {
 		return
 	}
-	src := arch.Src{Type: arch.SrcAdd, Reg: c.rm, Off: int64(c.f.disp)}
+	src := arch.Src{Type: arch.SrcAdd, Reg: c.rm, Off: c.f.disp}
 	if src.Off == 0 {
 		src.Type = arch.SrcReg
 	}

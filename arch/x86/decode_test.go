@@ -47,16 +47,16 @@ func popReg(r arch.Reg) arch.StackOp  { return op(regDst(r), srcPop) }
 func movReg(src, dst arch.Reg) arch.StackOp {
 	return op(regDst(dst), regSrc(src))
 }
-func addReg(src, dst arch.Reg, off int64) arch.StackOp {
+func addReg(src, dst arch.Reg, off int32) arch.StackOp {
 	return op(regDst(dst), arch.Src{Type: arch.SrcAdd, Reg: src, Off: off})
 }
-func andSP(off int64) arch.StackOp {
+func andSP(off int32) arch.StackOp {
 	return op(regDst(SP), arch.Src{Type: arch.SrcAnd, Reg: SP, Off: off})
 }
-func store(src, base arch.Reg, off int64) arch.StackOp {
+func store(src, base arch.Reg, off int32) arch.StackOp {
 	return op(arch.Dst{Type: arch.DstRegIndirect, Reg: base, Off: off}, regSrc(src))
 }
-func load(base arch.Reg, off int64, dst arch.Reg) arch.StackOp {
+func load(base arch.Reg, off int32, dst arch.Reg) arch.StackOp {
 	return op(regDst(dst), arch.Src{Type: arch.SrcRegIndirect, Reg: base, Off: off})
 }
 
