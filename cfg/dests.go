@@ -49,7 +49,7 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 	r := p.Reloc(in)
 	switch {
 	case r == nil:
-		destSec, destOff = in.Sec, uint64(p.Target(in))
+		destSec, destOff = in.Sec(), uint64(p.Target(in))
 	case r.Sym.Type == elf.STT_SECTION:
 		destSec, destOff = r.Sym.Sec, p.destOff(r.Addend)
 	case r.Sym.Has(SymRetpolineThunk):
@@ -70,12 +70,12 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 	if dest == nil {
 		return p.jumpDestMissing(in, fn, destSec, destOff)
 	}
-	if dest.Sym != nil && uint64(dest.Off) == dest.Sym.Offset {
-		if dest.Sym.Has(SymRetpolineThunk) {
+	if dest.Sym() != nil && uint64(dest.Off) == dest.Sym().Offset {
+		if dest.Sym().Has(SymRetpolineThunk) {
 			p.addRetpolineCall(in)
 			return nil
 		}
-		if dest.Sym.Has(SymReturnThunk) {
+		if dest.Sym().Has(SymReturnThunk) {
 			p.addReturnCall(in, true)
 			return nil
 		}
@@ -101,7 +101,7 @@ func (p *Program) jumpDestMissing(in *Insn, fn *Symbol, sec *Section, off uint64
 			return nil
 		}
 	}
-	if p.IgnoreUnreachables && fn != nil && sec == in.Sec && off == fn.Offset+fn.Len {
+	if p.IgnoreUnreachables && fn != nil && sec == in.Sec() && off == fn.Offset+fn.Len {
 		return nil
 	}
 	name := ""
@@ -128,7 +128,7 @@ func (p *Program) isFirstFuncInsn(in *Insn, sym *Symbol) bool {
 // isSiblingJump reports whether a jump to dest is a tail call to another
 // symbol rather than a jump within its own function.
 func (p *Program) isSiblingJump(from, to *Insn) bool {
-	fs, ts := from.Sym, to.Sym
+	fs, ts := from.Sym(), to.Sym()
 	if fs == nil || ts == nil || !p.isFirstFuncInsn(to, ts) || ts.Type == elf.STT_NOTYPE {
 		return false
 	}
@@ -200,7 +200,7 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 		}
 		sym = r.Sym
 	}
-	if in.Sec.Name == ".altinstr_replacement" {
+	if in.Sec().Name == ".altinstr_replacement" {
 		return
 	}
 	switch {
@@ -211,7 +211,7 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 		p.Sites.Retpolines = append(p.Sites.Retpolines, in)
 		return
 	}
-	if p.Opts.HackNoinstr && in.Sec.Noinstr && sym.Has(SymProfilingFunc) {
+	if p.Opts.HackNoinstr && in.Sec().Noinstr && sym.Has(SymProfilingFunc) {
 		p.Patches = append(p.Patches, Patch{At: in, Ret: sibling, Rel: p.Reloc(in)})
 		if sibling {
 			in.Kind = arch.Return
@@ -232,7 +232,7 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 		p.Sites.Mcount = append(p.Sites.Mcount, in)
 		return
 	}
-	if in.Kind == arch.Call && !in.Sec.Init {
+	if in.Kind == arch.Call && !in.Sec().Init {
 		p.Sites.Calls = append(p.Sites.Calls, in)
 	}
 	if !sibling && p.deadEndFunc(sym, 0) {
@@ -262,7 +262,7 @@ func (p *Program) addCall(in *Insn) *Problem {
 	case r == nil && in.AFlags&arch.FlagLinkRegCall != 0:
 		return nil // reads the PC (bl .+4): no callee
 	case r == nil:
-		dest := p.callDestAt(in.Sec, uint64(p.Target(in)))
+		dest := p.callDestAt(in.Sec(), uint64(p.Target(in)))
 		p.addCallDest(in, dest, false)
 		if in.Has(Ignore) {
 			return nil

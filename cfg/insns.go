@@ -16,6 +16,7 @@ func (p *Program) wrapSections() {
 	p.Sections = make([]*Section, len(p.File.Sections))
 	for i, ds := range p.File.Sections {
 		s := &Section{Section: ds}
+		s.bare.sec = s
 		name := ds.Name
 		if ds.Flags&elf.SHF_EXECINSTR != 0 {
 			s.Text = name != ".altinstr_replacement" && name != ".altinstr_aux" && !strings.HasPrefix(name, ".discard.")
@@ -130,7 +131,7 @@ func (p *Program) decodeSection(s *Section) *Problem {
 
 // addInsn appends one decoded instruction.
 func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
-	in := Insn{Index: int32(len(p.Insns)), Sec: s, Off: uint32(off), Len: ai.Len, Kind: ai.Kind,
+	in := Insn{Index: int32(len(p.Insns)), loc: &s.bare, Off: uint32(off), Len: ai.Len, Kind: ai.Kind,
 		HasTarget: ai.HasTarget, AFlags: ai.Flags}
 	in.opsStart = int32(len(p.Ops))
 	p.Ops = append(p.Ops, ai.StackOps()...)
@@ -151,6 +152,23 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 	p.Insns = append(p.Insns, in)
 	p.setTarget(&p.Insns[len(p.Insns)-1], ai.Target)
 	p.decodeNotes(s, off, ai.Flags)
+}
+
+// placeIn puts in in sym (nil for none), in the section it is in. An
+// alternative's replacement takes its original's symbol in a section of
+// its own: consecutive ones share a location made for them.
+func (p *Program) placeIn(in *Insn, sym *Symbol) {
+	switch sec := in.Sec(); {
+	case sym == nil:
+		in.loc = &sec.bare
+	case sym.Sec == sec:
+		in.loc = &sym.here
+	case p.lastLoc != nil && *p.lastLoc == insnLoc{sec, sym}:
+		in.loc = p.lastLoc
+	default:
+		p.lastLoc = &insnLoc{sec, sym}
+		in.loc = p.lastLoc
+	}
 }
 
 // addNotCode records a word that is not an instruction (data in text
@@ -268,7 +286,7 @@ func (p *Program) attachSymbols(s *Section) *Problem {
 		}
 		isFunc := sym.IsFunc()
 		for in := first; in != nil && uint64(in.Off) < sym.Offset+sym.Len; in = p.Next(in) {
-			in.Sym = sym
+			p.placeIn(in, sym)
 			in.Flags &^= inFunc
 			if isFunc {
 				in.Flags |= inFunc
@@ -361,10 +379,10 @@ func (p *Program) Reloc(in *Insn) *Rel {
 // relocOf returns the relocation within in's bytes and its symbol, nil
 // if none.
 func (p *Program) relocOf(in *Insn) (*decode.Reloc, *Symbol) {
-	if in.Has(noReloc) || in.Sec == nil {
+	if in.Has(noReloc) || in.Sec() == nil {
 		return nil, nil
 	}
-	r := in.Sec.RelocInRange(uint64(in.Off), uint64(in.Len))
+	r := in.Sec().RelocInRange(uint64(in.Off), uint64(in.Len))
 	if r == nil {
 		in.Flags |= noReloc
 		return nil, nil

@@ -48,8 +48,9 @@ func TestFindByBlocks(t *testing.T) {
 	offs := []uint64{0, 5, 63, 64, 70, 200, 330} // 127..199 and 256..319 hold none
 	p := &Program{}
 	s := &Section{}
+	s.bare.sec = s
 	for i, off := range offs {
-		p.Insns = append(p.Insns, Insn{Index: int32(i), Sec: s, Off: uint32(off), Len: 1})
+		p.Insns = append(p.Insns, Insn{Index: int32(i), loc: &s.bare, Off: uint32(off), Len: 1})
 	}
 	s.End = len(p.Insns)
 	p.indexBlocks(s)

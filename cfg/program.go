@@ -20,6 +20,8 @@ type Program struct {
 	Arch *arch.Arch
 	// Sections parallels File.Sections.
 	Sections []*Section
+	// lastLoc is the location placeIn last made (see insnLoc).
+	lastLoc *insnLoc
 	// Insns holds the instructions of every executable section, section
 	// after section in section order; Insns[i].Index == i.
 	Insns []Insn
@@ -129,6 +131,8 @@ type Section struct {
 	// blocks[k] is the index, from First, of the first instruction at or
 	// after offset k<<blockShift: Find searches one block, not the section.
 	blocks []int32
+	// bare is the location of the section's instructions in no symbol.
+	bare insnLoc
 }
 
 // blockShift sets the span of Section.blocks: 64 bytes, some twenty x86
@@ -152,6 +156,8 @@ type Symbol struct {
 	Warned bool
 	// aliasChain links earlier symbols with the same offset, type and size.
 	aliasChain *Symbol
+	// here is the location of the instructions in the symbol.
+	here insnLoc
 }
 
 // SymFlags are marks on a symbol.
@@ -178,13 +184,14 @@ func (s *Symbol) IsFunc() bool { return s.Type == 2 }
 // An Insn is one instruction in the graph. There are millions in a
 // linked kernel: the fields are ordered by size, so that none is padded.
 type Insn struct {
-	Sec *Section
+	// loc is the instruction's section and symbol (see Sec and Sym): a
+	// run of instructions shares one, and millions of instructions need
+	// not each carry both pointers.
+	loc *insnLoc
 	Off uint32
 	// target is the decoder's direct destination, valid with HasTarget
 	// (see Program.Target), or farTarget if it does not fit.
 	target int32
-
-	Sym *Symbol // the function or code symbol the instruction is in
 
 	Index int32 // in Program.Insns, or after them in Program.Extra
 	// jumpDest is the Index of the jump's destination plus one, 0 for
@@ -206,6 +213,22 @@ type Insn struct {
 	HasTarget bool
 	nOps      uint8
 }
+
+// An insnLoc is where instructions are: their section, and the function
+// or code symbol they are in (nil for none). Each Section holds the one
+// for its instructions outside symbols, each Symbol the one for its own;
+// only alternative replacements, in a section of their own but in the
+// original's symbol, need others.
+type insnLoc struct {
+	sec *Section
+	sym *Symbol
+}
+
+// Sec is the section the instruction is in.
+func (in *Insn) Sec() *Section { return in.loc.sec }
+
+// Sym is the function or code symbol the instruction is in, nil for none.
+func (in *Insn) Sym() *Symbol { return in.loc.sym }
 
 // InsnFlags are marks on an instruction.
 type InsnFlags uint16
@@ -243,7 +266,7 @@ func (in *Insn) Has(f InsnFlags) bool { return in.Flags&f == f }
 // Func returns the STT_FUNC symbol the instruction belongs to, or nil.
 func (in *Insn) Func() *Symbol {
 	if in.Flags&inFunc != 0 {
-		return in.Sym
+		return in.Sym()
 	}
 	return nil
 }
@@ -338,7 +361,7 @@ func (p *Program) NumInsns() int { return len(p.Insns) + len(p.Extra) }
 
 // Next returns the instruction after in within its section, or nil.
 func (p *Program) Next(in *Insn) *Insn {
-	if i := int(in.Index); i < len(p.Insns) && i+1 < in.Sec.End {
+	if i := int(in.Index); i < len(p.Insns) && i+1 < in.Sec().End {
 		return &p.Insns[i+1]
 	}
 	return nil
@@ -346,7 +369,7 @@ func (p *Program) Next(in *Insn) *Insn {
 
 // Prev returns the instruction before in within its section, or nil.
 func (p *Program) Prev(in *Insn) *Insn {
-	if i := int(in.Index); i < len(p.Insns) && i > in.Sec.First {
+	if i := int(in.Index); i < len(p.Insns) && i > in.Sec().First {
 		return &p.Insns[i-1]
 	}
 	return nil

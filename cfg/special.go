@@ -240,7 +240,7 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 		if orig.Has(IgnoreAlts) {
 			in.Flags |= Ignore
 		}
-		in.Sym = orig.Sym
+		p.placeIn(in, orig.Sym())
 		p.setGroup(in, ng)
 		in.Flags = in.Flags&^inFunc | orig.Flags&inFunc
 		if !in.Kind.IsStaticJump() || p.Target(in) == int64(in.Off)+int64(in.Len) {
@@ -275,11 +275,10 @@ func (p *Program) newOrigGroup(a *specialAlt, orig *Insn) *AltGroup {
 func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 	nop := &Insn{
 		Index: int32(len(p.Insns) + len(p.Extra)),
-		Sec:   a.newSec,
+		loc:   &insnLoc{a.newSec, orig.Sym()}, // a.newSec is nil for an empty replacement
 		Off:   uint32(a.newOff + uint64(a.newLen)),
 		Len:   uint8(a.origLen - a.newLen),
 		Kind:  arch.Nop,
-		Sym:   orig.Sym,
 		Flags: orig.Flags & inFunc,
 	}
 	p.setGroup(nop, g)

@@ -149,7 +149,7 @@ func (p *Program) addSwitchAlts() *Problem {
 		}
 		pf := in.Func()
 		for _, off := range targets.offs {
-			dest := p.Find(in.Sec, off)
+			dest := p.Find(in.Sec(), off)
 			if dest == nil || pf == nil || dest.Func() == nil || dest.Func().Pfunc != pf.Pfunc {
 				continue
 			}
@@ -165,7 +165,7 @@ func (p *Program) addSwitchAlts() *Problem {
 // that lies in the code itself (ppc64) was decoded as instructions by
 // then, so only tables kept elsewhere are taken.
 func (p *Program) retrySwitch(in *Insn) []uint64 {
-	s := in.Sec
+	s := in.Sec()
 	if s == nil {
 		return nil
 	}

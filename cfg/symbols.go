@@ -22,6 +22,7 @@ func (p *Program) buildSymbols() *Problem {
 			}
 		}
 		s.Alias = s
+		s.here = insnLoc{sec: s.Sec, sym: s}
 		p.Syms[i] = s
 	}
 	for _, s := range p.Syms {

@@ -50,7 +50,7 @@ func (c *checker) validateIBTInsn(in *cfg.Insn) {
 		return
 	}
 	end := uint64(in.Off) + uint64(in.Len)
-	for r := c.prog.Reloc(in); r != nil; r = c.relocAfter(in.Sec, r.Offset+1, end) {
+	for r := c.prog.Reloc(in); r != nil; r = c.relocAfter(in.Sec(), r.Offset+1, end) {
 		if r.Sym.Has(cfg.SymStaticCallTramp) {
 			continue
 		}
@@ -74,7 +74,7 @@ func (c *checker) validateIBTInsn(in *cfg.Insn) {
 		if dest.Has(cfg.Noendbr) || c.noendbrRange(dest) {
 			continue
 		}
-		c.rep.warnInsn(in, "relocation to !ENDBR: "+c.rep.offstr(dest.Sec, uint64(dest.Off)))
+		c.rep.warnInsn(in, "relocation to !ENDBR: "+c.rep.offstr(dest.Sec(), uint64(dest.Off)))
 	}
 }
 
@@ -93,7 +93,7 @@ func (c *checker) relocAfter(sec *cfg.Section, from, end uint64) *cfg.Rel {
 // noendbrRange accepts the address just past a symbol that starts with
 // ENDBR or is annotated: the end of a code range.
 func (c *checker) noendbrRange(in *cfg.Insn) bool {
-	sym := in.Sec.SymbolContaining(uint64(in.Off) - 1)
+	sym := in.Sec().SymbolContaining(uint64(in.Off) - 1)
 	if sym == nil {
 		return false
 	}
@@ -114,5 +114,5 @@ func (c *checker) validateIBTData(sec *cfg.Section, r *decode.Reloc) {
 	if dest == nil || dest.Kind == arch.Endbr || dest.Has(cfg.Noendbr) {
 		return
 	}
-	c.rep.warnAt(sec, r.Offset, "data relocation to !ENDBR: "+c.rep.offstr(dest.Sec, uint64(dest.Off)))
+	c.rep.warnAt(sec, r.Offset, "data relocation to !ENDBR: "+c.rep.offstr(dest.Sec(), uint64(dest.Off)))
 }

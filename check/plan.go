@@ -141,14 +141,14 @@ func (pl *planner) patches() {
 	for _, p := range pl.c.prog.Patches {
 		pt := Patch{Site: site(p.At), Len: int(p.At.Len), Ret: p.Ret}
 		if p.Rel != nil {
-			pt.Rela, pt.Reloc = p.At.Sec.Rela.Index, int(p.Rel.Index)
+			pt.Rela, pt.Reloc = p.At.Sec().Rela.Index, int(p.Rel.Index)
 		}
 		pl.plan.Patches = append(pl.plan.Patches, pt)
 	}
 }
 
 // site is where an instruction is.
-func site(in *cfg.Insn) Site { return Site{Sec: in.Sec.Index, Off: uint64(in.Off)} }
+func site(in *cfg.Insn) Site { return Site{Sec: in.Sec().Index, Off: uint64(in.Off)} }
 
 // sites lists where instructions are.
 func sites(ins []*cfg.Insn) []Site {
@@ -278,7 +278,7 @@ func (pl *planner) endbrSeal() bool {
 		return true
 	}
 	for _, in := range seal {
-		s := in.Sym
+		s := in.Sym()
 		if pl.c.opts.Module && s != nil && s.IsFunc() && uint64(in.Off) == s.Offset &&
 			(s.Name == "init_module" || s.Name == "cleanup_module") {
 			pl.c.rep.warn(s.Name + "(): not an indirect call target")

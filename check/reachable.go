@@ -37,7 +37,7 @@ func (c *checker) ignoreUnreachable(in *cfg.Insn) bool {
 	if in.Has(cfg.Ignore) || in.Has(cfg.NotCode) || in.Kind == arch.Nop || in.Kind == arch.Trap {
 		return true
 	}
-	if n := in.Sec.Name; n == ".altinstr_replacement" || n == ".altinstr_aux" {
+	if n := in.Sec().Name; n == ".altinstr_replacement" || n == ".altinstr_aux" {
 		return true
 	}
 	if c.prog.Group(in) != nil && c.prog.Group(in).Orig != nil {
@@ -90,7 +90,7 @@ func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
 // function the linker replaced. Jumps from it to .cold code make that
 // code ignored too.
 func (c *checker) inWeakHole(in *cfg.Insn) bool {
-	size, ok := in.Sec.Hole(uint64(in.Off))
+	size, ok := in.Sec().Hole(uint64(in.Off))
 	if !ok {
 		return false
 	}

@@ -52,14 +52,14 @@ func (r *reporter) located(sec *cfg.Section, off uint64, msg string) Diagnostic 
 // warnInsn reports a warning about in, hidden if its symbol already has
 // one, and marks the symbol.
 func (r *reporter) warnInsn(in *cfg.Insn, msg string) {
-	d := r.located(in.Sec, uint64(in.Off), msg)
-	d.Hidden = in.Sym != nil && in.Sym.Warned
+	d := r.located(in.Sec(), uint64(in.Off), msg)
+	d.Hidden = in.Sym() != nil && in.Sym().Warned
 	if r.stateAt != nil {
 		d.State = r.stateAt(in)
 	}
 	r.add(d)
-	if in.Sym != nil {
-		in.Sym.Warned = true
+	if in.Sym() != nil {
+		in.Sym().Warned = true
 	}
 }
 
@@ -73,7 +73,7 @@ func (r *reporter) bt(in *cfg.Insn, msg string) {
 		r.diags = append(r.diags, Diagnostic{Hidden: true})
 	}
 	d := &r.diags[len(r.diags)-1]
-	d.Backtrace = append(d.Backtrace, r.offstr(in.Sec, uint64(in.Off))+": "+msg)
+	d.Backtrace = append(d.Backtrace, r.offstr(in.Sec(), uint64(in.Off))+": "+msg)
 	r.printed++
 }
 

@@ -284,7 +284,7 @@ func (c *checker) propagateAltCFI(in *cfg.Insn) bool {
 		if g.Orig != nil {
 			orig = g.Orig
 		}
-		c.rep.warnInsn(orig.First, "stack layout conflict in alternatives: "+c.rep.offstr(in.Sec, uint64(in.Off)))
+		c.rep.warnInsn(orig.First, "stack layout conflict in alternatives: "+c.rep.offstr(in.Sec(), uint64(in.Off)))
 		return true
 	}
 	return false

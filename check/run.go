@@ -269,7 +269,7 @@ func (c *checker) validateHints(only *cfg.Section) int {
 	st := c.initState(only)
 	for i := range c.prog.Insns {
 		in := &c.prog.Insns[i]
-		if only != nil && in.Sec != only {
+		if only != nil && in.Sec() != only {
 			continue
 		}
 		if !in.Has(cfg.HasHint) || c.visited[in.Index] != 0 || in.Has(cfg.Ignore) {
@@ -290,7 +290,7 @@ func (c *checker) validateRetpoline() int {
 	warnings := 0
 	for i := range c.prog.Insns {
 		in := &c.prog.Insns[i]
-		if in.Has(cfg.RetpolineSafe) || in.Sec.Init {
+		if in.Has(cfg.RetpolineSafe) || in.Sec().Init {
 			continue
 		}
 		switch in.Kind {

@@ -32,7 +32,7 @@ func (c *checker) walk(fn *cfg.Symbol, in *cfg.Insn, st insnState) int {
 	var prev *cfg.Insn
 	// objtool names the section the walk started in, not the one it ran
 	// off the end of (they differ after an alternative's replacement).
-	sec := in.Sec
+	sec := in.Sec()
 	if c.opts.Tracer != nil {
 		c.tracePath(fn, in)
 	}

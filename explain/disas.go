@@ -67,7 +67,7 @@ func (d *Disassembler) Text(in *cfg.Insn) string {
 	if r := d.Prog.Reloc(in); r != nil {
 		text += " # " + relocName(r)
 	} else if in.HasTarget {
-		text += " <" + placeName(in.Sec, uint64(d.Prog.Target(in))) + ">"
+		text += " <" + placeName(in.Sec(), uint64(d.Prog.Target(in))) + ">"
 	}
 	return text
 }
@@ -101,10 +101,10 @@ func objdumpDest(text string, base uint64) string {
 // alternative.
 func insnBytes(in *cfg.Insn) []byte {
 	end := uint64(in.Off) + uint64(in.Len)
-	if in.Sec == nil || end > uint64(len(in.Sec.Data)) {
+	if in.Sec() == nil || end > uint64(len(in.Sec().Data)) {
 		return nil
 	}
-	return in.Sec.Data[in.Off:end]
+	return in.Sec().Data[in.Off:end]
 }
 
 // fallbackText prints bytes as objdump does when it cannot decode them or
@@ -150,7 +150,7 @@ func placeName(sec *cfg.Section, off uint64) string {
 }
 
 // insnName names an instruction's place.
-func insnName(in *cfg.Insn) string { return placeName(in.Sec, uint64(in.Off)) }
+func insnName(in *cfg.Insn) string { return placeName(in.Sec(), uint64(in.Off)) }
 
 // Funcs returns the function symbols of p whose names match pattern
 // (path.Match syntax), in section and symbol order. A .cold child is

@@ -121,7 +121,7 @@ func (g *graph) add(in *cfg.Insn) {
 // end of its path.
 func (g *graph) addOutside(in *cfg.Insn) {
 	for n := 0; in != nil && !g.in[in] && n < maxOutside; n++ {
-		if f := in.Func(); in.Sec == g.fn.Sec && (f == nil || f.Pfunc != g.fn.Pfunc) {
+		if f := in.Func(); in.Sec() == g.fn.Sec && (f == nil || f.Pfunc != g.fn.Pfunc) {
 			return // out of the function: another one's code
 		}
 		g.add(in)

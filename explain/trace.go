@@ -86,7 +86,7 @@ func (r *Recorder) Path(p *cfg.Program, fn *cfg.Symbol, in *cfg.Insn, reported i
 	if len(r.frames) == 0 {
 		r.seen = max(r.seen, reported)
 		what := "unwind hint"
-		if in.Sec == fn.Sec && uint64(in.Off) == fn.Offset {
+		if in.Sec() == fn.Sec && uint64(in.Off) == fn.Offset {
 			what = "entry"
 		}
 		r.printf("walk of %s from its %s %s\n", fn.Name, what, insnName(in))
