@@ -22,6 +22,8 @@ type Program struct {
 	Sections []*Section
 	// lastLoc is the location placeIn last made (see insnLoc).
 	lastLoc *insnLoc
+	// byName indexes Syms by name once they are linked (see SymbolByName).
+	byName map[string]*Symbol
 	// Insns holds the instructions of every executable section, section
 	// after section in section order; Insns[i].Index == i.
 	Insns []Insn

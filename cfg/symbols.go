@@ -189,7 +189,8 @@ func isProfilingFunc(name string) bool {
 // linkCold links each function to its .cold child by name, trimming the
 // parent when the child sits at its end.
 func (p *Program) linkCold() *Problem {
-	byName := p.nameIndex()
+	p.byName = p.nameIndex()
+	byName := p.byName
 	for _, sec := range p.Sections {
 		for _, s := range sec.all {
 			if !s.IsFunc() {
@@ -228,8 +229,12 @@ func (p *Program) nameIndex() map[string]*Symbol {
 	return m
 }
 
-// SymbolByName returns the symbol of that name, or nil.
+// SymbolByName returns the symbol of that name, or nil; of several, the
+// last in the table, as objtool's find_symbol_by_name.
 func (p *Program) SymbolByName(name string) *Symbol {
+	if p.byName != nil {
+		return p.byName[name]
+	}
 	var found *Symbol
 	for _, s := range p.Syms {
 		if s.Name == name {

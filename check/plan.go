@@ -98,8 +98,6 @@ func (o *Options) writes() bool {
 type planner struct {
 	c    *checker
 	plan *Plan
-	// byName finds symbols by name, built on first use.
-	byName map[string]*cfg.Symbol
 }
 
 // makePlan computes the plan after the checks have run; fatal is set when
@@ -244,17 +242,18 @@ func (pl *planner) staticCalls() bool {
 
 // symbolByName is objtool's find_symbol_by_name: of several symbols with
 // the name, the last in the table (section symbols go by their section's
-// name).
+// name), never the null symbol.
 func (pl *planner) symbolByName(name string) *cfg.Symbol {
-	if pl.byName == nil {
-		pl.byName = make(map[string]*cfg.Symbol, len(pl.c.prog.Syms))
-		for i, s := range pl.c.prog.Syms {
-			if i > 0 && s != nil {
-				pl.byName[s.Name] = s
-			}
+	syms := pl.c.prog.Syms
+	if name != "" {
+		return pl.c.prog.SymbolByName(name) // the null symbol has no name
+	}
+	for i := len(syms) - 1; i > 0; i-- {
+		if syms[i] != nil && syms[i].Name == "" {
+			return syms[i]
 		}
 	}
-	return pl.byName[name]
+	return nil
 }
 
 // endbrSeal adds .ibt_endbr_seal: the ENDBRs at function starts that no
