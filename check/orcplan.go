@@ -27,6 +27,8 @@ func (pl *planner) orc() bool {
 	st := Step{Section: ".orc_unwind", Sites: make([]Site, 0, n), ORC: make([]ORC, 0, n)}
 	hugepage.Advise(st.Sites)
 	hugepage.Advise(st.ORC)
+	hugepage.Prefault(st.Sites, n/2)
+	hugepage.Prefault(st.ORC, n/2)
 	for _, sec := range pl.c.prog.Sections {
 		if !sec.Text {
 			continue

@@ -114,6 +114,8 @@ func newChecker(f *decode.File, opts *Options) *checker {
 	c.visited = make([]uint8, n)
 	hugepage.Advise(c.cfi)
 	hugepage.Advise(c.visited)
+	hugepage.Prefault(c.cfi, n)
+	hugepage.Prefault(c.visited, n)
 	return c
 }
 

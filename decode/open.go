@@ -40,6 +40,7 @@ func readFile(path string) ([]byte, error) {
 	// needs no growth; a file that grows while read still reads whole.
 	data := make([]byte, 0, size+1)
 	hugepage.Advise(data)
+	hugepage.Prefault(data, size)
 	for {
 		n, err := f.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]

@@ -41,6 +41,7 @@ func (p *parser) relocSection(s *Section, entsize uint64) error {
 	}
 	relocs := make([]Reloc, n) // n <= len(p.data)/16: s.Data lies in the file
 	hugepage.Advise(relocs)
+	hugepage.Prefault(relocs, len(relocs))
 	for i := range relocs {
 		if err := p.reloc(&relocs[i], i, s, entsize, t); err != nil {
 			return err

@@ -20,6 +20,7 @@ func (p *parser) symbols() error {
 	}
 	syms := make([]Symbol, n) // n <= len(p.data)/24: st.Data lies in the file
 	hugepage.Advise(syms)
+	hugepage.Prefault(syms, len(syms))
 	p.f.Symbols = make([]*Symbol, n)
 	for i := range syms {
 		sym := &syms[i]
