@@ -111,7 +111,12 @@ func (p *Program) decodeSection(s *Section) *Problem {
 		r.ranges = dataRanges(s)
 	}
 	next := 0 // the first relocation not before the instruction
-	prob := decodeEach(r, len(s.Data) >= pipelineMin, func(d *decodedInsn) *Problem {
+	pipelined := len(s.Data) >= pipelineMin
+	var starts []uint64
+	if pipelined && p.Arch.DecodeLock == nil {
+		starts = chunkStarts(s)
+	}
+	prob := decodeEach(r, pipelined, starts, func(d *decodedInsn) *Problem {
 		switch {
 		case d.bad && r.fixed:
 			p.addNotCode(s, d.off, &d.insn)
