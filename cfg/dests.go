@@ -243,6 +243,12 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 // addCallDestinations resolves every direct call (objtool's
 // add_call_destinations).
 func (p *Program) addCallDestinations() *Problem {
+	// What makes a function a dead end, its returns and sibling calls, is
+	// settled by now and no call's resolution changes it: decide each
+	// callee once, not at each of its calls (vmlinux.o: the step takes
+	// 81-86 ms instead of 133-140).
+	p.deadEndMemo = true
+	defer func() { p.deadEndMemo = false }()
 	for i := range p.Insns {
 		in := &p.Insns[i]
 		if in.Kind != arch.Call {

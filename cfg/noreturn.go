@@ -86,6 +86,20 @@ func (p *Program) deadEndFunc(fn *Symbol, depth int) bool {
 	if fn == nil {
 		return false
 	}
+	if depth > 0 || !p.deadEndMemo {
+		return p.findDeadEndFunc(fn, depth)
+	}
+	if !fn.Has(symDeadEndKnown) {
+		fn.Flags |= symDeadEndKnown
+		if p.findDeadEndFunc(fn, 0) {
+			fn.Flags |= symDeadEnd
+		}
+	}
+	return fn.Has(symDeadEnd)
+}
+
+// findDeadEndFunc is deadEndFunc without the memo.
+func (p *Program) findDeadEndFunc(fn *Symbol, depth int) bool {
 	if (fn.Bind == elf.STB_GLOBAL || fn.Bind == elf.STB_WEAK) && isKnownNoreturn(fn.Name) {
 		return true
 	}

@@ -24,6 +24,9 @@ type Program struct {
 	lastLoc *insnLoc
 	// byName indexes Syms by name once they are linked (see SymbolByName).
 	byName map[string]*Symbol
+	// deadEndMemo is set while calls are resolved, when deadEndFunc
+	// keeps its answers in the symbols' flags.
+	deadEndMemo bool
 	// Insns holds the instructions of every executable section, section
 	// after section in section order; Insns[i].Index == i.
 	Insns []Insn
@@ -175,6 +178,10 @@ const (
 	SymFentry
 	SymProfilingFunc
 	SymUaccessSafe
+	// symDeadEndKnown and symDeadEnd hold deadEndFunc's answer for the
+	// symbol while calls are resolved (see Program.deadEndMemo).
+	symDeadEndKnown
+	symDeadEnd
 )
 
 // Has reports whether all of f are set.
