@@ -5,11 +5,13 @@
 #   bench/bench.sh            # every object of every corpus
 #   QUICK=10 bench/bench.sh   # every 10th object only
 #   WRITE=1 bench/bench.sh    # without --dry-run: both tools write
+#   SETS=x86-vmlinux bench/bench.sh   # the whole kernel only
 #
 # Environment: OBJCHECK_SHARED (default ../shared beside the repository),
 # OBJTOOL (default the linux-kbuild-6.12 package's objtool.real-x86),
-# RUNS (hyperfine runs of the one call, default 5), QUICK, WRITE, SETS
-# (the corpora to run, default "x86-orc x86-fp arm64 ppc64le"),
+# RUNS (hyperfine runs of the one call, default 5), VRUNS (runs of each
+# tool over vmlinux.o, default 5), QUICK, WRITE, SETS (the corpora to run,
+# default "x86-orc x86-fp x86-vmlinux arm64 ppc64le"),
 # OBJCHECK_CGO (CGO_ENABLED for building objcheck, default 0: a static
 # binary, as the README builds it; 1 measures the dynamically linked one).
 #
@@ -22,6 +24,11 @@
 #  (c) objcheck given all the objects in one call (default -j, so every
 #      core), against objtool's total in (a): the one call is timed with
 #      hyperfine when it is installed, else once with bash's clock.
+# For x86-vmlinux, the linked kernel with its recorded arguments: VRUNS
+# runs of each tool, alternating, objtool first; the median and range of
+# the wall time and the peak RSS of each, their ratios, and whether the
+# two printed the same and exited alike on every run (with WRITE=1, and
+# wrote the same bytes).
 # For the arm64 and ppc64le corpora, objcheck alone with --stackval.
 # Wall times come from bash's $EPOCHREALTIME (no process spawned to read
 # the clock), so the loop itself costs the same small amount per object
@@ -122,16 +129,62 @@ timeit() {
 	fi
 }
 
-x86=$tmp/x86.md other=$tmp/other.md
+# median FILE: the median of a column of numbers.
+median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# range FILE: "min-max" of a column of numbers.
+range() { sort -g "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
+
+# vmlinux DIR: runs both tools over DIR/vmlinux.o VRUNS times each,
+# alternating, and appends the row to $whole. A run whose output or exit
+# status differs from objtool's first run is counted as a mismatch.
+vmlinux() {
+	local dir=$1 args i t same=0 n=${VRUNS:-5}
+	args="$(tr '\n' ' ' < "$dir/vmlinux.o.args")$dry"
+	[ "$write" = 1 ] && cp "$dir/vmlinux.o" "$tmp/vmlinux.orig"
+	for t in objtool objcheck; do : > "$tmp/v.$t.s"; : > "$tmp/v.$t.rss"; done
+	for i in $(seq "$n"); do
+		for t in objtool objcheck; do
+			[ "$write" = 1 ] && cp "$tmp/vmlinux.orig" "$dir/vmlinux.o"
+			local rc=0 tool=$objtool
+			[ "$t" = objcheck ] && tool=$objcheck
+			# shellcheck disable=SC2086 # the arguments are words
+			(cd "$dir" && /usr/bin/time -f '%e %M' -o "$tmp/v.time" "$tool" $args vmlinux.o > "$tmp/v.out" 2>&1) || rc=$?
+			tail -n 1 "$tmp/v.time" | awk '{ print $1 }' >> "$tmp/v.$t.s"
+			tail -n 1 "$tmp/v.time" | awk '{ print $2 }' >> "$tmp/v.$t.rss"
+			echo "rc=$rc" >> "$tmp/v.out"
+			[ "$write" = 1 ] && cmp -s "$dir/vmlinux.o" "$tmp/vmlinux.orig" && echo "unwritten" >> "$tmp/v.out"
+			[ -f "$tmp/v.ref" ] || { cp "$tmp/v.out" "$tmp/v.ref"; [ "$write" = 1 ] && cp "$dir/vmlinux.o" "$tmp/v.written"; }
+			cmp -s "$tmp/v.out" "$tmp/v.ref" || same=$((same + 1))
+			[ "$write" = 1 ] && ! cmp -s "$dir/vmlinux.o" "$tmp/v.written" && same=$((same + 1))
+		done
+	done
+	local os cs orss crss
+	os=$(median "$tmp/v.objtool.s") cs=$(median "$tmp/v.objcheck.s")
+	orss=$(median "$tmp/v.objtool.rss") crss=$(median "$tmp/v.objcheck.rss")
+	printf '| vmlinux.o%s | %d + %d | %s s (%s) | %s s (%s) | %s | %d MB | %d MB | %s | %s |\n' \
+		"$([ "$write" = 1 ] && echo ", writing")" "$n" "$n" "$os" "$(range "$tmp/v.objtool.s")" "$cs" "$(range "$tmp/v.objcheck.s")" \
+		"$(div "$cs" "$os" %.2f)" $((orss / 1000)) $((crss / 1000)) "$(div "$crss" "$orss" %.2f)" \
+		"$([ "$same" = 0 ] && echo yes || echo "no: $same runs differ")" >> "$whole"
+}
+
+x86=$tmp/x86.md other=$tmp/other.md whole=$tmp/whole.md
+echo "| object | runs (objtool + objcheck) | objtool, median (range) | objcheck, median (range) | time ratio | objtool peak RSS | objcheck peak RSS | memory ratio | same output and status |" > "$whole"
+echo "|---|---|---|---|---|---|---|---|---|" >> "$whole"
 echo "| corpus | objects | objtool, one process each | objcheck, one process each | ratio (total) | ratio per object (median / geomean) | objtool RSS max / median | objcheck RSS max / median | objcheck, one call | one call / objtool total |" > "$x86"
 echo "|---|---|---|---|---|---|---|---|---|---|" >> "$x86"
 echo "| corpus | objects | objcheck --stackval, one process each | RSS max / median | one call | exit != 0 |" > "$other"
 echo "|---|---|---|---|---|---|" >> "$other"
 
-for set in ${SETS:-x86-orc x86-fp arm64 ppc64le}; do
+for set in ${SETS:-x86-orc x86-fp x86-vmlinux arm64 ppc64le}; do
 	[ -f "$corpus/$set.tar.xz" ] || { echo "bench: no $set.tar.xz, skipped" >&2; continue; }
 	tar -xJf "$corpus/$set.tar.xz" -C "$tmp"
 	dir=$tmp/$set
+	if [ "$set" = x86-vmlinux ]; then
+		echo "bench: $set: vmlinux.o, ${VRUNS:-5} runs each" >&2
+		vmlinux "$dir"
+		continue
+	fi
 	orig=
 	if [ "$write" = 1 ] && [[ $set == x86-* ]]; then
 		orig=$tmp/$set.orig
@@ -170,6 +223,7 @@ done
 echo
 echo "objcheck $(cd "$root" && git describe --always --dirty 2>/dev/null || echo '?')$([ "$write" = 1 ] && echo ", writing") vs $(basename "$(dirname "$(dirname "$(dirname "$objtool")")")"), $(nproc) cores, $(date -u +%Y-%m-%d)$([ "$quick" = 1 ] || echo ", every ${quick}th object")"
 echo
-cat "$x86"
-echo
-cat "$other"
+# Only the tables with rows.
+for t in "$x86" "$whole" "$other"; do
+	if [ "$(wc -l < "$t")" -gt 2 ]; then cat "$t"; echo; fi
+done
