@@ -121,6 +121,7 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		res.Plan.DropORC()
 	}
 	if res.Status == 0 && !opts.DryRun && res.Plan.Changes() {
+		collectBeforeWrite(many, len(f.Data), runtime.GC)
 		if err := writeObject(path, f, res.Plan); err != nil {
 			r.fail(path, format, check.RuleWriteFailed, fmt.Sprintf("can't write the object: %v", err),
 				fmt.Sprintf("%s: error: objcheck: can't write the object: %v\n", path, err))

@@ -35,3 +35,22 @@ func tuneGC(files int, getenv func(string) string) {
 	debug.SetMemoryLimit(int64(min(limit, 1<<62)))
 	debug.SetGCPercent(-1)
 }
+
+// writeCollectMin is the smallest object collectBeforeWrite collects for.
+const writeCollectMin = 4 << 20
+
+// collectBeforeWrite runs the collector (gc) once before a one-file run
+// writes an object of size bytes, if the object is large. Such a run
+// never collects (see tuneGC), and by the time it writes, the check's
+// graph is garbage: for vmlinux.o, writing then reuses that memory
+// instead of adding 155 MB to it (peak RSS 618 -> 464 MB, the dry run's,
+// and no slower). A small object's graph is not worth a collection, and
+// a run over several files collects anyway. It reports whether it
+// collected.
+func collectBeforeWrite(many bool, size int, gc func()) bool {
+	if many || size < writeCollectMin {
+		return false
+	}
+	gc()
+	return true
+}

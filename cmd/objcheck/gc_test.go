@@ -50,3 +50,25 @@ func envOf(name, value string) func(string) string {
 		return ""
 	}
 }
+
+// TestCollectBeforeWrite checks that only a one-file run writing a large
+// object collects before it writes.
+func TestCollectBeforeWrite(t *testing.T) {
+	tests := []struct {
+		name string
+		many bool
+		size int
+		want bool
+	}{
+		{"one large object", false, writeCollectMin, true},
+		{"one small object", false, writeCollectMin - 1, false},
+		{"a large object among several", true, 50 << 20, false},
+	}
+	for _, tt := range tests {
+		ran := false
+		got := collectBeforeWrite(tt.many, tt.size, func() { ran = true })
+		if got != tt.want || ran != tt.want {
+			t.Errorf("%s: collected %v (reported %v), want %v", tt.name, ran, got, tt.want)
+		}
+	}
+}
