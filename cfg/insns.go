@@ -120,14 +120,16 @@ func (p *Program) decodeSection(s *Section) *Problem {
 		switch {
 		case d.bad && r.fixed:
 			p.addNotCode(s, d.off, &d.insn)
-			return nil
 		case d.bad:
 			return &Problem{Plain: true, Fatal: true,
 				Msg: fmt.Sprintf("can't decode instruction at %s:0x%x", s.Name, d.off)}
+		default:
+			p.addInsn(s, d.off, &d.insn)
 		}
-		p.addInsn(s, d.off, &d.insn)
 		// Most instructions have no relocation: say so now, while the
-		// relocations are walked in order, rather than search for each.
+		// relocations are walked in order, rather than search for each;
+		// after decoding, nothing writes the mark, so passes that run
+		// concurrently may read it.
 		for next < len(s.Relocs) && s.Relocs[next].Offset < d.off {
 			next++
 		}
@@ -395,7 +397,6 @@ func (p *Program) relocOf(in *Insn) (*decode.Reloc, *Symbol) {
 	}
 	r := in.Sec().RelocInRange(uint64(in.Off), uint64(in.Len))
 	if r == nil {
-		in.Flags |= noReloc
 		return nil, nil
 	}
 	return r, p.Syms[r.Sym.Index]

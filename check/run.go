@@ -136,6 +136,8 @@ func (c *checker) run() {
 		return
 	}
 	c.setHintStates()
+	ibt := c.startIBT()
+	defer ibt.wait() // never leave the scan reading past the run
 	if c.opts.Retpoline {
 		warnings += c.validateRetpoline()
 	}
@@ -144,6 +146,7 @@ func (c *checker) run() {
 		warnings += c.validateFunctions(nil)
 		warnings += c.validateHints(nil)
 		if warnings == 0 {
+			ibt.wait() // validateReachable writes flags the scan reads
 			c.validateReachable()
 		}
 	case c.opts.Noinstr:
@@ -164,7 +167,7 @@ func (c *checker) run() {
 		warnings += r
 	}
 	if c.opts.IBT {
-		c.validateIBT()
+		c.validateIBT(ibt.wait())
 	}
 	if c.opts.SLS {
 		c.validateSLS()
