@@ -53,14 +53,23 @@ func (pl *planner) orc() bool {
 func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
 	var prev ORC
 	empty := true
+	// Runs of instructions share one interned state: its entry is made
+	// once a run, not once an instruction (vmlinux.o: 4.9 million).
+	var last *cfiState
+	var lastEntry ORC
 	insns := pl.c.prog.SecInsns(sec)
 	for i := 0; i < len(insns); i++ {
 		in := &insns[i]
 		g := pl.c.prog.Group(in)
 		if g == nil {
-			e, ok := pl.orcEntry(pl.state(in), in)
-			if !ok {
-				return false
+			s := pl.state(in)
+			e := lastEntry
+			if s != last || s == nil {
+				var ok bool
+				if e, ok = pl.orcEntry(s, in); !ok {
+					return false
+				}
+				last, lastEntry = s, e
 			}
 			if e != prev {
 				st.Sites, st.ORC = append(st.Sites, site(in)), append(st.ORC, e)
