@@ -317,5 +317,6 @@ func (c *checker) pointerAuth(in *cfg.Insn, st *insnState) (int, bool) {
 		return 1, true
 	}
 	st.cfi.raSigned = signing
+	st.cfiID = 0
 	return 0, false
 }

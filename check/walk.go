@@ -18,7 +18,11 @@ const (
 
 // An insnState is the state carried along a path (objtool's insn_state).
 type insnState struct {
-	cfi          cfiState
+	cfi cfiState
+	// cfiID names cfi in the pool while cfi is as it was when an
+	// instruction took it, 0 once anything may have changed it: whatever
+	// writes cfi must clear it (handleOps, pointerAuth).
+	cfiID        cfiID
 	uaccessStack uint32
 	uaccess      bool
 	df           bool
@@ -113,12 +117,19 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 		if r, done := c.applyHint(fn, in, prev, st); done {
 			return r, true
 		}
+	} else if prev != nil && st.cfiID != 0 && c.cfi[prev.Index] == st.cfiID {
+		// Nothing changed the state since prev took it: the comparison
+		// below would find them equal (most instructions have no stack
+		// operation; vmlinux.o: 3.7 million of 4.9).
+		c.cfi[in.Index] = st.cfiID
+		c.stats.reused++
 	} else if prev != nil && *c.cfiOf(prev) == st.cfi {
 		c.cfi[in.Index] = c.cfi[prev.Index]
 		c.stats.reused++
 	} else {
 		c.cfi[in.Index] = c.internCFI(&st.cfi)
 	}
+	st.cfiID = c.cfi[in.Index]
 	c.visited[in.Index] |= bit
 	if c.propagateAltCFI(in) {
 		return 1, true
@@ -207,6 +218,9 @@ func (c *checker) nextToValidate(in *cfg.Insn) *cfg.Insn {
 // user-access flag inside alternatives. It reports a warning.
 func (c *checker) handleOps(in, next *cfg.Insn, st *insnState) bool {
 	ops := c.prog.StackOps(in)
+	if len(ops) != 0 {
+		st.cfiID = 0
+	}
 	for i := range ops {
 		op := &ops[i]
 		if msg := c.frame.update(in, next, &st.cfi, op); msg != "" {
