@@ -401,7 +401,11 @@ type insnRare struct {
 // and a slice grown by append left 66 MB behind it).
 type rareStore [][]insnRare
 
-const rareChunk = 4096
+// rareChunk is how many records a rareStore allocates at once: small, as
+// a call over many objects reuses memory the runtime must clear, and most
+// objects need a few hundred (4096, 196 KB a chunk, cost 591 objects in
+// one call 11% of their time).
+const rareChunk = 512
 
 // at returns record i.
 func (rs rareStore) at(i int32) *insnRare { return &rs[i/rareChunk][i%rareChunk] }

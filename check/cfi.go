@@ -85,8 +85,10 @@ type cfiPool struct {
 // A cfiID names a state of a cfiPool; 0 is none.
 type cfiID int32
 
-// cfiPoolChunk is how many states a cfiPool allocates at once.
-const cfiPoolChunk = 256
+// cfiPoolChunk is how many states a cfiPool allocates at once: few, as
+// most objects have a few dozen states, and in a call over many objects
+// every chunk is memory the runtime must clear first (see rareChunk).
+const cfiPoolChunk = 32
 
 // at returns the state id names, nil for none.
 func (p *cfiPool) at(id cfiID) *cfiState {
