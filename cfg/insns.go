@@ -8,7 +8,7 @@ import (
 
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/decode"
-	"github.com/objcheck/objcheck/internal/hugepage"
+	"github.com/objcheck/objcheck/internal/prefault"
 )
 
 // wrapSections marks each section with what objtool derives from its name.
@@ -75,14 +75,12 @@ func (p *Program) decodeInsns() *Problem {
 	// for the same reason: grown by a quarter at a time, the slice left
 	// 150 MB of copies behind it in a run that does not collect.
 	p.Ops = make([]arch.StackOp, 0, cap(p.Insns)/2)
-	hugepage.Advise(p.Insns)
-	hugepage.Advise(p.Ops)
 	// Fault in, ahead of the decoder, what the object will likely fill:
 	// 3.5 bytes an instruction on x86 (vmlinux.o: 3.44), and an operation
 	// for four of them.
 	expect := total * 2 / max(2*p.Arch.InsnAlign, 7)
-	hugepage.Prefault(p.Insns, expect)
-	hugepage.Prefault(p.Ops, expect/4)
+	prefault.Start(p.Insns, expect)
+	prefault.Start(p.Ops, expect/4)
 	for _, s := range p.Sections {
 		if !s.Code {
 			continue

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/objcheck/objcheck/cfg"
-	"github.com/objcheck/objcheck/internal/hugepage"
+	"github.com/objcheck/objcheck/internal/prefault"
 )
 
 // The ORC entry types (arch/x86/include/asm/orc_types.h); the unwind hint
@@ -25,10 +25,8 @@ func (pl *planner) orc() bool {
 	// run that does not collect (what is never touched costs no memory).
 	n := pl.c.prog.NumInsns() / 4
 	st := Step{Section: ".orc_unwind", Sites: make([]Site, 0, n), ORC: make([]ORC, 0, n)}
-	hugepage.Advise(st.Sites)
-	hugepage.Advise(st.ORC)
-	hugepage.Prefault(st.Sites, n/2)
-	hugepage.Prefault(st.ORC, n/2)
+	prefault.Start(st.Sites, n/2)
+	prefault.Start(st.ORC, n/2)
 	for _, sec := range pl.c.prog.Sections {
 		if !sec.Text {
 			continue

@@ -7,7 +7,7 @@ import (
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/cfg"
 	"github.com/objcheck/objcheck/decode"
-	"github.com/objcheck/objcheck/internal/hugepage"
+	"github.com/objcheck/objcheck/internal/prefault"
 )
 
 // A Result is what checking one object produced: exactly what objtool would
@@ -112,10 +112,8 @@ func newChecker(f *decode.File, opts *Options) *checker {
 	n := p.NumInsns()
 	c.cfi = make([]cfiID, n)
 	c.visited = make([]uint8, n)
-	hugepage.Advise(c.cfi)
-	hugepage.Advise(c.visited)
-	hugepage.Prefault(c.cfi, n)
-	hugepage.Prefault(c.visited, n)
+	prefault.Start(c.cfi, n)
+	prefault.Start(c.visited, n)
 	return c
 }
 

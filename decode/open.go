@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/objcheck/objcheck/internal/hugepage"
+	"github.com/objcheck/objcheck/internal/prefault"
 )
 
 // Open reads the object at path (never writing it) and parses it. A file
@@ -24,8 +24,9 @@ func Open(path string) (*File, error) {
 	return Parse(path, data)
 }
 
-// readFile is os.ReadFile into a buffer advised for huge pages (see
-// package hugepage): a whole-kernel object is tens of megabytes.
+// readFile is os.ReadFile into a buffer whose pages are faulted in on
+// another thread (see package prefault): a whole-kernel object is tens of
+// megabytes.
 func readFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -39,8 +40,7 @@ func readFile(path string) ([]byte, error) {
 	// One byte more than the size, so that the read that finds the end
 	// needs no growth; a file that grows while read still reads whole.
 	data := make([]byte, 0, size+1)
-	hugepage.Advise(data)
-	hugepage.Prefault(data, size)
+	prefault.Start(data, size)
 	for {
 		n, err := f.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]

@@ -6,7 +6,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/objcheck/objcheck/internal/hugepage"
+	"github.com/objcheck/objcheck/internal/prefault"
 )
 
 // relocations reads every SHT_RELA and SHT_REL section into the Relocs of
@@ -40,8 +40,7 @@ func (p *parser) relocSection(s *Section, entsize uint64) error {
 		return err
 	}
 	relocs := make([]Reloc, n) // n <= len(p.data)/16: s.Data lies in the file
-	hugepage.Advise(relocs)
-	hugepage.Prefault(relocs, len(relocs))
+	prefault.Start(relocs, len(relocs))
 	for i := range relocs {
 		if err := p.reloc(&relocs[i], i, s, entsize, t); err != nil {
 			return err

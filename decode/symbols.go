@@ -5,7 +5,7 @@ import (
 	"debug/elf"
 	"slices"
 
-	"github.com/objcheck/objcheck/internal/hugepage"
+	"github.com/objcheck/objcheck/internal/prefault"
 )
 
 // symbols reads the symbol table, if there is one, into p.f.Symbols.
@@ -19,8 +19,7 @@ func (p *parser) symbols() error {
 		return err
 	}
 	syms := make([]Symbol, n) // n <= len(p.data)/24: st.Data lies in the file
-	hugepage.Advise(syms)
-	hugepage.Prefault(syms, len(syms))
+	prefault.Start(syms, len(syms))
 	p.f.Symbols = make([]*Symbol, n)
 	for i := range syms {
 		sym := &syms[i]

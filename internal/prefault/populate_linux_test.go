@@ -1,4 +1,4 @@
-package hugepage
+package prefault
 
 import (
 	"syscall"
@@ -6,6 +6,10 @@ import (
 	"time"
 	"unsafe"
 )
+
+// unit is the measure of the test's tables: one of 4 units is large
+// enough for Start.
+const unit = 2 << 20
 
 // resident counts the pages of b's 4 KiB-aligned interior that are in
 // memory (mincore(2)).
@@ -24,18 +28,17 @@ func resident(t *testing.T, b []byte) (in, all int) {
 	return in, len(vec)
 }
 
-// TestPrefault: the pages of the prefaulted part of a fresh table come
+// TestStart: the pages of the prefaulted part of a fresh table come
 // in without the program touching them, the rest stay out, and what was
 // written before is still there.
-func TestPrefault(t *testing.T) {
-	b := make([]byte, 4*Size)
-	b[0], b[Size] = 1, 2
-	Advise(b)
+func TestStart(t *testing.T) {
+	b := make([]byte, 4*unit)
+	b[0], b[unit] = 1, 2
 	if in, all := resident(t, b); in > all/2 {
 		t.Skipf("the runtime gave a table already in memory (%d of %d pages)", in, all)
 	}
-	Prefault(b, 3*Size)
-	half, rest := b[:3*Size], b[3*Size+pageSize:]
+	Start(b, 3*unit)
+	half, rest := b[:3*unit], b[3*unit+pageSize:]
 	// The faults run on another thread: wait for them, up to a bound
 	// that is about liveness, not speed.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
@@ -50,16 +53,16 @@ func TestPrefault(t *testing.T) {
 	if in, all := resident(t, rest); in > all/2 {
 		t.Errorf("%d of the %d pages beyond n are in memory too", in, all)
 	}
-	if b[0] != 1 || b[Size] != 2 || b[Size+1] != 0 {
-		t.Errorf("contents changed: %d %d %d", b[0], b[Size], b[Size+1])
+	if b[0] != 1 || b[unit] != 2 || b[unit+1] != 0 {
+		t.Errorf("contents changed: %d %d %d", b[0], b[unit], b[unit+1])
 	}
 }
 
-// TestPrefaultSmall: tables and counts too small or out of range are
+// TestStartSmall: tables and counts too small or out of range are
 // left alone.
-func TestPrefaultSmall(t *testing.T) {
-	Prefault([]byte(nil), 10)
-	Prefault(make([]byte, 0, minBytes-1), minBytes)
-	Prefault(make([]byte, 0, 2*minBytes), -1)
-	Prefault(make([]struct{}, 1<<30), 1<<30)
+func TestStartSmall(t *testing.T) {
+	Start([]byte(nil), 10)
+	Start(make([]byte, 0, minBytes-1), minBytes)
+	Start(make([]byte, 0, 2*minBytes), -1)
+	Start(make([]struct{}, 1<<30), 1<<30)
 }

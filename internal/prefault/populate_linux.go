@@ -1,17 +1,10 @@
-package hugepage
+package prefault
 
 import "syscall"
 
 // madvPopulateWrite is MADV_POPULATE_WRITE (Linux 5.14), which the
 // syscall package does not name.
 const madvPopulateWrite = 23
-
-// advise asks for huge pages over b, whose ends are aligned to Size.
-// Errors (a kernel without transparent huge pages) are ignored: the
-// advice is a hint.
-func advise(b []byte) {
-	_ = syscall.Madvise(b, syscall.MADV_HUGEPAGE)
-}
 
 // populate faults b's pages in, writable, on a thread of its own, and
 // returns at once. Errors (a kernel before 5.14) are ignored: the pages
