@@ -52,9 +52,10 @@ func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
 	var prev ORC
 	empty := true
 	// Runs of instructions share one interned state: its entry is made
-	// once a run, not once an instruction (vmlinux.o: 4.9 million).
+	// once a run, not once an instruction (vmlinux.o: 4.9 million). It
+	// starts as the entry of no state.
 	var last *cfiState
-	var lastEntry ORC
+	lastEntry := ORC{Type: orcUndefined}
 	insns := pl.c.prog.SecInsns(sec)
 	for i := 0; i < len(insns); i++ {
 		in := &insns[i]
@@ -62,7 +63,7 @@ func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
 		if g == nil {
 			s := pl.state(in)
 			e := lastEntry
-			if s != last || s == nil {
+			if s != last {
 				var ok bool
 				if e, ok = pl.orcEntry(s, in); !ok {
 					return false

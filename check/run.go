@@ -42,7 +42,8 @@ type checker struct {
 	visited []uint8 // per instruction index
 	alts    [][]*cfiState
 	stats   stats
-	// endbrUsed marks the ENDBRs whose address code or data takes.
+	// endbrUsed marks the ENDBRs whose address code or data takes, as
+	// validateIBT found them (nil, none, without --ibt).
 	endbrUsed map[int32]bool
 	stdout    bytes.Buffer
 	plan      *Plan
@@ -102,8 +103,7 @@ func newChecker(f *decode.File, opts *Options) *checker {
 			prog: p},
 		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), lr: -1, initial: &init,
 			stackval: opts.Stackval},
-		pool:      cfiPool{first: make(map[uint64]cfiID)},
-		endbrUsed: map[int32]bool{},
+		pool: cfiPool{first: make(map[uint64]cfiID)},
 	}
 	if a.HasLR {
 		c.frame.lr = int32(a.LR)
