@@ -80,7 +80,21 @@ type cfiPool struct {
 	first  map[uint64]cfiID   // the first state with each hash
 	more   map[uint64][]cfiID // the others with that hash, if any
 	chunks [][]cfiState
+	// recent holds the last state interned in each slot of a hash's low
+	// bits, looked up before the maps: states recur close together
+	// (vmlinux.o: 900 thousand lookups of 31 thousand states), and a
+	// probe of a small array costs less than one of a map that large.
+	recent *[cfiRecentSlots]recentCFI
 }
+
+// A recentCFI is a slot of cfiPool.recent: a state's hash and its name.
+type recentCFI struct {
+	hash uint64
+	id   cfiID
+}
+
+// cfiRecentSlots is the size of cfiPool.recent, a power of two.
+const cfiRecentSlots = 1024
 
 // A cfiID names a state of a cfiPool; 0 is none.
 type cfiID int32
@@ -101,6 +115,20 @@ func (p *cfiPool) at(id cfiID) *cfiState {
 // intern returns the name of the shared copy of c.
 func (p *cfiPool) intern(c *cfiState) cfiID {
 	h := c.hash()
+	if p.recent == nil {
+		p.recent = new([cfiRecentSlots]recentCFI)
+	}
+	slot := &p.recent[h&(cfiRecentSlots-1)]
+	if slot.id != 0 && slot.hash == h && *p.at(slot.id) == *c {
+		return slot.id
+	}
+	id := p.lookup(h, c)
+	*slot = recentCFI{h, id}
+	return id
+}
+
+// lookup is intern without the recent slots.
+func (p *cfiPool) lookup(h uint64, c *cfiState) cfiID {
 	id, ok := p.first[h]
 	if !ok {
 		id = p.add(c)

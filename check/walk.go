@@ -51,7 +51,7 @@ func (c *checker) walk(fn *cfg.Symbol, in *cfg.Insn, st insnState) int {
 		if c.opts.Tracer != nil {
 			c.traceArrive(fn, in)
 		}
-		if r, done := c.followAlts(fn, in, st); done {
+		if r, done := c.followAlts(fn, in, &st); done {
 			return c.pathEnd(fn, in, r, StopAltReplaces)
 		}
 		if c.handleOps(in, next, &st) {
@@ -178,8 +178,10 @@ func (c *checker) findSave(fn *cfg.Symbol, in *cfg.Insn) *cfg.Insn {
 }
 
 // followAlts walks each alternative of in; with skip-orig alternatives
-// the original path ends here.
-func (c *checker) followAlts(fn *cfg.Symbol, in *cfg.Insn, st insnState) (int, bool) {
+// the original path ends here. Each walk gets its own copy of st: taking
+// st by value would copy its 600 bytes at every instruction, and most
+// have no alternative.
+func (c *checker) followAlts(fn *cfg.Symbol, in *cfg.Insn, st *insnState) (int, bool) {
 	alts := c.prog.Alts(in)
 	if in.Has(cfg.IgnoreAlts) || len(alts) == 0 {
 		return 0, false
@@ -187,7 +189,7 @@ func (c *checker) followAlts(fn *cfg.Symbol, in *cfg.Insn, st insnState) (int, b
 	skipOrig := false
 	for _, alt := range alts {
 		skipOrig = skipOrig || alt.SkipOrig
-		if r := c.walk(fn, alt.Insn, st); r != 0 {
+		if r := c.walk(fn, alt.Insn, *st); r != 0 {
 			c.rep.bt(in, "(alt)")
 			return r, true
 		}
