@@ -19,36 +19,59 @@ const (
 // stack state changes, the states of an alternative taken byte by byte,
 // and an undefined entry at the section's end (objtool's orc_create).
 func (pl *planner) orc() bool {
-	// The state changes at about one instruction in nine (vmlinux.o:
-	// 528,447 entries for 4.9 million): reserve for one in four, as
-	// growing the lists by a quarter at a time leaves copies behind in a
-	// run that does not collect (what is never touched costs no memory).
-	n := pl.c.prog.NumInsns() / 4
-	st := Step{Section: ".orc_unwind", Sites: make([]Site, 0, n), ORC: make([]ORC, 0, n)}
-	prefault.Start(st.Sites, n/2)
-	prefault.Start(st.ORC, n/2)
-	for _, sec := range pl.c.prog.Sections {
-		if !sec.Text {
-			continue
-		}
-		if !pl.orcSection(sec, &st) {
-			return false
-		}
+	t := pl.c.orcAhead.tables()
+	if t == nil {
+		t = pl.c.orcTables(nil)
 	}
-	if len(st.ORC) == 0 {
+	if t.fail != "" {
+		pl.c.rep.warnInsn(t.failAt, t.fail)
+		return false
+	}
+	if len(t.step.ORC) == 0 {
 		return true
 	}
 	if pl.c.prog.File.SectionByName(".orc_unwind") != nil {
 		pl.c.rep.warn("file already has .orc_unwind section, skipping")
 		return false
 	}
-	st.Entries = len(st.ORC)
-	pl.add(st)
+	t.step.Entries = len(t.step.ORC)
+	pl.add(t.step)
 	return true
 }
 
-// orcSection adds the entries of one section; false after a warning.
-func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
+// An orcResult is the ORC step's entries, or the warning that stops it.
+type orcResult struct {
+	step   Step
+	failAt *cfg.Insn // where fail is, if not ""
+	fail   string
+}
+
+// orcTables builds the ORC entries. It only reads the checker, so that it
+// can run beside the passes that follow the walks (see orcAhead), and it
+// takes the padding in pads to have its function's state, as the
+// prefixes step will have given it by the time the tables are written.
+func (c *checker) orcTables(pads []prefixRun) *orcResult {
+	// The state changes at about one instruction in nine (vmlinux.o:
+	// 528,447 entries for 4.9 million): reserve for one in four, as
+	// growing the lists by a quarter at a time leaves copies behind in a
+	// run that does not collect (what is never touched costs no memory).
+	n := c.prog.NumInsns() / 4
+	r := &orcResult{step: Step{Section: ".orc_unwind", Sites: make([]Site, 0, n), ORC: make([]ORC, 0, n)}}
+	prefault.Start(r.step.Sites, n/2)
+	prefault.Start(r.step.ORC, n/2)
+	for _, sec := range c.prog.Sections {
+		if sec.Text && !c.orcSection(sec, &pads, r) {
+			break
+		}
+	}
+	return r
+}
+
+// orcSection adds the entries of one section; false after a warning,
+// which it leaves in r. It consumes the runs of pads (in instruction
+// order) that come before the end of the section.
+func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) bool {
+	st := &r.step
 	var prev ORC
 	empty := true
 	// Runs of instructions share one interned state: its entry is made
@@ -56,16 +79,16 @@ func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
 	// starts as the entry of no state.
 	var last *cfiState
 	lastEntry := ORC{Type: orcUndefined}
-	insns := pl.c.prog.SecInsns(sec)
+	insns := c.prog.SecInsns(sec)
 	for i := 0; i < len(insns); i++ {
 		in := &insns[i]
-		g := pl.c.prog.Group(in)
+		g := c.prog.Group(in)
 		if g == nil {
-			s := pl.state(in)
+			s := c.padState(pads, in)
 			e := lastEntry
 			if s != last {
-				var ok bool
-				if e, ok = pl.orcEntry(s, in); !ok {
+				if e, r.fail = c.orcEntry(s); r.fail != "" {
+					r.failAt = in
 					return false
 				}
 				last, lastEntry = s, e
@@ -76,14 +99,15 @@ func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
 			}
 			continue
 		}
-		slots := pl.c.altSlots(g.Shared)
+		slots := c.walkedAltSlots(g.Shared)
 		n := int(uint64(g.Last.Off) + uint64(g.Last.Len) - uint64(g.First.Off))
 		for off := 0; off < n && off < len(slots); off++ {
 			if slots[off] == nil {
 				continue
 			}
-			e, ok := pl.orcEntry(slots[off], in)
-			if !ok {
+			e, fail := c.orcEntry(slots[off])
+			if fail != "" {
+				r.failAt, r.fail = in, fail
 				return false
 			}
 			if e != prev {
@@ -103,31 +127,42 @@ func (pl *planner) orcSection(sec *cfg.Section, st *Step) bool {
 	return true
 }
 
-// orcEntry is the ORC entry for stack state s at in (objtool's
-// init_orc_entry); false after a warning about a state ORC cannot say.
-func (pl *planner) orcEntry(s *cfiState, in *cfg.Insn) (ORC, bool) {
+// padState is in's state, or, if in is in the first run of pads (which
+// it drops once past), the state of the function the run pads.
+func (c *checker) padState(pads *[]prefixRun, in *cfg.Insn) *cfiState {
+	for len(*pads) > 0 && (*pads)[0].entry.Index <= in.Index {
+		*pads = (*pads)[1:]
+	}
+	if len(*pads) > 0 && (*pads)[0].start.Index <= in.Index {
+		if s := c.cfiOf((*pads)[0].entry); s != nil {
+			return s
+		}
+	}
+	return c.cfiOf(in)
+}
+
+// orcEntry is the ORC entry for stack state s (objtool's init_orc_entry),
+// or the warning about a state ORC cannot say.
+func (c *checker) orcEntry(s *cfiState) (ORC, string) {
 	if s == nil || s.typ == orcUndefined {
-		return ORC{Type: orcUndefined}, true
+		return ORC{Type: orcUndefined}, ""
 	}
 	if s.typ == orcEndOfStack {
-		return ORC{Type: orcEndOfStack}, true
+		return ORC{Type: orcEndOfStack}, ""
 	}
-	w := &pl.c.prog.Arch.Write
+	w := &c.prog.Arch.Write
 	if s.typ > orcRegsPartial {
-		pl.c.rep.warnInsn(in, fmt.Sprintf("unknown unwind hint type %d", s.typ))
-		return ORC{}, false
+		return ORC{}, fmt.Sprintf("unknown unwind hint type %d", s.typ)
 	}
 	sp, ok := w.ORCReg[int(s.cfa.base)]
 	if !ok {
-		pl.c.rep.warnInsn(in, fmt.Sprintf("unknown CFA base reg %d", s.cfa.base))
-		return ORC{}, false
+		return ORC{}, fmt.Sprintf("unknown CFA base reg %d", s.cfa.base)
 	}
-	bpLoc := s.regs[pl.c.frame.bp]
+	bpLoc := s.regs[c.frame.bp]
 	bp, ok := w.ORCBP[int(bpLoc.base)]
 	if !ok {
-		pl.c.rep.warnInsn(in, fmt.Sprintf("unknown BP base reg %d", bpLoc.base))
-		return ORC{}, false
+		return ORC{}, fmt.Sprintf("unknown BP base reg %d", bpLoc.base)
 	}
 	return ORC{SPOffset: int16(s.cfa.off), BPOffset: int16(bpLoc.off), SPReg: sp, BPReg: bp,
-		Type: s.typ, Signal: s.signal}, true
+		Type: s.typ, Signal: s.signal}, ""
 }

@@ -104,6 +104,7 @@ type planner struct {
 // building the graph stopped, and only the patches made so far count.
 func (c *checker) makePlan(fatal bool) *Plan {
 	pl := &planner{c: c, plan: &Plan{}}
+	defer c.orcAhead.tables() // never leave it reading past the run
 	pl.patches()
 	if fatal || len(c.prog.Insns) == 0 {
 		return pl.plan
@@ -291,15 +292,18 @@ func (pl *planner) endbrSeal() bool {
 // padded with exactly Prefix bytes of nops, and gives those nops the
 // function's stack state (objtool's add_prefix_symbols).
 func (pl *planner) prefixes() bool {
+	runs, ok := pl.c.orcAhead.prefixes()
+	if !ok {
+		runs = pl.c.prefixRuns()
+	}
 	st := Step{}
-	size := uint64(pl.c.opts.Prefix)
-	for _, sec := range pl.c.prog.Sections {
-		if !sec.IsExec() {
-			continue
-		}
-		for _, fn := range sec.Symbols() {
-			if fn.IsFunc() && pl.prefix(sec, fn, size) {
-				st.Prefixes = append(st.Prefixes, Prefix{Func: fn.Index, Size: int(size)})
+	p := pl.c.prog
+	for _, r := range runs {
+		st.Prefixes = append(st.Prefixes, Prefix{Func: r.fn.Index, Size: pl.c.opts.Prefix})
+		if s := pl.state(r.entry); s != nil {
+			pl.c.lookupCFI(s)
+			for x := r.start; x != r.entry; x = p.Next(x) {
+				pl.c.cfi[x.Index] = pl.c.cfi[r.entry.Index] // the checks are done: as objtool does
 			}
 		}
 	}
@@ -309,34 +313,51 @@ func (pl *planner) prefixes() bool {
 	return true
 }
 
-// prefix reports whether fn gets a prefix symbol, and propagates its
-// entry state to the padding.
-func (pl *planner) prefix(sec *cfg.Section, fn *cfg.Symbol, size uint64) bool {
-	p := pl.c.prog
+// A prefixRun is the padding of a function that gets a prefix symbol:
+// the nops from start up to entry, the function's first instruction.
+type prefixRun struct {
+	fn           *cfg.Symbol
+	start, entry *cfg.Insn
+}
+
+// prefixRuns finds the functions that get a prefix symbol, in objtool's
+// order. It only reads the checker.
+func (c *checker) prefixRuns() []prefixRun {
+	var runs []prefixRun
+	size := uint64(c.opts.Prefix)
+	for _, sec := range c.prog.Sections {
+		if !sec.IsExec() {
+			continue
+		}
+		for _, fn := range sec.Symbols() {
+			if !fn.IsFunc() {
+				continue
+			}
+			if start, entry := c.padding(sec, fn, size); start != nil {
+				runs = append(runs, prefixRun{fn, start, entry})
+			}
+		}
+	}
+	return runs
+}
+
+// padding returns the first of the nops that pad fn with exactly size
+// bytes, and fn's first instruction; nil if fn is not padded so.
+func (c *checker) padding(sec *cfg.Section, fn *cfg.Symbol, size uint64) (start, entry *cfg.Insn) {
+	p := c.prog
 	in := p.Find(sec, fn.Offset)
 	if in == nil {
-		return false
+		return nil, nil
 	}
-	var start *cfg.Insn
 	for prev := p.Prev(in); prev != nil; prev = p.Prev(prev) {
 		if prev.Kind != arch.Nop || fn.Offset-uint64(prev.Off) > size {
-			return false
+			return nil, nil
 		}
 		if fn.Offset-uint64(prev.Off) == size {
-			start = prev
-			break
+			return prev, in
 		}
 	}
-	if start == nil {
-		return false
-	}
-	if s := pl.state(in); s != nil {
-		pl.c.lookupCFI(s)
-		for x := start; x != in; x = p.Next(x) {
-			pl.c.cfi[x.Index] = pl.c.cfi[in.Index] // the checks are done: as objtool does
-		}
-	}
-	return true
+	return nil, nil
 }
 
 // state is the stack state objtool has for an instruction, nil if none.

@@ -301,6 +301,15 @@ func (c *checker) altSlots(sh *cfg.AltShared) []*cfiState {
 	return c.alts[sh.ID]
 }
 
+// walkedAltSlots is altSlots for after the walks: nil for a group no walk
+// reached, and nothing written.
+func (c *checker) walkedAltSlots(sh *cfg.AltShared) []*cfiState {
+	if sh.ID < len(c.alts) {
+		return c.alts[sh.ID]
+	}
+	return nil
+}
+
 // pointerAuth applies paciasp and autiasp: signing and authenticating the
 // return address must pair up on every path.
 func (c *checker) pointerAuth(in *cfg.Insn, st *insnState) (int, bool) {

@@ -50,6 +50,8 @@ type checker struct {
 	// stopped is set after a fatal warning of a pass, after which
 	// objtool checks and writes nothing more.
 	stopped bool
+	// orcAhead is the ORC tables being built early, if they are.
+	orcAhead *orcAhead
 }
 
 // Run checks one parsed object with the given options.
@@ -143,6 +145,7 @@ func (c *checker) run() {
 	case c.opts.Stackval || c.opts.ORC || c.opts.Uaccess:
 		warnings += c.validateFunctions(nil)
 		warnings += c.validateHints(nil)
+		c.startORC()
 		if warnings == 0 {
 			ibt.wait() // validateReachable writes flags the scan reads
 			c.validateReachable()

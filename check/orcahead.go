@@ -1,0 +1,82 @@
+package check
+
+import (
+	"cmp"
+	"slices"
+)
+
+// An orcAhead is the ORC tables being built on a goroutine of their own
+// while the passes after the walks run: the walks leave every stack state
+// final, and after them only the prefixes step changes any, the padding
+// it gives a function's state, which the tables foresee (vmlinux.o: the
+// prefix runs and the tables take some 90 ms, about what the
+// unreachable, unret and IBT passes take). It finds the prefix runs first,
+// for the prefixes step too. A nil orcAhead is none.
+type orcAhead struct {
+	runsDone chan struct{} // closed once runs is set
+	runs     []prefixRun
+	done     chan struct{} // closed once res is set
+	res      *orcResult    // nil if the tables could not be foreseen
+}
+
+// startORC starts building the ORC tables, if the run writes them.
+func (c *checker) startORC() {
+	if !c.opts.ORC || !c.opts.writes() {
+		return
+	}
+	a := &orcAhead{runsDone: make(chan struct{}), done: make(chan struct{})}
+	c.orcAhead = a
+	go func() {
+		defer close(a.done)
+		if c.opts.Prefix != 0 {
+			a.runs = c.prefixRuns()
+		}
+		close(a.runsDone)
+		if pads, ok := sortedPads(a.runs); ok {
+			a.res = c.orcTables(pads)
+		}
+	}()
+}
+
+// prefixes returns the prefix runs, once found; false if none were
+// looked for.
+func (a *orcAhead) prefixes() ([]prefixRun, bool) {
+	if a == nil {
+		return nil, false
+	}
+	<-a.runsDone
+	return a.runs, true
+}
+
+// tables returns the tables once built; nil if none were started, or if
+// they could not be foreseen.
+func (a *orcAhead) tables() *orcResult {
+	if a == nil {
+		return nil
+	}
+	<-a.done
+	return a.res
+}
+
+// sortedPads returns the prefix runs in instruction order, each once
+// (aliases pad alike), for orcTables. It is false if two runs overlap or
+// touch: then the state the prefixes step leaves in one depends on the
+// order it takes them in, and only that step can tell.
+func sortedPads(runs []prefixRun) ([]prefixRun, bool) {
+	pads := slices.Clone(runs)
+	slices.SortStableFunc(pads, func(a, b prefixRun) int { return cmp.Compare(a.start.Index, b.start.Index) })
+	out := pads[:0]
+	for _, r := range pads {
+		if n := len(out); n > 0 {
+			last := out[n-1]
+			if r.start == last.start && r.entry == last.entry {
+				continue
+			}
+			if r.start.Index <= last.entry.Index {
+				return nil, false
+			}
+		}
+		out = append(out, r)
+	}
+	return out, true
+}
