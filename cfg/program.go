@@ -368,6 +368,10 @@ func setJumpDest(in, dest *Insn) {
 // NumInsns is the number of instruction indexes in use, extras included.
 func (p *Program) NumInsns() int { return len(p.Insns) + len(p.Extra) }
 
+// NumAltGroups is how many alternatives were read: their AltShared.IDs
+// are 0 up to it.
+func (p *Program) NumAltGroups() int { return p.numAlts }
+
 // Next returns the instruction after in within its section, or nil.
 func (p *Program) Next(in *Insn) *Insn {
 	if i := int(in.Index); i < len(p.Insns) && i+1 < in.Sec().End {

@@ -99,6 +99,30 @@ const cfiRecentSlots = 1024
 // A cfiID names a state of a cfiPool; 0 is none.
 type cfiID int32
 
+// cfiPools are a checker's pools: the first for the walks of the checker
+// itself, the second for those of a walker beside it (see
+// walkInParallel). The pool a state is in is the top bits of its name,
+// so that either reads the other's states.
+type cfiPools [2]cfiPool
+
+// poolShift places a pool's number in the names of its states.
+const poolShift = 30
+
+// newPools makes empty pools.
+func newPools() *cfiPools {
+	return &cfiPools{{first: map[uint64]cfiID{}}, {first: map[uint64]cfiID{}}}
+}
+
+// at returns the state id names, nil for none.
+func (ps *cfiPools) at(id cfiID) *cfiState {
+	return ps[id>>poolShift].at(id & (1<<poolShift - 1))
+}
+
+// intern returns the name of the shared copy of s, in pool n.
+func (ps *cfiPools) intern(n uint8, s *cfiState) cfiID {
+	return cfiID(n)<<poolShift | ps[n].intern(s)
+}
+
 // cfiPoolChunk is how many states a cfiPool allocates at once: few, as
 // most objects have a few dozen states, and in a call over many objects
 // every chunk is memory the runtime must clear first (see rareChunk).
@@ -168,7 +192,7 @@ func (p *cfiPool) add(c *cfiState) cfiID {
 }
 
 // cfiOf returns the state recorded at in, nil if none.
-func (c *checker) cfiOf(in *cfg.Insn) *cfiState { return c.pool.at(c.cfi[in.Index]) }
+func (c *checker) cfiOf(in *cfg.Insn) *cfiState { return c.pools.at(c.cfi[in.Index]) }
 
 // hash mixes every field of the state (equal states hash equal; the pool
 // compares whole states, so a collision costs only a comparison).

@@ -40,4 +40,9 @@ type Options struct {
 
 	// Tracer, when set, watches the walks it chooses (--trace, --graph).
 	Tracer Tracer
+
+	// ParallelMin, when not 0, is the fewest instructions for which the
+	// functions are walked on two goroutines, instead of parallelMin's
+	// quarter of a million: the tests walk small objects so with 1.
+	ParallelMin int
 }

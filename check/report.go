@@ -19,6 +19,11 @@ type reporter struct {
 	stateAt func(*cfg.Insn) *StackState
 	diags   []Diagnostic
 	printed int // the text lines, backtrace lines included
+	// marked lists the symbols warnInsn marked as warned, in order.
+	marked []*cfg.Symbol
+	// orphan is set when the first diagnostic only holds backtrace
+	// lines that came with no warning before them.
+	orphan bool
 }
 
 // add records a diagnostic.
@@ -58,8 +63,9 @@ func (r *reporter) warnInsn(in *cfg.Insn, msg string) {
 		d.State = r.stateAt(in)
 	}
 	r.add(d)
-	if in.Sym() != nil {
+	if in.Sym() != nil && !in.Sym().Warned {
 		in.Sym().Warned = true
+		r.marked = append(r.marked, in.Sym())
 	}
 }
 
@@ -71,10 +77,27 @@ func (r *reporter) bt(in *cfg.Insn, msg string) {
 	}
 	if len(r.diags) == 0 {
 		r.diags = append(r.diags, Diagnostic{Hidden: true})
+		r.orphan = true
 	}
 	d := &r.diags[len(r.diags)-1]
 	d.Backtrace = append(d.Backtrace, r.offstr(in.Sec(), uint64(in.Off))+": "+msg)
 	r.printed++
+}
+
+// join adds the diagnostics of o after r's, as if o's reports had been
+// made to r: backtrace lines o had no warning for go to r's last.
+func (r *reporter) join(o *reporter) {
+	ds := o.diags
+	if o.orphan && len(r.diags) > 0 {
+		last := &r.diags[len(r.diags)-1]
+		last.Backtrace = append(last.Backtrace, ds[0].Backtrace...)
+		ds = ds[1:]
+	} else if o.orphan {
+		r.orphan = true
+	}
+	r.diags = append(r.diags, ds...)
+	r.printed += o.printed
+	r.marked = append(r.marked, o.marked...)
 }
 
 // text renders the diagnostics as objtool prints them.

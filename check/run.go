@@ -33,11 +33,13 @@ type Result struct {
 
 // A checker holds the state of checking one object.
 type checker struct {
-	prog    *cfg.Program
-	opts    *Options
-	rep     reporter
-	frame   frame
-	pool    cfiPool
+	prog  *cfg.Program
+	opts  *Options
+	rep   reporter
+	frame frame
+	pools *cfiPools
+	// own is the number of the pool in pools this checker's walks add to.
+	own     uint8
 	cfi     []cfiID // per instruction index, in pool
 	visited []uint8 // per instruction index
 	alts    [][]*cfiState
@@ -52,6 +54,9 @@ type checker struct {
 	stopped bool
 	// orcAhead is the ORC tables being built early, if they are.
 	orcAhead *orcAhead
+	// share is what the walks share with a walker beside them, while
+	// they walk at once (nil otherwise).
+	share *sharing
 }
 
 // Run checks one parsed object with the given options.
@@ -79,6 +84,11 @@ func Run(f *decode.File, opts *Options) *Result {
 	c.startStats(f)
 	c.run()
 	c.endStats()
+	return c.result()
+}
+
+// result is what the checker found.
+func (c *checker) result() *Result {
 	return &Result{Stderr: c.rep.text(), Stdout: c.stdout.Bytes(), Warnings: c.rep.printed,
 		Diagnostics: c.rep.diags, Plan: c.plan, Disas: c.warnedSymbols()}
 }
@@ -105,7 +115,7 @@ func newChecker(f *decode.File, opts *Options) *checker {
 			prog: p},
 		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), lr: -1, initial: &init,
 			stackval: opts.Stackval},
-		pool: cfiPool{first: make(map[uint64]cfiID)},
+		pools: newPools(),
 	}
 	if a.HasLR {
 		c.frame.lr = int32(a.LR)
@@ -143,7 +153,11 @@ func (c *checker) run() {
 	}
 	switch {
 	case c.opts.Stackval || c.opts.ORC || c.opts.Uaccess:
-		warnings += c.validateFunctions(nil)
+		if c.parallelWalks() {
+			warnings += c.walkInParallel()
+		} else {
+			warnings += c.validateFunctions(nil)
+		}
 		warnings += c.validateHints(nil)
 		c.startORC()
 		if warnings == 0 {
@@ -197,14 +211,14 @@ func (c *checker) setHintStates() {
 	for _, h := range c.prog.HintList {
 		switch h.Type {
 		case cfg.HintUndefined:
-			c.cfi[h.At.Index] = c.pool.intern(&undef)
+			c.cfi[h.At.Index] = c.pools.intern(c.own, &undef)
 			continue
 		case cfg.HintFunc:
-			c.cfi[h.At.Index] = c.pool.intern(&fn)
+			c.cfi[h.At.Index] = c.pools.intern(c.own, &fn)
 			continue
 		}
 		s := newCFI()
-		if prev := c.pool.at(c.cfi[h.At.Index]); prev != nil {
+		if prev := c.pools.at(c.cfi[h.At.Index]); prev != nil {
 			s = *prev
 		}
 		s.cfa = loc{int32(h.Base), int32(h.SPOff)}
@@ -258,6 +272,9 @@ func (c *checker) validateSymbol(sec *cfg.Section, fn *cfg.Symbol, st insnState)
 	}
 	if c.opts.Uaccess {
 		st.uaccess = fn.Has(cfg.SymUaccessSafe)
+	}
+	if c.share != nil && !c.share.claim(in.Func(), c.own) {
+		return 0
 	}
 	r := c.walk(in.Func(), in, st)
 	if r != 0 {

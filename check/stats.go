@@ -23,6 +23,9 @@ type stats struct {
 	// planStopped is set when a writing step failed as objtool's -1
 	// (an .orc_unwind already there): objtool then skips to its end.
 	planStopped bool
+	// walkedAgain is set when the walks on two goroutines were undone
+	// and walked again in order (see walkInParallel).
+	walkedAgain bool
 }
 
 // hashBits is objtool's size of a hash table for n entries, in bits:
@@ -110,7 +113,7 @@ func (c *checker) lookupCFI(s *cfiState) {
 // internCFI is pool.intern where objtool calls cfi_hash_find_or_add.
 func (c *checker) internCFI(s *cfiState) cfiID {
 	c.lookupCFI(s)
-	return c.pool.intern(s)
+	return c.pools.intern(c.own, s)
 }
 
 // callOnlyStats is what --stats prints after the ELF tables on a machine

@@ -80,6 +80,9 @@ func (c *checker) walk(fn *cfg.Symbol, in *cfg.Insn, st insnState) int {
 // enter checks an instruction on arrival: falling into another function,
 // re-arrival with a different state, and records its state.
 func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int, bool) {
+	if !c.claimed(in) {
+		return 0, true // the walks are undone: end this one quietly
+	}
 	if f := in.Func(); fn != nil && f != nil && fn != f.Pfunc {
 		if strings.HasPrefix(fn.Name, "__cfi_") || strings.HasPrefix(fn.Name, "__pfx_") ||
 			c.prog.IgnoreUnreachables {
@@ -131,6 +134,9 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 	}
 	st.cfiID = c.cfi[in.Index]
 	c.visited[in.Index] |= bit
+	if !c.claimedGroup(in) {
+		return 0, true // the walks are undone: end this one quietly
+	}
 	if c.propagateAltCFI(in) {
 		return 1, true
 	}
@@ -145,6 +151,9 @@ func (c *checker) applyHint(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (
 		if save == nil {
 			c.rep.warnInsn(in, "no corresponding CFI save for CFI restore")
 			return 1, true
+		}
+		if !c.mayRead(fn, save) {
+			return 0, true // the walks are undone: end this one quietly
 		}
 		if c.visited[save.Index] == 0 {
 			if prev == nil {

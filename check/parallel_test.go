@@ -1,0 +1,77 @@
+package check
+
+import (
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/objcheck/objcheck/decode"
+)
+
+// walkOptions are the option sets TestParallelWalks checks each object
+// with: every action that reads the walks, writing, and the same for a
+// linked object.
+var walkOptions = []Options{
+	{Stackval: true, ORC: true, Uaccess: true, Retpoline: true, Rethunk: true, IBT: true,
+		StaticCall: true, Prefix: 16, Backtrace: true},
+	{Stackval: true, ORC: true, Uaccess: true, Retpoline: true, Rethunk: true, IBT: true,
+		StaticCall: true, Prefix: 16, Link: true, Noinstr: true, Unret: true, SecAddress: true},
+}
+
+// runChecker checks the object at path with opts, and returns what it
+// found and whether its parallel walks were walked again in order.
+func runChecker(t *testing.T, path string, opts Options) (*Result, bool) {
+	t.Helper()
+	f, err := decode.Open(path)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	c := newChecker(f, &opts)
+	c.run()
+	return c.result(), c.stats.walkedAgain
+}
+
+// sharedFixture has two functions that reach one stretch of code, one on
+// each walker: their walks must be undone and walked again in order.
+const sharedFixture = "../testdata/x86/shared.o"
+
+// TestParallelWalks walks the functions of every test object on two
+// goroutines, as a large object's are, and one after another, and wants
+// the same diagnostics, text and plan either way.
+func TestParallelWalks(t *testing.T) {
+	var paths []string
+	for _, glob := range []string{"../testdata/*/*.o", "../testdata/*/*/*.o"} {
+		m, _ := filepath.Glob(glob)
+		paths = append(paths, m...)
+	}
+	again, compared := 0, 0
+	for _, path := range paths {
+		if _, err := decode.Open(path); err != nil {
+			continue // testdata/bad: nothing to walk
+		}
+		for i, opts := range walkOptions {
+			serial, _ := runChecker(t, path, opts)
+			opts.ParallelMin = 1
+			parallel, redone := runChecker(t, path, opts)
+			compared++
+			if redone {
+				again++
+			}
+			if path == sharedFixture && !redone {
+				t.Errorf("%s, options %d: both walkers reach its shared code, but nothing was walked again", path, i)
+			}
+			if d := cmp.Diff(string(serial.Stderr), string(parallel.Stderr)); d != "" {
+				t.Errorf("%s, options %d: warnings differ (-in order +in parallel):\n%s", path, i, d)
+			}
+			if serial.Status != parallel.Status || serial.Warnings != parallel.Warnings {
+				t.Errorf("%s, options %d: status %d, %d warnings in order; %d, %d in parallel", path, i,
+					serial.Status, serial.Warnings, parallel.Status, parallel.Warnings)
+			}
+			if !reflect.DeepEqual(serial.Plan, parallel.Plan) {
+				t.Errorf("%s, options %d: the plans differ", path, i)
+			}
+		}
+	}
+	t.Logf("%d objects and options compared; the walks were walked again in order for %d", compared, again)
+}
