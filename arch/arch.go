@@ -90,6 +90,10 @@ const (
 
 func (k Kind) has(f uint8) bool { return k < numKinds && kindFlags[k]&f == f }
 
+// IsTransfer reports whether k transfers control: any jump, call or
+// return.
+func (k Kind) IsTransfer() bool { return k < numKinds && kindFlags[k] != 0 }
+
 // IsJump reports whether k is any jump, direct or dynamic.
 func (k Kind) IsJump() bool { return k.has(flagJump) }
 

@@ -29,8 +29,7 @@ func (p *Program) destOff(addend int64) uint64 {
 // sibling call, a retpoline or a return thunk (objtool's
 // add_jump_destinations).
 func (p *Program) addJumpDestinations() *Problem {
-	for i := range p.Insns {
-		in := &p.Insns[i]
+	for in := range p.Transfers {
 		if in.jumpDest != 0 || !in.Kind.IsStaticJump() {
 			continue
 		}
@@ -249,8 +248,7 @@ func (p *Program) addCallDestinations() *Problem {
 	// 81-86 ms instead of 133-140).
 	p.deadEndMemo = true
 	defer func() { p.deadEndMemo = false }()
-	for i := range p.Insns {
-		in := &p.Insns[i]
+	for in := range p.Transfers {
 		if in.Kind != arch.Call {
 			continue
 		}
@@ -330,8 +328,7 @@ func (p *Program) markTrailingCalls() *Problem {
 	if !p.Arch.TrailingCallsEnd {
 		return nil
 	}
-	for i := range p.Insns {
-		in := &p.Insns[i]
+	for in := range p.Transfers {
 		if !in.Kind.IsCall() || in.Func() == nil {
 			continue
 		}

@@ -49,8 +49,8 @@ func (p *Program) addJumpTableAlts() *Problem {
 // parts of one) that hold a dynamic jump.
 func (p *Program) funcsWithDynamicJumps() map[*Symbol]bool {
 	funcs := map[*Symbol]bool{}
-	for i := range p.Insns {
-		if in := &p.Insns[i]; in.Kind == arch.JumpDynamic && in.Func() != nil {
+	for in := range p.Transfers {
+		if in.Kind == arch.JumpDynamic && in.Func() != nil {
 			funcs[in.Func().Pfunc] = true
 		}
 	}
@@ -64,8 +64,7 @@ func (p *Program) funcsWithDynamicJumps() map[*Symbol]bool {
 // nil stands for the instructions outside every function.
 func (p *Program) tableMarkers(dynamic map[*Symbol]bool) map[*Symbol]bool {
 	marking := map[*Symbol]bool{}
-	for i := range p.Insns {
-		in := &p.Insns[i]
+	for in := range p.Transfers { // only transfers have a jump destination
 		if in.Kind == arch.JumpDynamic {
 			marking[in.Func()] = true
 			continue

@@ -112,9 +112,15 @@ func (p *Program) dropData(s *Section, data []arch.Range) {
 	}
 	sortRanges(data)
 	keep := p.Insns[:s.First]
+	for len(p.transfers) > 0 && int(p.transfers[len(p.transfers)-1]) >= s.First {
+		p.transfers = p.transfers[:len(p.transfers)-1]
+	}
 	for _, in := range p.Insns[s.First:] {
 		if !inRanges(data, uint64(in.Off)) {
 			in.Index = int32(len(keep))
+			if in.Kind.IsTransfer() {
+				p.transfers = append(p.transfers, in.Index)
+			}
 			keep = append(keep, in)
 		}
 	}

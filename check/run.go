@@ -311,8 +311,7 @@ func (c *checker) validateHints(only *cfg.Section) int {
 // mitigations must replace.
 func (c *checker) validateRetpoline() int {
 	warnings := 0
-	for i := range c.prog.Insns {
-		in := &c.prog.Insns[i]
+	for in := range c.prog.Transfers {
 		if in.Has(cfg.RetpolineSafe) || in.Sec().Init {
 			continue
 		}
@@ -336,8 +335,7 @@ func (c *checker) validateRetpoline() int {
 
 // validateSLS warns about returns and indirect jumps not followed by int3.
 func (c *checker) validateSLS() {
-	for i := range c.prog.Insns {
-		in := &c.prog.Insns[i]
+	for in := range c.prog.Transfers {
 		if in.Has(cfg.RetpolineSafe) {
 			continue
 		}
