@@ -19,13 +19,16 @@ const (
 
 // A parser holds the state of one Parse call.
 type parser struct {
-	data    []byte
-	order   binary.ByteOrder
-	f       *File
-	eh      ehdr
-	nameOff []uint32 // sh_name of each section
-	shstr   int      // index of the section-name string table
-	symtab  *Section // the SHT_SYMTAB section, or nil
+	data  []byte
+	order binary.ByteOrder
+	// bigEndian is order == binary.BigEndian, for the hot reads that
+	// call the order directly (parser.uint64).
+	bigEndian bool
+	f         *File
+	eh        ehdr
+	nameOff   []uint32 // sh_name of each section
+	shstr     int      // index of the section-name string table
+	symtab    *Section // the SHT_SYMTAB section, or nil
 }
 
 // An ehdr holds the ELF header fields read after the checks on e_ident,
@@ -107,7 +110,7 @@ func (p *parser) header() error {
 	case elf.ELFDATA2LSB:
 		p.order = binary.LittleEndian
 	case elf.ELFDATA2MSB:
-		p.order = binary.BigEndian
+		p.order, p.bigEndian = binary.BigEndian, true
 	default:
 		return errorf("unknown byte order (EI_DATA %d)", d[elf.EI_DATA])
 	}

@@ -3,57 +3,119 @@ package decode
 import (
 	"cmp"
 	"debug/elf"
+	"encoding/binary"
 	"math"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/objcheck/objcheck/internal/prefault"
 )
 
 // relocations reads every SHT_RELA and SHT_REL section into the Relocs of
-// the section it applies to.
+// the section it applies to. The sections' headers and targets are
+// checked in order first; then, in an object with many relocations, the
+// entries are decoded on two goroutines (vmlinux.o: 783 thousand in 97
+// sections, .rela.text 445 thousand of them), each section by one. The
+// error returned is the one reading them in order would meet first.
 func (p *parser) relocations() error {
+	var tables []relocTable
+	total := 0
 	for _, s := range p.f.Sections[1:] {
-		var entsize uint64
-		switch s.Type {
-		case elf.SHT_RELA:
-			entsize = relaSize
-		case elf.SHT_REL:
-			entsize = relSize
-		default:
+		entsize := relocEntSize(s.Type)
+		if entsize == 0 {
 			continue
 		}
-		if err := p.relocSection(s, entsize); err != nil {
-			return err
+		rt := relocTable{s: s, entsize: entsize}
+		rt.n, rt.err = checkTable(s, entsize)
+		if rt.err == nil {
+			rt.t, rt.err = p.relocTarget(s)
+		}
+		tables = append(tables, rt)
+		if rt.err != nil {
+			break // nothing after the first error is read
+		}
+		rt.t.Rela = s // a second section for the same target is refused
+		total += int(rt.n)
+	}
+	workers := 1
+	if total >= parallelRelocsMin {
+		workers = 2
+	}
+	runEach(len(tables), workers, func(i int) { p.relocSection(&tables[i]) })
+	for i := range tables {
+		if tables[i].err != nil {
+			return tables[i].err
 		}
 	}
 	return nil
 }
 
-// relocSection reads relocation section s, whose entries are entsize bytes.
-func (p *parser) relocSection(s *Section, entsize uint64) error {
-	n, err := checkTable(s, entsize)
-	if err != nil {
-		return err
+// relocEntSize is the entry size of relocation sections of type t, 0 for
+// the other types.
+func relocEntSize(t elf.SectionType) uint64 {
+	switch t {
+	case elf.SHT_RELA:
+		return relaSize
+	case elf.SHT_REL:
+		return relSize
 	}
-	t, err := p.relocTarget(s)
-	if err != nil {
-		return err
+	return 0
+}
+
+// parallelRelocsMin is the number of relocations from which their
+// sections are decoded on two goroutines: below it, a goroutine costs
+// more than it saves.
+const parallelRelocsMin = 1 << 16
+
+// A relocTable is one relocation section to decode: its entries' size
+// and number, its target, and what went wrong, if anything.
+type relocTable struct {
+	s, t    *Section
+	entsize uint64
+	n       uint64
+	err     error
+}
+
+// runEach calls do(i) for every i below n, on workers goroutines (the
+// calling one among them), and returns when all are done.
+func runEach(n, workers int, do func(i int)) {
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+			do(i)
+		}
 	}
-	relocs := make([]Reloc, n) // n <= len(p.data)/16: s.Data lies in the file
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+}
+
+// relocSection decodes the entries of rt, whose header and target have
+// been checked, into its target's Relocs; an entry that is wrong sets
+// rt.err. It writes only rt and rt.t, so sections can be decoded at once.
+func (p *parser) relocSection(rt *relocTable) {
+	if rt.err != nil {
+		return
+	}
+	s, t := rt.s, rt.t
+	relocs := make([]Reloc, rt.n) // n <= len(p.data)/16: s.Data lies in the file
 	prefault.Start(relocs, len(relocs))
 	for i := range relocs {
-		if err := p.reloc(&relocs[i], i, s, entsize, t); err != nil {
-			return err
+		if rt.err = p.reloc(&relocs[i], i, s, rt.entsize, t); rt.err != nil {
+			return
 		}
 	}
 	if !slices.IsSortedFunc(relocs, byRelocOffset) {
 		slices.SortStableFunc(relocs, byRelocOffset)
 	}
-	t.Rela, t.Relocs = s, relocs
+	t.Relocs = relocs
 	if t.IsExec() {
 		t.relocBlocks = indexRelocs(relocs, t.Size)
 	}
-	return nil
 }
 
 // relocBlockShift is log2 of the bytes of code one entry of a section's
@@ -104,9 +166,8 @@ func (p *parser) relocTarget(s *Section) (*Section, error) {
 // bytes and apply to section t, into r. Entries of 16 bytes are SHT_REL,
 // without an addend.
 func (p *parser) reloc(r *Reloc, i int, s *Section, entsize uint64, t *Section) error {
-	o := p.order
 	b := s.Data[uint64(i)*entsize:][:entsize]
-	off, info := o.Uint64(b), o.Uint64(b[8:])
+	off, info := p.uint64(b), p.uint64(b[8:])
 	sym := info >> 32
 	if sym >= uint64(len(p.f.Symbols)) {
 		return errorf("relocation %d of %s: symbol index %d out of range (%d symbols)",
@@ -117,7 +178,7 @@ func (p *parser) reloc(r *Reloc, i int, s *Section, entsize uint64, t *Section) 
 		return err
 	}
 	if entsize == relaSize {
-		r.Addend = int64(o.Uint64(b[16:]))
+		r.Addend = int64(p.uint64(b[16:]))
 	}
 	return nil
 }
@@ -149,3 +210,13 @@ func relocatable(typ elf.SectionType) bool {
 
 // byRelocOffset orders relocations by offset.
 func byRelocOffset(a, b Reloc) int { return cmp.Compare(a.Offset, b.Offset) }
+
+// uint64 reads the first 8 bytes of b in the file's byte order. The
+// orders are called directly, not through binary.ByteOrder, so that they
+// inline: vmlinux.o's 783 thousand relocations read three words each.
+func (p *parser) uint64(b []byte) uint64 {
+	if p.bigEndian {
+		return binary.BigEndian.Uint64(b)
+	}
+	return binary.LittleEndian.Uint64(b)
+}
