@@ -297,6 +297,9 @@ func (pl *planner) prefixes() bool {
 		runs = pl.c.prefixRuns()
 	}
 	st := Step{}
+	if len(runs) > 0 {
+		st.Prefixes = make([]Prefix, 0, len(runs))
+	}
 	p := pl.c.prog
 	for _, r := range runs {
 		st.Prefixes = append(st.Prefixes, Prefix{Func: r.fn.Index, Size: pl.c.opts.Prefix})
@@ -323,7 +326,7 @@ type prefixRun struct {
 // prefixRuns finds the functions that get a prefix symbol, in objtool's
 // order. It only reads the checker.
 func (c *checker) prefixRuns() []prefixRun {
-	var runs []prefixRun
+	runs := make([]prefixRun, 0, c.execSymbolCount())
 	size := uint64(c.opts.Prefix)
 	for _, sec := range c.prog.Sections {
 		if !sec.IsExec() {
