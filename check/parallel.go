@@ -178,7 +178,9 @@ func (c *checker) walkInParallel() int {
 	}
 	mark := c.markWalks()
 	b := c.sideWalker()
-	sh := &sharing{claims: map[any]uint8{}}
+	// Each function walked is claimed, and few places besides: room for
+	// them at once leaves no outgrown tables behind.
+	sh := &sharing{claims: make(map[any]uint8, len(tasks))}
 	c.share, b.share = sh, sh
 	var wb int
 	done := make(chan struct{})
