@@ -88,7 +88,7 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 		p.addCallDest(in, dest.Func(), true)
 		return nil
 	}
-	setJumpDest(in, dest)
+	p.setJumpDest(in, dest)
 	return nil
 }
 

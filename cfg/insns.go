@@ -145,9 +145,9 @@ func (p *Program) decodeSection(s *Section) *Problem {
 
 // addInsn appends one decoded instruction.
 func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
-	in := Insn{Index: int32(len(p.Insns)), loc: &s.bare, Off: uint32(off), Len: ai.Len, Kind: ai.Kind,
+	in := Insn{loc: &s.bare, Off: uint32(off), Len: ai.Len, Kind: ai.Kind,
 		HasTarget: ai.HasTarget, AFlags: ai.Flags}
-	in.opsStart = int32(len(p.Ops))
+	start := int32(len(p.Ops))
 	p.Ops = append(p.Ops, ai.StackOps()...)
 	if ai.Flags&arch.FlagLinkRegCall != 0 && p.Arch.PCReadNotCall {
 		in.Kind = arch.Other // reads the PC: only the link register changes
@@ -156,7 +156,7 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 			Src: arch.Src{Type: arch.SrcConst},
 		})
 	}
-	in.nOps = uint8(int32(len(p.Ops)) - in.opsStart)
+	in.aux, in.nOps = start, uint8(int32(len(p.Ops))-start)
 	if ai.Kind == arch.Bug {
 		in.Flags |= DeadEnd
 	}
@@ -164,7 +164,7 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 		in.Flags |= iretFlag
 	}
 	if in.Kind.IsTransfer() {
-		p.transfers = append(p.transfers, in.Index)
+		p.transfers = append(p.transfers, int32(len(p.Insns)))
 	}
 	p.Insns = append(p.Insns, in)
 	p.setTarget(&p.Insns[len(p.Insns)-1], ai.Target)
@@ -338,12 +338,11 @@ func (p *Program) resolveIrets(s *Section) {
 		}
 		if sym := s.SymbolContaining(uint64(in.Off)); sym != nil && sym.IsFunc() {
 			in.Kind = arch.Other
-			in.opsStart = int32(len(p.Ops))
+			p.setOps(in, int32(len(p.Ops)), 1)
 			p.Ops = append(p.Ops, arch.StackOp{
 				Dst: arch.Dst{Type: arch.DstReg, Reg: p.Arch.SP},
 				Src: arch.Src{Type: arch.SrcAdd, Reg: p.Arch.SP, Off: 40},
 			})
-			in.nOps = 1
 		}
 	}
 }

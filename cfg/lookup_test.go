@@ -49,13 +49,13 @@ func TestFindByBlocks(t *testing.T) {
 	p := &Program{}
 	s := &Section{}
 	s.bare.sec = s
-	for i, off := range offs {
-		p.Insns = append(p.Insns, Insn{Index: int32(i), loc: &s.bare, Off: uint32(off), Len: 1})
+	for _, off := range offs {
+		p.Insns = append(p.Insns, Insn{loc: &s.bare, Off: uint32(off), Len: 1})
 	}
 	s.End = len(p.Insns)
 	p.indexBlocks(s)
 	for i, off := range offs {
-		if in := p.Find(s, off); in == nil || in.Index != int32(i) {
+		if in := p.Find(s, off); in == nil || p.IndexOf(in) != int32(i) {
 			t.Errorf("Find(%d) = %v, want instruction %d", off, in, i)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/decode"
 	"math"
+	"unsafe"
 )
 
 // A Program is the instruction graph of one object.
@@ -28,11 +29,13 @@ type Program struct {
 	// keeps its answers in the symbols' flags.
 	deadEndMemo bool
 	// Insns holds the instructions of every executable section, section
-	// after section in section order; Insns[i].Index == i.
+	// after section in section order; IndexOf(&Insns[i]) == i.
 	Insns []Insn
 	// Extra holds instructions made up for alternatives (the nop that pads
-	// a short replacement); their Index continues after Insns.
+	// a short replacement); their indexes continue after Insns.
 	Extra []*Insn
+	// extraIndex is the index of each of Extra.
+	extraIndex map[*Insn]int32
 	// Ops holds the stack operations of all instructions.
 	Ops []arch.StackOp
 	// Syms parallels File.Symbols.
@@ -63,7 +66,7 @@ type Program struct {
 	transfers []int32
 	// numAlts counts the alternatives read, to number them.
 	numAlts int
-	// rares holds what few instructions have, from 1 (Insn.rare).
+	// rares holds what few instructions have, from 1 (Insn.aux).
 	rares rareStore
 	// jumpTables holds the first entry's relocation of the table of each
 	// dynamic jump marked tableJump.
@@ -204,26 +207,50 @@ type Insn struct {
 	// target is the decoder's direct destination, valid with HasTarget
 	// (see Program.Target), or farTarget if it does not fit.
 	target int32
-
-	Index int32 // in Program.Insns, or after them in Program.Extra
-	// jumpDest is the Index of the jump's destination plus one, 0 for
+	// jumpDest is the index of the jump's destination plus one, 0 for
 	// none (see Program.JumpDest): an index is half a pointer.
 	jumpDest int32
-	// rare indexes the instruction's call destination, alternative group
-	// and alternatives in Program.rares, 0 for none: most instructions
-	// have none of them, and millions should not each carry room for them.
-	rare int32
-	// opsStart and nOps place the instruction's stack operations in
-	// Program.Ops.
-	opsStart int32
-	Len      uint8
-	Kind     arch.Kind
+	// aux is where the instruction's stack operations start in
+	// Program.Ops, or, with hasRare in nOps, the index of its rare fields
+	// in Program.rares, which then hold that start: few instructions have
+	// rare fields (vmlinux.o: 290 thousand of 4.9 million), and one word
+	// for both keeps an instruction in 32 bytes.
+	aux  int32
+	Len  uint8
+	Kind arch.Kind
 	// AFlags are the decoder's flags.
 	AFlags    arch.InsnFlags
 	Instr     int8 // instrumentation begin/end balance (noinstr)
 	Flags     InsnFlags
 	HasTarget bool
-	nOps      uint8
+	// nOps is the number of the instruction's stack operations, and the
+	// hasRare bit.
+	nOps uint8
+}
+
+// insnSize is the size of an Insn, which IndexOf divides by: a power of
+// two, so that the division is a shift (TestInsnSize keeps it so).
+const insnSize = unsafe.Sizeof(Insn{})
+
+// hasRare in Insn.nOps says that Insn.aux indexes the rare fields.
+const (
+	hasRare  = 0x80
+	nOpsMask = hasRare - 1
+)
+
+// IndexOf returns in's index: its place in Insns, or after them for one
+// of Extra. The index is where in lies, not a field of its own: a field
+// would cost every one of millions of instructions four bytes more.
+// It is -1 for an instruction not in the program, such as a copy of one.
+func (p *Program) IndexOf(in *Insn) int32 {
+	off := uintptr(unsafe.Pointer(in)) - uintptr(unsafe.Pointer(unsafe.SliceData(p.Insns)))
+	if off < uintptr(len(p.Insns))*insnSize {
+		return int32(off / insnSize)
+	}
+	if i, ok := p.extraIndex[in]; ok {
+		return i
+	}
+	return -1
 }
 
 // An insnLoc is where instructions are: their section, and the function
@@ -336,12 +363,30 @@ type Problem struct {
 
 // StackOps returns the instruction's stack operations.
 func (p *Program) StackOps(in *Insn) []arch.StackOp {
-	return p.Ops[in.opsStart : in.opsStart+int32(in.nOps)]
+	n := int32(in.nOps & nOpsMask)
+	if n == 0 {
+		return nil
+	}
+	start := in.aux
+	if in.nOps&hasRare != 0 {
+		start = p.rares.at(in.aux).opsStart
+	}
+	return p.Ops[start : start+n]
+}
+
+// setOps records that in's stack operations are Ops[start:start+n].
+func (p *Program) setOps(in *Insn, start, n int32) {
+	if in.nOps&hasRare != 0 {
+		p.rares.at(in.aux).opsStart = start
+	} else {
+		in.aux = start
+	}
+	in.nOps = in.nOps&hasRare | uint8(n)
 }
 
 // ClearOps removes an instruction's stack operations (a call whose
 // destination is known: the callee's return undoes its push).
-func (in *Insn) ClearOps() { in.nOps = 0 }
+func (in *Insn) ClearOps() { in.nOps &= hasRare }
 
 // InsnAt returns the instruction with index i, extras included.
 func (p *Program) InsnAt(i int32) *Insn {
@@ -361,10 +406,10 @@ func (p *Program) JumpDest(in *Insn) *Insn {
 }
 
 // setJumpDest records in's jump destination (nil for none).
-func setJumpDest(in, dest *Insn) {
+func (p *Program) setJumpDest(in, dest *Insn) {
 	in.jumpDest = 0
 	if dest != nil {
-		in.jumpDest = dest.Index + 1
+		in.jumpDest = p.IndexOf(dest) + 1
 	}
 }
 
@@ -390,7 +435,7 @@ func (p *Program) NumAltGroups() int { return p.numAlts }
 
 // Next returns the instruction after in within its section, or nil.
 func (p *Program) Next(in *Insn) *Insn {
-	if i := int(in.Index); i < len(p.Insns) && i+1 < in.Sec().End {
+	if i := int(p.IndexOf(in)); i < len(p.Insns) && i+1 < in.Sec().End {
 		return &p.Insns[i+1]
 	}
 	return nil
@@ -398,7 +443,7 @@ func (p *Program) Next(in *Insn) *Insn {
 
 // Prev returns the instruction before in within its section, or nil.
 func (p *Program) Prev(in *Insn) *Insn {
-	if i := int(in.Index); i < len(p.Insns) && i > in.Sec().First {
+	if i := int(p.IndexOf(in)); i < len(p.Insns) && i > in.Sec().First {
 		return &p.Insns[i-1]
 	}
 	return nil
@@ -410,6 +455,7 @@ func (p *Program) SecInsns(s *Section) []Insn { return p.Insns[s.First:s.End] }
 // An insnRare holds what few instructions have.
 type insnRare struct {
 	target   int64 // a direct destination too far for Insn.target
+	opsStart int32 // where the stack operations start in Program.Ops
 	callDest *Symbol
 	group    *AltGroup
 	alts     []Alt
@@ -447,18 +493,22 @@ func (rs *rareStore) add() int32 {
 
 // rareOf returns in's rare fields, nil if it has none.
 func (p *Program) rareOf(in *Insn) *insnRare {
-	if in.rare == 0 {
+	if in.nOps&hasRare == 0 {
 		return nil
 	}
-	return p.rares.at(in.rare)
+	return p.rares.at(in.aux)
 }
 
-// makeRare returns in's rare fields, making room for them if it had none.
+// makeRare returns in's rare fields, making room for them if it had none;
+// the start of its stack operations moves there.
 func (p *Program) makeRare(in *Insn) *insnRare {
-	if in.rare == 0 {
-		in.rare = p.rares.add()
+	if in.nOps&hasRare == 0 {
+		i := p.rares.add()
+		p.rares.at(i).opsStart = in.aux
+		in.aux = i
+		in.nOps |= hasRare
 	}
-	return p.rares.at(in.rare)
+	return p.rares.at(in.aux)
 }
 
 // farTarget in Insn.target says the destination is in insnRare.target.

@@ -175,7 +175,7 @@ func opcodeByte(code []byte) byte {
 // decoded before at.
 func (p *Program) notesBefore(at *Insn) int {
 	n := 0
-	for i := range p.Insns[:at.Index] {
+	for i := range p.Insns[:p.IndexOf(at)] {
 		for _, note := range p.Arch.Notes {
 			if p.Insns[i].AFlags&note.Flag != 0 {
 				n++

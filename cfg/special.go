@@ -247,7 +247,7 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 			continue
 		}
 		if uint64(p.Target(in)) == a.newOff+uint64(a.newLen) {
-			setJumpDest(in, p.Next(og.Last))
+			p.setJumpDest(in, p.Next(og.Last))
 			if in.jumpDest == 0 {
 				return nil, &Problem{At: in, Fatal: true, Msg: "can't find alternative jump destination"}
 			}
@@ -274,7 +274,6 @@ func (p *Program) newOrigGroup(a *specialAlt, orig *Insn) *AltGroup {
 // newNop makes the nop that pads a replacement shorter than the original.
 func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 	nop := &Insn{
-		Index: int32(len(p.Insns) + len(p.Extra)),
 		loc:   &insnLoc{a.newSec, orig.Sym()}, // a.newSec is nil for an empty replacement
 		Off:   uint32(a.newOff + uint64(a.newLen)),
 		Len:   uint8(a.origLen - a.newLen),
@@ -285,6 +284,10 @@ func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 	if orig.Has(IgnoreAlts) {
 		nop.Flags |= Ignore
 	}
+	if p.extraIndex == nil {
+		p.extraIndex = map[*Insn]int32{}
+	}
+	p.extraIndex[nop] = int32(len(p.Insns) + len(p.Extra))
 	p.Extra = append(p.Extra, nop)
 	return nop
 }

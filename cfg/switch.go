@@ -51,7 +51,7 @@ func (p *Program) findSwitches(s *Section) {
 		in := &p.Insns[i]
 		if targets, ok := tables[uint64(in.Off)]; ok && in.Kind == arch.JumpDynamic {
 			in.Flags |= SwitchJump
-			p.switches[int(in.Index)] = targets
+			p.switches[i] = targets
 		}
 	}
 }
@@ -117,9 +117,8 @@ func (p *Program) dropData(s *Section, data []arch.Range) {
 	}
 	for _, in := range p.Insns[s.First:] {
 		if !inRanges(data, uint64(in.Off)) {
-			in.Index = int32(len(keep))
 			if in.Kind.IsTransfer() {
-				p.transfers = append(p.transfers, in.Index)
+				p.transfers = append(p.transfers, int32(len(keep)))
 			}
 			keep = append(keep, in)
 		}
@@ -187,7 +186,7 @@ func (p *Program) retrySwitch(in *Insn) []uint64 {
 	q.Cases = p.knownCases(s)
 	q.Resolved = func(jump uint64) bool {
 		j := p.Find(s, jump)
-		return j != nil && p.switches[int(j.Index)] != nil
+		return j != nil && p.switches[int(p.IndexOf(j))] != nil
 	}
 	t, err := p.Arch.FindSwitch(q)
 	if err != nil || t == nil || len(t.Targets) == 0 || len(t.Data) > 0 {

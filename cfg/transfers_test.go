@@ -23,10 +23,11 @@ func TestTransfers(t *testing.T) {
 		yielded := map[*Insn]bool{}
 		last := int32(-1)
 		for in := range p.Transfers {
-			if in.Index <= last {
-				t.Errorf("%s: Transfers yields %d after %d", path, in.Index, last)
+			i := p.IndexOf(in)
+			if i <= last {
+				t.Errorf("%s: Transfers yields %d after %d", path, i, last)
 			}
-			last = in.Index
+			last = i
 			yielded[in] = true
 		}
 		for i := range p.Insns {

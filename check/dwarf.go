@@ -45,7 +45,7 @@ func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs arch.DWARFRegs, src strin
 		in := &insns[i]
 		row := fde.At(uint64(in.Off))
 		s := c.cfiOf(in)
-		if row == nil || s == nil || c.visited[in.Index] == 0 {
+		if row == nil || s == nil || c.visited[c.prog.IndexOf(in)] == 0 {
 			continue
 		}
 		ours, theirs, ok := compareCFA(s, row.CFA, regs, c.frame)

@@ -131,7 +131,7 @@ func (sc *ibtScan) insn(in *cfg.Insn) {
 			continue
 		}
 		if dest.Kind == arch.Endbr {
-			sc.used[dest.Index] = true
+			sc.used[sc.prog.IndexOf(dest)] = true
 			continue
 		}
 		if df, f := dest.Func(), in.Func(); df != nil && f != nil && df.Pfunc == f.Pfunc {
@@ -175,7 +175,7 @@ func (sc *ibtScan) data(sec *cfg.Section, r *decode.Reloc) {
 	sym := sc.prog.Syms[r.Sym.Index]
 	dest := sc.prog.Find(sym.Sec, sym.Value+uint64(r.Addend))
 	if dest != nil && dest.Kind == arch.Endbr {
-		sc.used[dest.Index] = true
+		sc.used[sc.prog.IndexOf(dest)] = true
 	}
 	if dest == nil || dest.Kind == arch.Endbr || dest.Has(cfg.Noendbr) {
 		return

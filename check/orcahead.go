@@ -2,6 +2,7 @@ package check
 
 import (
 	"cmp"
+	"github.com/objcheck/objcheck/cfg"
 	"slices"
 )
 
@@ -32,7 +33,7 @@ func (c *checker) startORC() {
 			a.runs = c.prefixRuns()
 		}
 		close(a.runsDone)
-		if pads, ok := sortedPads(a.runs); ok {
+		if pads, ok := sortedPads(c.prog, a.runs); ok {
 			a.res = c.orcTables(pads)
 		}
 	}()
@@ -62,9 +63,9 @@ func (a *orcAhead) tables() *orcResult {
 // (aliases pad alike), for orcTables. It is false if two runs overlap or
 // touch: then the state the prefixes step leaves in one depends on the
 // order it takes them in, and only that step can tell.
-func sortedPads(runs []prefixRun) ([]prefixRun, bool) {
+func sortedPads(p *cfg.Program, runs []prefixRun) ([]prefixRun, bool) {
 	pads := slices.Clone(runs)
-	slices.SortStableFunc(pads, func(a, b prefixRun) int { return cmp.Compare(a.start.Index, b.start.Index) })
+	slices.SortStableFunc(pads, func(a, b prefixRun) int { return cmp.Compare(p.IndexOf(a.start), p.IndexOf(b.start)) })
 	out := pads[:0]
 	for _, r := range pads {
 		if n := len(out); n > 0 {
@@ -72,7 +73,7 @@ func sortedPads(runs []prefixRun) ([]prefixRun, bool) {
 			if r.start == last.start && r.entry == last.entry {
 				continue
 			}
-			if r.start.Index <= last.entry.Index {
+			if p.IndexOf(r.start) <= p.IndexOf(last.entry) {
 				return nil, false
 			}
 		}

@@ -11,10 +11,8 @@ import (
 // refuses the runs whose states depend on the order the prefixes step
 // takes them in.
 func TestSortedPads(t *testing.T) {
-	insns := make([]cfg.Insn, 64)
-	for i := range insns {
-		insns[i].Index = int32(i)
-	}
+	p := &cfg.Program{Insns: make([]cfg.Insn, 64)}
+	insns := p.Insns
 	run := func(start, entry int) prefixRun { return prefixRun{start: &insns[start], entry: &insns[entry]} }
 	tests := []struct {
 		name string
@@ -29,7 +27,7 @@ func TestSortedPads(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := sortedPads(tt.runs)
+			got, ok := sortedPads(p, tt.runs)
 			if ok != (tt.want != nil) {
 				t.Fatalf("sortedPads ok = %v, want %v", ok, tt.want != nil)
 			}
@@ -38,7 +36,7 @@ func TestSortedPads(t *testing.T) {
 			}
 			starts := []int{}
 			for _, r := range got {
-				starts = append(starts, int(r.start.Index))
+				starts = append(starts, int(p.IndexOf(r.start)))
 			}
 			if !slices.Equal(starts, tt.want) {
 				t.Errorf("starts %v, want %v", starts, tt.want)

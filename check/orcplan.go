@@ -130,10 +130,10 @@ func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) 
 // padState is in's state, or, if in is in the first run of pads (which
 // it drops once past), the state of the function the run pads.
 func (c *checker) padState(pads *[]prefixRun, in *cfg.Insn) *cfiState {
-	for len(*pads) > 0 && (*pads)[0].entry.Index <= in.Index {
+	for len(*pads) > 0 && c.prog.IndexOf((*pads)[0].entry) <= c.prog.IndexOf(in) {
 		*pads = (*pads)[1:]
 	}
-	if len(*pads) > 0 && (*pads)[0].start.Index <= in.Index {
+	if len(*pads) > 0 && c.prog.IndexOf((*pads)[0].start) <= c.prog.IndexOf(in) {
 		if s := c.cfiOf((*pads)[0].entry); s != nil {
 			return s
 		}

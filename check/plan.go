@@ -262,7 +262,7 @@ func (pl *planner) symbolByName(name string) *cfg.Symbol {
 func (pl *planner) endbrSeal() bool {
 	var seal []*cfg.Insn
 	for _, in := range pl.c.prog.Sites.Endbrs {
-		if !pl.c.endbrUsed[in.Index] {
+		if !pl.c.endbrUsed[pl.c.prog.IndexOf(in)] {
 			seal = append(seal, in)
 		}
 	}
@@ -306,7 +306,7 @@ func (pl *planner) prefixes() bool {
 		if s := pl.state(r.entry); s != nil {
 			pl.c.lookupCFI(s)
 			for x := r.start; x != r.entry; x = p.Next(x) {
-				pl.c.cfi[x.Index] = pl.c.cfi[r.entry.Index] // the checks are done: as objtool does
+				pl.c.cfi[pl.c.prog.IndexOf(x)] = pl.c.cfi[pl.c.prog.IndexOf(r.entry)] // the checks are done: as objtool does
 			}
 		}
 	}

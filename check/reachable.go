@@ -16,7 +16,7 @@ func (c *checker) validateReachable() {
 	}
 	for i := range c.prog.Insns {
 		in := &c.prog.Insns[i]
-		if c.visited[in.Index] != 0 || c.ignoreUnreachable(in) {
+		if c.visited[c.prog.IndexOf(in)] != 0 || c.ignoreUnreachable(in) {
 			continue
 		}
 		if prev := c.deadEndBefore(in); prev != nil {
@@ -99,7 +99,7 @@ func (c *checker) inWeakHole(in *cfg.Insn) bool {
 	}
 	end := uint64(in.Off) + uint64(size)
 	for n := c.prog.Next(in); n != nil; n = c.prog.Next(n) {
-		if c.visited[n.Index] != 0 {
+		if c.visited[c.prog.IndexOf(n)] != 0 {
 			return true
 		}
 		if uint64(n.Off) >= end {

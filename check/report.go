@@ -186,7 +186,7 @@ func (r *reporter) problem(p *cfg.Problem) {
 // stateOf converts a stack state for a diagnostic.
 // stateAt is the stack state the checker recorded at in, or nil.
 func (c *checker) stateAt(in *cfg.Insn) *StackState {
-	if in.Index < 0 || int(in.Index) >= len(c.cfi) {
+	if i := c.prog.IndexOf(in); i < 0 || int(i) >= len(c.cfi) {
 		return nil
 	}
 	return stateOf(c.cfiOf(in))

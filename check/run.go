@@ -211,20 +211,20 @@ func (c *checker) setHintStates() {
 	for _, h := range c.prog.HintList {
 		switch h.Type {
 		case cfg.HintUndefined:
-			c.cfi[h.At.Index] = c.pools.intern(c.own, &undef)
+			c.cfi[c.prog.IndexOf(h.At)] = c.pools.intern(c.own, &undef)
 			continue
 		case cfg.HintFunc:
-			c.cfi[h.At.Index] = c.pools.intern(c.own, &fn)
+			c.cfi[c.prog.IndexOf(h.At)] = c.pools.intern(c.own, &fn)
 			continue
 		}
 		s := newCFI()
-		if prev := c.pools.at(c.cfi[h.At.Index]); prev != nil {
+		if prev := c.pools.at(c.cfi[c.prog.IndexOf(h.At)]); prev != nil {
 			s = *prev
 		}
 		s.cfa = loc{int32(h.Base), int32(h.SPOff)}
 		s.typ = h.Type
 		s.signal = h.Signal != 0
-		c.cfi[h.At.Index] = c.internCFI(&s)
+		c.cfi[c.prog.IndexOf(h.At)] = c.internCFI(&s)
 	}
 }
 
@@ -267,7 +267,7 @@ func (c *checker) validateSymbol(sec *cfg.Section, fn *cfg.Symbol, st insnState)
 		return 0
 	}
 	in := c.prog.Find(sec, fn.Offset)
-	if in == nil || in.Has(cfg.Ignore) || c.visited[in.Index] != 0 {
+	if in == nil || in.Has(cfg.Ignore) || c.visited[c.prog.IndexOf(in)] != 0 {
 		return 0
 	}
 	if c.opts.Uaccess {
@@ -295,7 +295,7 @@ func (c *checker) validateHints(only *cfg.Section) int {
 		if only != nil && in.Sec() != only {
 			continue
 		}
-		if !in.Has(cfg.HasHint) || c.visited[in.Index] != 0 || in.Has(cfg.Ignore) {
+		if !in.Has(cfg.HasHint) || c.visited[c.prog.IndexOf(in)] != 0 || in.Has(cfg.Ignore) {
 			continue
 		}
 		r := c.walk(in.Func(), in, st)

@@ -138,7 +138,7 @@ func (c *checker) traceEnter(fn *cfg.Symbol, in *cfg.Insn, r int, st *insnState)
 	} else if r != 0 {
 		s.Reason = StopWarning
 	}
-	if had := c.cfiOf(in); c.visited[in.Index] != 0 && had != nil && *had != st.cfi {
+	if had := c.cfiOf(in); c.visited[c.prog.IndexOf(in)] != 0 && had != nil && *had != st.cfi {
 		s.Had, s.Got = traceState(had), traceState(&st.cfi)
 	}
 	c.opts.Tracer.Stop(s)

@@ -34,10 +34,10 @@ func (c *checker) validateUnrets() int {
 func (c *checker) walkUnret(in *cfg.Insn) int {
 	for {
 		next := c.nextToValidate(in)
-		if c.visited[in.Index]&visitedUnret != 0 {
+		if c.visited[c.prog.IndexOf(in)]&visitedUnret != 0 {
 			return 0
 		}
-		c.visited[in.Index] |= visitedUnret
+		c.visited[c.prog.IndexOf(in)] |= visitedUnret
 		if r, done := c.unretAlts(in); done {
 			return r
 		}

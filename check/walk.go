@@ -99,15 +99,16 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 		c.rep.warnInsn(in, "BUG: why am I validating an ignored function?")
 		return 1, true
 	}
+	i := c.prog.IndexOf(in)
 	bit := uint8(visitedBranch)
 	if st.uaccess {
 		bit <<= 1
 	}
-	if c.visited[in.Index]&visitedBranchMask != 0 {
+	if c.visited[i]&visitedBranchMask != 0 {
 		if !in.Has(cfg.HasHint) && !c.cfiMatch(in, &st.cfi) {
 			return 1, true
 		}
-		if c.visited[in.Index]&bit != 0 {
+		if c.visited[i]&bit != 0 {
 			return 0, true
 		}
 	} else {
@@ -120,20 +121,20 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 		if r, done := c.applyHint(fn, in, prev, st); done {
 			return r, true
 		}
-	} else if prev != nil && st.cfiID != 0 && c.cfi[prev.Index] == st.cfiID {
+	} else if prev != nil && st.cfiID != 0 && c.cfi[c.prog.IndexOf(prev)] == st.cfiID {
 		// Nothing changed the state since prev took it: the comparison
 		// below would find them equal (most instructions have no stack
 		// operation; vmlinux.o: 3.7 million of 4.9).
-		c.cfi[in.Index] = st.cfiID
+		c.cfi[i] = st.cfiID
 		c.stats.reused++
 	} else if prev != nil && *c.cfiOf(prev) == st.cfi {
-		c.cfi[in.Index] = c.cfi[prev.Index]
+		c.cfi[i] = c.cfi[c.prog.IndexOf(prev)]
 		c.stats.reused++
 	} else {
-		c.cfi[in.Index] = c.internCFI(&st.cfi)
+		c.cfi[i] = c.internCFI(&st.cfi)
 	}
-	st.cfiID = c.cfi[in.Index]
-	c.visited[in.Index] |= bit
+	st.cfiID = c.cfi[i]
+	c.visited[i] |= bit
 	if !c.claimedGroup(in) {
 		return 0, true // the walks are undone: end this one quietly
 	}
@@ -146,6 +147,7 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 // applyHint takes the state an unwind hint gives, resolving a restore
 // hint to the state at its save.
 func (c *checker) applyHint(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int, bool) {
+	i := c.prog.IndexOf(in)
 	if in.Has(cfg.Restore) {
 		save := c.findSave(fn, in)
 		if save == nil {
@@ -155,17 +157,17 @@ func (c *checker) applyHint(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (
 		if !c.mayRead(fn, save) {
 			return 0, true // the walks are undone: end this one quietly
 		}
-		if c.visited[save.Index] == 0 {
+		if c.visited[c.prog.IndexOf(save)] == 0 {
 			if prev == nil {
 				return 0, true
 			}
 			c.rep.warnInsn(in, "objtool isn't smart enough to handle this CFI save/restore combo")
 			return 1, true
 		}
-		c.cfi[in.Index] = c.cfi[save.Index]
+		c.cfi[i] = c.cfi[c.prog.IndexOf(save)]
 		c.stats.reused++
 	}
-	if c.cfi[in.Index] == 0 {
+	if c.cfi[i] == 0 {
 		c.rep.warn("CFI missing")
 		return 1, true
 	}
