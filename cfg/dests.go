@@ -232,6 +232,13 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 		return
 	}
 	if in.Kind == arch.Call && !in.Sec().Init {
+		if p.Sites.Calls == nil {
+			// The call sites are among the transfers: reserve for all of
+			// these (what is never touched costs no memory), rather than
+			// leave 7 MB of copies of a growing list behind (vmlinux.o:
+			// 234 thousand sites).
+			p.Sites.Calls = make([]*Insn, 0, len(p.transfers))
+		}
 		p.Sites.Calls = append(p.Sites.Calls, in)
 	}
 	if !sibling && p.deadEndFunc(sym, 0) {
@@ -248,17 +255,6 @@ func (p *Program) addCallDestinations() *Problem {
 	// 81-86 ms instead of 133-140).
 	p.deadEndMemo = true
 	defer func() { p.deadEndMemo = false }()
-	// The call sites are among the transfers: reserve for all of these
-	// (what is never touched costs no memory), rather than leave 7 MB of
-	// copies of a growing list behind (vmlinux.o: 234 thousand sites).
-	if p.Sites.Calls == nil {
-		p.Sites.Calls = make([]*Insn, 0, len(p.transfers))
-		defer func() {
-			if len(p.Sites.Calls) == 0 {
-				p.Sites.Calls = nil
-			}
-		}()
-	}
 	for in := range p.Transfers {
 		if in.Kind != arch.Call {
 			continue

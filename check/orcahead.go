@@ -2,8 +2,9 @@ package check
 
 import (
 	"cmp"
-	"github.com/objcheck/objcheck/cfg"
 	"slices"
+
+	"github.com/objcheck/objcheck/cfg"
 )
 
 // An orcAhead is the ORC tables being built on a goroutine of their own

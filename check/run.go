@@ -209,22 +209,23 @@ func (c *checker) setHintStates() {
 	undef.forceUndef = true
 	fn := *c.frame.initial
 	for _, h := range c.prog.HintList {
+		at := c.prog.IndexOf(h.At)
 		switch h.Type {
 		case cfg.HintUndefined:
-			c.cfi[c.prog.IndexOf(h.At)] = c.pools.intern(c.own, &undef)
+			c.cfi[at] = c.pools.intern(c.own, &undef)
 			continue
 		case cfg.HintFunc:
-			c.cfi[c.prog.IndexOf(h.At)] = c.pools.intern(c.own, &fn)
+			c.cfi[at] = c.pools.intern(c.own, &fn)
 			continue
 		}
 		s := newCFI()
-		if prev := c.pools.at(c.cfi[c.prog.IndexOf(h.At)]); prev != nil {
+		if prev := c.pools.at(c.cfi[at]); prev != nil {
 			s = *prev
 		}
 		s.cfa = loc{int32(h.Base), int32(h.SPOff)}
 		s.typ = h.Type
 		s.signal = h.Signal != 0
-		c.cfi[c.prog.IndexOf(h.At)] = c.internCFI(&s)
+		c.cfi[at] = c.internCFI(&s)
 	}
 }
 

@@ -117,18 +117,22 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 	if st.noinstr {
 		st.instr += in.Instr
 	}
+	var prevID cfiID // the state recorded at prev
+	if prev != nil {
+		prevID = c.cfi[c.prog.IndexOf(prev)]
+	}
 	if in.Has(cfg.HasHint) {
 		if r, done := c.applyHint(fn, in, prev, st); done {
 			return r, true
 		}
-	} else if prev != nil && st.cfiID != 0 && c.cfi[c.prog.IndexOf(prev)] == st.cfiID {
+	} else if prev != nil && st.cfiID != 0 && prevID == st.cfiID {
 		// Nothing changed the state since prev took it: the comparison
 		// below would find them equal (most instructions have no stack
 		// operation; vmlinux.o: 3.7 million of 4.9).
 		c.cfi[i] = st.cfiID
 		c.stats.reused++
-	} else if prev != nil && *c.cfiOf(prev) == st.cfi {
-		c.cfi[i] = c.cfi[c.prog.IndexOf(prev)]
+	} else if prev != nil && *c.pools.at(prevID) == st.cfi {
+		c.cfi[i] = prevID
 		c.stats.reused++
 	} else {
 		c.cfi[i] = c.internCFI(&st.cfi)
@@ -157,14 +161,15 @@ func (c *checker) applyHint(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (
 		if !c.mayRead(fn, save) {
 			return 0, true // the walks are undone: end this one quietly
 		}
-		if c.visited[c.prog.IndexOf(save)] == 0 {
+		si := c.prog.IndexOf(save)
+		if c.visited[si] == 0 {
 			if prev == nil {
 				return 0, true
 			}
 			c.rep.warnInsn(in, "objtool isn't smart enough to handle this CFI save/restore combo")
 			return 1, true
 		}
-		c.cfi[i] = c.cfi[c.prog.IndexOf(save)]
+		c.cfi[i] = c.cfi[si]
 		c.stats.reused++
 	}
 	if c.cfi[i] == 0 {
