@@ -93,6 +93,10 @@ func (p *Program) decodeInsns() *Problem {
 			return prob
 		}
 		p.findSwitches(s)
+		// The bytes are decoded: what else reads them reads little of
+		// them (vmlinux.o: 16 MB of code out of memory, 150 pages read
+		// again).
+		p.File.Release(s.Data)
 		s.End = len(p.Insns)
 		p.indexBlocks(s)
 		if prob := p.attachSymbols(s); prob != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 
 	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/internal/filemap"
 )
 
 // A File is one parsed ELF64 relocatable object. Nothing in it points
@@ -31,6 +32,17 @@ type File struct {
 	// Data is the whole file as read; the sections' contents alias it.
 	// Never write to it.
 	Data []byte
+	// mapped says that Data is a mapping of the file (see OpenMapped).
+	mapped bool
+}
+
+// Release says that b, a part of f.Data, is not needed for now. Where the
+// file is mapped, its pages leave memory and a later read of them reads
+// the file again; otherwise nothing changes. Either way b stays valid.
+func (f *File) Release(b []byte) {
+	if f.mapped {
+		filemap.Forget(b)
+	}
 }
 
 // A Section is one section of the object.

@@ -1,11 +1,13 @@
 package decode
 
 import (
+	"debug/elf"
 	"errors"
 	"io"
 	"io/fs"
 	"os"
 
+	"github.com/objcheck/objcheck/internal/filemap"
 	"github.com/objcheck/objcheck/internal/prefault"
 )
 
@@ -22,6 +24,46 @@ func Open(path string) (*File, error) {
 		return nil, &Error{Msg: "cannot read file", Err: err}
 	}
 	return Parse(path, data)
+}
+
+// OpenMapped is Open for a process that checks one object and exits. The
+// file is mapped rather than read (see package filemap): no copy is made,
+// only the pages used come into memory, and the pages of the relocation
+// and symbol tables, once parsed into Relocs and Symbols, leave it again
+// (read back from the file if used again, as writing the object does).
+// The mapping lasts as long as the process: the File and what is made of
+// it alias it. A file that cannot be mapped is read as Open reads it.
+func OpenMapped(path string) (*File, error) {
+	fd, err := os.Open(path)
+	if err != nil {
+		return Open(path)
+	}
+	data, ok := filemap.Map(fd)
+	fd.Close()
+	if !ok {
+		return Open(path)
+	}
+	f, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	f.mapped = true
+	for _, s := range f.Sections {
+		if parsedTable(s.Type) {
+			f.Release(s.Data)
+		}
+	}
+	return f, nil
+}
+
+// parsedTable reports a type of section whose contents Parse turns into
+// Relocs and Symbols.
+func parsedTable(t elf.SectionType) bool {
+	switch t {
+	case elf.SHT_RELA, elf.SHT_REL, elf.SHT_SYMTAB, elf.SHT_SYMTAB_SHNDX:
+		return true
+	}
+	return false
 }
 
 // readFile is os.ReadFile into a buffer whose pages are faulted in on

@@ -96,7 +96,11 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		})
 		return r
 	}
-	f, err := c.open(path)
+	open := c.open
+	if !many && c.openOne != nil {
+		open = c.openOne
+	}
+	f, err := open(path)
 	if err != nil {
 		r.status = r.openFailed(path, format, err)
 		return r

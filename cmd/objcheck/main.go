@@ -25,7 +25,7 @@ import (
 )
 
 func main() {
-	c := &cli{open: decode.Open, check: check.Run, tuneGC: true}
+	c := &cli{open: decode.Open, openOne: decode.OpenMapped, check: check.Run, tuneGC: true}
 	e := &env{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, ownHelp: ownHelp(os.Args[0])}
 	os.Exit(c.run(os.Args[1:], e))
 }
@@ -58,6 +58,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 type cli struct {
 	open  func(path string) (*decode.File, error)
 	check func(f *decode.File, opts *check.Options) *check.Result
+	// openOne, if not nil, replaces open when the call checks one file:
+	// main maps it (decode.OpenMapped), a mapping that lasts until the
+	// process exits.
+	openOne func(path string) (*decode.File, error)
 	// dump prints an object's ORC table (--dump); nil is orcdump.Dump.
 	dump func(path string, stdout, stderr io.Writer) int
 	// tuneGC sizes the collector for the files (see tuneGC); tests,
