@@ -27,23 +27,34 @@ func (pl *planner) orc() bool {
 		pl.c.rep.warnInsn(t.failAt, t.fail)
 		return false
 	}
-	if len(t.step.ORC) == 0 {
+	if t.step.Entries == 0 {
 		return true
 	}
 	if pl.c.prog.File.SectionByName(".orc_unwind") != nil {
 		pl.c.rep.warn("file already has .orc_unwind section, skipping")
 		return false
 	}
-	t.step.Entries = len(t.step.ORC)
 	pl.add(t.step)
 	return true
 }
 
 // An orcResult is the ORC step's entries, or the warning that stops it.
 type orcResult struct {
+	// step has the entries, or, unless keep, only their number.
 	step   Step
+	keep   bool
 	failAt *cfg.Insn // where fail is, if not ""
 	fail   string
+}
+
+// add adds the entry e at s; a dry run only counts it, as nothing will
+// write the tables (vmlinux.o: 13 MB of them), and the count is all the
+// plan needs.
+func (r *orcResult) add(s Site, e ORC) {
+	r.step.Entries++
+	if r.keep {
+		r.step.Sites, r.step.ORC = append(r.step.Sites, s), append(r.step.ORC, e)
+	}
 }
 
 // orcTables builds the ORC entries. It only reads the checker, so that it
@@ -55,10 +66,13 @@ func (c *checker) orcTables(pads []prefixRun) *orcResult {
 	// 528,447 entries for 4.9 million): reserve for one in four, as
 	// growing the lists by a quarter at a time leaves copies behind in a
 	// run that does not collect (what is never touched costs no memory).
-	n := c.prog.NumInsns() / 4
-	r := &orcResult{step: Step{Section: ".orc_unwind", Sites: make([]Site, 0, n), ORC: make([]ORC, 0, n)}}
-	prefault.Start(r.step.Sites, n/2)
-	prefault.Start(r.step.ORC, n/2)
+	r := &orcResult{step: Step{Section: ".orc_unwind"}, keep: !c.opts.DryRun}
+	if r.keep {
+		n := c.prog.NumInsns() / 4
+		r.step.Sites, r.step.ORC = make([]Site, 0, n), make([]ORC, 0, n)
+		prefault.Start(r.step.Sites, n/2)
+		prefault.Start(r.step.ORC, n/2)
+	}
 	for _, sec := range c.prog.Sections {
 		if sec.Text && !c.orcSection(sec, &pads, r) {
 			break
@@ -71,7 +85,6 @@ func (c *checker) orcTables(pads []prefixRun) *orcResult {
 // which it leaves in r. It consumes the runs of pads (in instruction
 // order) that come before the end of the section.
 func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) bool {
-	st := &r.step
 	var prev ORC
 	empty := true
 	// Runs of instructions share one interned state: its entry is made
@@ -94,7 +107,7 @@ func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) 
 				last, lastEntry = s, e
 			}
 			if e != prev {
-				st.Sites, st.ORC = append(st.Sites, site(in)), append(st.ORC, e)
+				r.add(site(in), e)
 				prev, empty = e, false
 			}
 			continue
@@ -111,8 +124,7 @@ func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) 
 				return false
 			}
 			if e != prev {
-				st.Sites = append(st.Sites, Site{Sec: sec.Index, Off: uint64(in.Off) + uint64(off)})
-				st.ORC = append(st.ORC, e)
+				r.add(Site{Sec: sec.Index, Off: uint64(in.Off) + uint64(off)}, e)
 				prev, empty = e, false
 			}
 		}
@@ -121,8 +133,7 @@ func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) 
 		}
 	}
 	if !empty {
-		st.Sites = append(st.Sites, Site{Sec: sec.Index, Off: sec.Size})
-		st.ORC = append(st.ORC, ORC{Type: orcUndefined})
+		r.add(Site{Sec: sec.Index, Off: sec.Size}, ORC{Type: orcUndefined})
 	}
 	return true
 }
