@@ -41,23 +41,36 @@ func TestHole(t *testing.T) {
 	}
 }
 
-// TestFindByBlocks checks that Find, searching one block of the index,
+// TestFindByBlocks checks that Find, reading the index of 64-byte blocks,
 // finds every instruction and nothing between or past them, where
-// instructions straddle blocks and blocks hold none.
+// instructions straddle blocks and blocks hold none, in a section whose
+// instructions come after another's.
 func TestFindByBlocks(t *testing.T) {
-	offs := []uint64{0, 5, 63, 64, 70, 200, 330} // 127..199 and 256..319 hold none
+	offs := []uint64{0, 5, 63, 64, 70, 127, 200, 330} // 128..199 and 256..319 hold none
 	p := &Program{}
-	s := &Section{}
-	s.bare.sec = s
+	before, s := &Section{}, &Section{}
+	before.bare.sec, s.bare.sec = before, s
+	for _, off := range []uint64{0, 5, 64} {
+		p.Insns = append(p.Insns, Insn{loc: &before.bare, Off: uint32(off), Len: 1})
+	}
+	before.End = len(p.Insns)
+	p.indexBlocks(before)
+	s.First = len(p.Insns)
 	for _, off := range offs {
 		p.Insns = append(p.Insns, Insn{loc: &s.bare, Off: uint32(off), Len: 1})
 	}
 	s.End = len(p.Insns)
 	p.indexBlocks(s)
 	for i, off := range offs {
-		if in := p.Find(s, off); in == nil || p.IndexOf(in) != int32(i) {
-			t.Errorf("Find(%d) = %v, want instruction %d", off, in, i)
+		if in := p.Find(s, off); in == nil || p.IndexOf(in) != int32(s.First+i) {
+			t.Errorf("Find(%d) = %v, want instruction %d", off, in, s.First+i)
 		}
+	}
+	if in := p.Find(before, 64); in == nil || p.IndexOf(in) != 2 {
+		t.Errorf("Find(before, 64) = %v, want instruction 2", in)
+	}
+	if in := p.Find(&Section{}, 0); in != nil {
+		t.Errorf("Find in a section without instructions = %v", in)
 	}
 	for _, off := range []uint64{1, 62, 65, 128, 199, 201, 300, 331, 5000} {
 		if in := p.Find(s, off); in != nil {

@@ -139,16 +139,28 @@ type Section struct {
 	// sizedEnds[i] is the furthest end of sized[:i+1], to find holes.
 	maxLen    uint64
 	sizedEnds []uint64
-	// blocks[k] is the index, from First, of the first instruction at or
-	// after offset k<<blockShift: Find searches one block, not the section.
-	blocks []int32
+	// blocks[k] is the 64 bytes from offset k<<blockShift: where
+	// instructions start in them, and the first one's index, so that Find
+	// reads no instruction to find one.
+	blocks []insnBlock
 	// bare is the location of the section's instructions in no symbol.
 	bare insnLoc
 }
 
 // blockShift sets the span of Section.blocks: 64 bytes, some twenty x86
-// instructions; vmlinux.o's 16 MiB of text take 1 MiB of index.
+// instructions, one bit each of insnBlock.starts; vmlinux.o's 16 MiB of
+// text take 4 MiB of index.
 const blockShift = 6
+
+// An insnBlock is the instructions that start in 64 bytes of a section.
+type insnBlock struct {
+	// first is the index, from Section.First, of the first instruction
+	// at or after the block's start.
+	first int32
+	// starts has bit b set if an instruction starts at byte b of the
+	// block.
+	starts uint64
+}
 
 // A Symbol is an object symbol with the links and marks the checker needs.
 type Symbol struct {
