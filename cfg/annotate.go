@@ -249,9 +249,9 @@ func (p *Program) intraFunctionCall(in *Insn) *Problem {
 		return &Problem{At: in, Fatal: true, Msg: "intra_function_call not a direct call"}
 	}
 	in.Kind = arch.Jump
-	p.setJumpDest(in, p.Find(in.Sec(), uint64(p.Target(in))))
-	if in.jumpDest == 0 {
-		return &Problem{At: in, Fatal: true, Msg: fmt.Sprintf("can't find call dest at %s+0x%x", in.Sec().Name, p.Target(in))}
+	p.setJumpDest(in, p.Find(p.Sec(in), uint64(p.Target(in))))
+	if !in.hasJumpDest() {
+		return &Problem{At: in, Fatal: true, Msg: fmt.Sprintf("can't find call dest at %s+0x%x", p.Sec(in).Name, p.Target(in))}
 	}
 	return nil
 }

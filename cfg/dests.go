@@ -30,7 +30,7 @@ func (p *Program) destOff(addend int64) uint64 {
 // add_jump_destinations).
 func (p *Program) addJumpDestinations() *Problem {
 	for in := range p.Transfers {
-		if in.jumpDest != 0 || !in.Kind.IsStaticJump() {
+		if in.hasJumpDest() || !in.Kind.IsStaticJump() {
 			continue
 		}
 		if prob := p.addJumpDest(in); prob != nil {
@@ -42,13 +42,13 @@ func (p *Program) addJumpDestinations() *Problem {
 
 // addJumpDest resolves one direct jump.
 func (p *Program) addJumpDest(in *Insn) *Problem {
-	fn := in.Func()
+	fn := p.Func(in)
 	var destSec *Section
 	var destOff uint64
 	r := p.Reloc(in)
 	switch {
 	case r == nil:
-		destSec, destOff = in.Sec(), uint64(p.Target(in))
+		destSec, destOff = p.Sec(in), uint64(p.Target(in))
 	case r.Sym.Type == elf.STT_SECTION:
 		destSec, destOff = r.Sym.Sec, p.destOff(r.Addend)
 	case r.Sym.Has(SymRetpolineThunk):
@@ -69,23 +69,23 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 	if dest == nil {
 		return p.jumpDestMissing(in, fn, destSec, destOff)
 	}
-	if dest.Sym() != nil && uint64(dest.Off) == dest.Sym().Offset {
-		if dest.Sym().Has(SymRetpolineThunk) {
+	if p.Sym(dest) != nil && uint64(dest.Off) == p.Sym(dest).Offset {
+		if p.Sym(dest).Has(SymRetpolineThunk) {
 			p.addRetpolineCall(in)
 			return nil
 		}
-		if dest.Sym().Has(SymReturnThunk) {
+		if p.Sym(dest).Has(SymReturnThunk) {
 			p.addReturnCall(in, true)
 			return nil
 		}
 	}
-	if df := dest.Func(); fn != nil && df != nil && fn != df {
+	if df := p.Func(dest); fn != nil && df != nil && fn != df {
 		if !strings.Contains(fn.Name, ".cold") && strings.Contains(df.Name, ".cold") {
 			fn.Cfunc, df.Pfunc = df, fn
 		}
 	}
 	if p.isSiblingJump(in, dest) {
-		p.addCallDest(in, dest.Func(), true)
+		p.addCallDest(in, p.Func(dest), true)
 		return nil
 	}
 	p.setJumpDest(in, dest)
@@ -100,7 +100,7 @@ func (p *Program) jumpDestMissing(in *Insn, fn *Symbol, sec *Section, off uint64
 			return nil
 		}
 	}
-	if p.IgnoreUnreachables && fn != nil && sec == in.Sec() && off == fn.Offset+fn.Len {
+	if p.IgnoreUnreachables && fn != nil && sec == p.Sec(in) && off == fn.Offset+fn.Len {
 		return nil
 	}
 	name := ""
@@ -127,7 +127,7 @@ func (p *Program) isFirstFuncInsn(in *Insn, sym *Symbol) bool {
 // isSiblingJump reports whether a jump to dest is a tail call to another
 // symbol rather than a jump within its own function.
 func (p *Program) isSiblingJump(from, to *Insn) bool {
-	fs, ts := from.Sym(), to.Sym()
+	fs, ts := p.Sym(from), p.Sym(to)
 	if fs == nil || ts == nil || !p.isFirstFuncInsn(to, ts) || ts.Type == elf.STT_NOTYPE {
 		return false
 	}
@@ -199,7 +199,7 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 		}
 		sym = r.Sym
 	}
-	if in.Sec().Name == ".altinstr_replacement" {
+	if p.Sec(in).Name == ".altinstr_replacement" {
 		return
 	}
 	switch {
@@ -210,7 +210,7 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 		p.Sites.Retpolines = append(p.Sites.Retpolines, in)
 		return
 	}
-	if p.Opts.HackNoinstr && in.Sec().Noinstr && sym.Has(SymProfilingFunc) {
+	if p.Opts.HackNoinstr && p.Sec(in).Noinstr && sym.Has(SymProfilingFunc) {
 		p.Patches = append(p.Patches, Patch{At: in, Ret: sibling, Rel: p.Reloc(in)})
 		if sibling {
 			in.Kind = arch.Return
@@ -231,7 +231,7 @@ func (p *Program) annotateCallSite(in *Insn, sibling bool) {
 		p.Sites.Mcount = append(p.Sites.Mcount, in)
 		return
 	}
-	if in.Kind == arch.Call && !in.Sec().Init {
+	if in.Kind == arch.Call && !p.Sec(in).Init {
 		if p.Sites.Calls == nil {
 			// The call sites are among the transfers: reserve for all of
 			// these (what is never touched costs no memory), rather than
@@ -273,7 +273,7 @@ func (p *Program) addCall(in *Insn) *Problem {
 	case r == nil && in.AFlags&arch.FlagLinkRegCall != 0:
 		return nil // reads the PC (bl .+4): no callee
 	case r == nil:
-		dest := p.callDestAt(in.Sec(), uint64(p.Target(in)))
+		dest := p.callDestAt(p.Sec(in), uint64(p.Target(in)))
 		p.addCallDest(in, dest, false)
 		if in.Has(Ignore) {
 			return nil
@@ -281,7 +281,7 @@ func (p *Program) addCall(in *Insn) *Problem {
 		if p.CallDest(in) == nil {
 			return &Problem{At: in, Fatal: true, Msg: "unannotated intra-function call"}
 		}
-		if in.Func() != nil && !p.CallDest(in).IsFunc() {
+		if p.Func(in) != nil && !p.CallDest(in).IsFunc() {
 			return &Problem{At: in, Fatal: true, Msg: "unsupported call to non-function"}
 		}
 	case r.Sym.Type == elf.STT_SECTION:
@@ -336,14 +336,14 @@ func (p *Program) markTrailingCalls() *Problem {
 		return nil
 	}
 	for in := range p.Transfers {
-		if !in.Kind.IsCall() || in.Func() == nil {
+		if !in.Kind.IsCall() || p.Func(in) == nil {
 			continue
 		}
 		next := p.Next(in)
-		for next != nil && next.Kind == arch.Nop && next.Func() == in.Func() {
+		for next != nil && next.Kind == arch.Nop && p.Func(next) == p.Func(in) {
 			next = p.Next(next) // the ppc64 TOC restore slot after a call
 		}
-		if (next == nil || next.Func() != in.Func()) && !p.returnsHere(in) {
+		if (next == nil || p.Func(next) != p.Func(in)) && !p.returnsHere(in) {
 			in.Flags |= DeadEnd
 		}
 	}

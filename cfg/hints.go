@@ -89,7 +89,7 @@ func (p *Program) readHint(sec *Section, i int) *Problem {
 
 // checkIretEndbr warns about a global IRET_REGS hint without an ENDBR.
 func (p *Program) checkIretEndbr(in *Insn) {
-	sym := in.Sec().SymbolAt(uint64(in.Off))
+	sym := p.Sec(in).SymbolAt(uint64(in.Off))
 	if sym != nil && sym.Bind == elf.STB_GLOBAL && p.Opts.IBT && in.Kind != arch.Endbr && !in.Has(Noendbr) {
 		p.Problems = append(p.Problems, Problem{At: in, Msg: "UNWIND_HINT_IRET_REGS without ENDBR"})
 	}

@@ -14,9 +14,11 @@ import (
 // wrapSections marks each section with what objtool derives from its name.
 func (p *Program) wrapSections() {
 	p.Sections = make([]*Section, len(p.File.Sections))
+	// A location for each section and symbol, and a few for alternatives.
+	p.locs = make([]insnLoc, 0, len(p.File.Sections)+len(p.File.Symbols)+64)
 	for i, ds := range p.File.Sections {
 		s := &Section{Section: ds}
-		s.bare.sec = s
+		s.bare = p.newLoc(s, nil)
 		name := ds.Name
 		if ds.Flags&elf.SHF_EXECINSTR != 0 {
 			s.Text = name != ".altinstr_replacement" && name != ".altinstr_aux" && !strings.HasPrefix(name, ".discard.")
@@ -151,7 +153,7 @@ func (p *Program) decodeSection(s *Section) *Problem {
 
 // addInsn appends one decoded instruction.
 func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
-	in := Insn{loc: &s.bare, Off: uint32(off), Len: ai.Len, Kind: ai.Kind,
+	in := Insn{loc: s.bare, Off: uint32(off), Len: ai.Len, Kind: ai.Kind,
 		HasTarget: ai.HasTarget, AFlags: ai.Flags}
 	start := int32(len(p.Ops))
 	p.Ops = append(p.Ops, ai.StackOps()...)
@@ -181,15 +183,15 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 // alternative's replacement takes its original's symbol in a section of
 // its own: consecutive ones share a location made for them.
 func (p *Program) placeIn(in *Insn, sym *Symbol) {
-	switch sec := in.Sec(); {
+	switch sec := p.Sec(in); {
 	case sym == nil:
-		in.loc = &sec.bare
+		in.loc = sec.bare
 	case sym.Sec == sec:
-		in.loc = &sym.here
-	case p.lastLoc != nil && *p.lastLoc == insnLoc{sec, sym}:
+		in.loc = sym.here
+	case p.lastLoc != 0 && p.locs[p.lastLoc] == insnLoc{sec, sym}:
 		in.loc = p.lastLoc
 	default:
-		p.lastLoc = &insnLoc{sec, sym}
+		p.lastLoc = p.newLoc(sec, sym)
 		in.loc = p.lastLoc
 	}
 }
@@ -355,11 +357,11 @@ func (p *Program) resolveIrets(s *Section) {
 // nextInFunc returns the next instruction of the same function, moving on
 // to the function's .cold child at its end (objtool's next_insn_same_func).
 func (p *Program) nextInFunc(in *Insn) *Insn {
-	fn := in.Func()
+	fn := p.Func(in)
 	if fn == nil {
 		return nil
 	}
-	if next := p.Next(in); next != nil && next.Func() == fn {
+	if next := p.Next(in); next != nil && p.Func(next) == fn {
 		return next
 	}
 	if fn == fn.Cfunc {
@@ -380,7 +382,7 @@ func (p *Program) FuncInsns(fn *Symbol, visit func(*Insn) bool) {
 
 // prevInSym returns the previous instruction if it has the same function.
 func (p *Program) prevInSym(in *Insn) *Insn {
-	if prev := p.Prev(in); prev != nil && prev.Func() == in.Func() {
+	if prev := p.Prev(in); prev != nil && p.Func(prev) == p.Func(in) {
 		return prev
 	}
 	return nil
@@ -400,10 +402,10 @@ func (p *Program) Reloc(in *Insn) *Rel {
 // relocOf returns the relocation within in's bytes and its symbol, nil
 // if none.
 func (p *Program) relocOf(in *Insn) (*decode.Reloc, *Symbol) {
-	if in.Has(noReloc) || in.Sec() == nil {
+	if in.Has(noReloc) || p.Sec(in) == nil {
 		return nil, nil
 	}
-	r := in.Sec().RelocInRange(uint64(in.Off), uint64(in.Len))
+	r := p.Sec(in).RelocInRange(uint64(in.Off), uint64(in.Len))
 	if r == nil {
 		return nil, nil
 	}

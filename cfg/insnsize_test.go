@@ -3,14 +3,19 @@ package cfg
 import (
 	"testing"
 	"unsafe"
+
+	"github.com/objcheck/objcheck/arch"
 )
 
-// TestInsnSize keeps an instruction at 32 bytes: vmlinux.o has 4.9
-// million of them, and IndexOf divides by the size, a shift only for a
-// power of two.
+// TestInsnSize keeps an instruction at 24 bytes: vmlinux.o has 4.9
+// million of them. It also checks that the count of stack operations
+// fits below the flag bits of Insn.nOps.
 func TestInsnSize(t *testing.T) {
-	if got := unsafe.Sizeof(Insn{}); got != 32 {
-		t.Errorf("an Insn is %d bytes, want 32", got)
+	if got := unsafe.Sizeof(Insn{}); got != 24 {
+		t.Errorf("an Insn is %d bytes, want 24", got)
+	}
+	if arch.MaxOps+1 > nOpsMask {
+		t.Errorf("%d stack operations do not fit in Insn.nOps's count (at most %d)", arch.MaxOps+1, nOpsMask)
 	}
 }
 
@@ -37,5 +42,52 @@ func TestIndexOf(t *testing.T) {
 		if got := p.IndexOf(tt.in); got != tt.want {
 			t.Errorf("%s: IndexOf = %d, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestJumpDestKeepsTarget: an instruction's jump destination takes the
+// place of its decoded destination, which Target still gives, from the
+// destination's offset or from the rare fields where that differs, and
+// gives back when the jump destination is taken away.
+func TestJumpDestKeepsTarget(t *testing.T) {
+	tests := []struct {
+		name     string
+		target   int64
+		destOff  uint32
+		wantRare bool
+	}{
+		{"the destination's offset", 0x40, 0x40, false},
+		{"another offset (a relocated jump)", 0x10, 0x40, true},
+		{"too far for the word", 1 << 40, 0x40, true},
+		{"negative", -8, 0x40, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &Program{Insns: make([]Insn, 2)}
+			jump, dest := &p.Insns[0], &p.Insns[1]
+			dest.Off = tt.destOff
+			p.setTarget(jump, tt.target)
+			p.setJumpDest(jump, dest)
+			if got := p.JumpDest(jump); got != dest {
+				t.Fatalf("JumpDest = %v, want the destination", got)
+			}
+			if got := p.Target(jump); got != tt.target {
+				t.Errorf("Target = %#x, want %#x", got, tt.target)
+			}
+			if rare := p.rareOf(jump) != nil; rare != tt.wantRare {
+				t.Errorf("rare fields %v, want %v", rare, tt.wantRare)
+			}
+			p.setJumpDest(jump, nil)
+			if got := p.JumpDest(jump); got != nil {
+				t.Errorf("JumpDest after none = %v", got)
+			}
+			if got := p.Target(jump); got != tt.target {
+				t.Errorf("Target after none = %#x, want %#x", got, tt.target)
+			}
+			p.setJumpDest(jump, &Insn{}) // a copy, not the program's
+			if got := p.JumpDest(jump); got != nil {
+				t.Errorf("JumpDest to an instruction outside the program = %v", got)
+			}
+		})
 	}
 }

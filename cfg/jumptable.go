@@ -50,8 +50,8 @@ func (p *Program) addJumpTableAlts() *Problem {
 func (p *Program) funcsWithDynamicJumps() map[*Symbol]bool {
 	funcs := map[*Symbol]bool{}
 	for in := range p.Transfers {
-		if in.Kind == arch.JumpDynamic && in.Func() != nil {
-			funcs[in.Func().Pfunc] = true
+		if in.Kind == arch.JumpDynamic && p.Func(in) != nil {
+			funcs[p.Func(in).Pfunc] = true
 		}
 	}
 	return funcs
@@ -66,14 +66,14 @@ func (p *Program) tableMarkers(dynamic map[*Symbol]bool) map[*Symbol]bool {
 	marking := map[*Symbol]bool{}
 	for in := range p.Transfers { // only transfers have a jump destination
 		if in.Kind == arch.JumpDynamic {
-			marking[in.Func()] = true
+			marking[p.Func(in)] = true
 			continue
 		}
-		if in.jumpDest == 0 {
+		if !in.hasJumpDest() {
 			continue
 		}
-		if d := p.JumpDest(in); d.Off > in.Off && d.Func() != nil && dynamic[d.Func().Pfunc] {
-			marking[in.Func()] = true
+		if d := p.JumpDest(in); d.Off > in.Off && p.Func(d) != nil && dynamic[p.Func(d).Pfunc] {
+			marking[p.Func(in)] = true
 		}
 	}
 	return marking
@@ -85,7 +85,7 @@ func (p *Program) tableMarkers(dynamic map[*Symbol]bool) map[*Symbol]bool {
 func (p *Program) marksTables(fn *Symbol, marking map[*Symbol]bool) bool {
 	in := p.Find(fn.Sec, fn.Offset)
 	for hops := 0; in != nil; hops++ {
-		f := in.Func()
+		f := p.Func(in)
 		switch {
 		case marking[f]:
 			return true
@@ -107,7 +107,7 @@ const maxColdHops = 4
 // dynamic are kept: the table search of no other function reads them.
 func (p *Program) markJumpTables(fn *Symbol, dynamic map[*Symbol]bool) {
 	p.FuncInsns(fn, func(in *Insn) bool {
-		if d := p.JumpDest(in); d != nil && d.Off > in.Off && d.Func() != nil && dynamic[d.Func().Pfunc] {
+		if d := p.JumpDest(in); d != nil && d.Off > in.Off && p.Func(d) != nil && dynamic[p.Func(d).Pfunc] {
 			if _, ok := p.firstJumpSrc[d]; !ok {
 				p.firstJumpSrc[d] = in
 			}
@@ -128,7 +128,7 @@ func (p *Program) markJumpTables(fn *Symbol, dynamic map[*Symbol]bool) {
 // findJumpTable walks back from a dynamic jump to the instruction that
 // loads its table's address (objtool's find_jump_table).
 func (p *Program) findJumpTable(fn *Symbol, jump *Insn) *Rel {
-	for in := jump; in != nil && in.Func() != nil && in.Func().Pfunc == fn; in = p.backStep(in) {
+	for in := jump; in != nil && p.Func(in) != nil && p.Func(in).Pfunc == fn; in = p.backStep(in) {
 		if in != jump && in.Kind == arch.JumpDynamic {
 			break
 		}
@@ -140,7 +140,7 @@ func (p *Program) findJumpTable(fn *Symbol, jump *Insn) *Rel {
 			continue
 		}
 		dest := p.Find(t.Sym.Sec, uint64(t.Addend))
-		if dest == nil || dest.Func() == nil || dest.Func().Pfunc != fn {
+		if dest == nil || p.Func(dest) == nil || p.Func(dest).Pfunc != fn {
 			continue
 		}
 		return t
@@ -213,7 +213,7 @@ func (p *Program) addFuncJumpTables(fn *Symbol) *Problem {
 // as alternatives of the jump (objtool's add_jump_table). As in objtool, a
 // previous offset of 0 counts as none.
 func (p *Program) addJumpTable(jump *Insn, next *Rel) *Problem {
-	pfunc := jump.Func().Pfunc
+	pfunc := p.Func(jump).Pfunc
 	table := p.jumpTableOf(jump)
 	relocs := p.tableSection(table).Relocs
 	prevOff := uint64(0)
@@ -231,7 +231,7 @@ func (p *Program) addJumpTable(jump *Insn, next *Rel) *Problem {
 		}
 		if !(sym.Sec == pfunc.Sec && uint64(r.Addend) == pfunc.Offset+pfunc.Len) {
 			dest := p.Find(sym.Sec, uint64(r.Addend))
-			if dest == nil || dest.Func() == nil || dest.Func().Pfunc != pfunc {
+			if dest == nil || p.Func(dest) == nil || p.Func(dest).Pfunc != pfunc {
 				break
 			}
 			p.prependAlt(jump, Alt{Insn: dest})

@@ -49,15 +49,15 @@ func TestFindByBlocks(t *testing.T) {
 	offs := []uint64{0, 5, 63, 64, 70, 127, 200, 330} // 128..199 and 256..319 hold none
 	p := &Program{}
 	before, s := &Section{}, &Section{}
-	before.bare.sec, s.bare.sec = before, s
+	before.bare, s.bare = p.newLoc(before, nil), p.newLoc(s, nil)
 	for _, off := range []uint64{0, 5, 64} {
-		p.Insns = append(p.Insns, Insn{loc: &before.bare, Off: uint32(off), Len: 1})
+		p.Insns = append(p.Insns, Insn{loc: before.bare, Off: uint32(off), Len: 1})
 	}
 	before.End = len(p.Insns)
 	p.indexBlocks(before)
 	s.First = len(p.Insns)
 	for _, off := range offs {
-		p.Insns = append(p.Insns, Insn{loc: &s.bare, Off: uint32(off), Len: 1})
+		p.Insns = append(p.Insns, Insn{loc: s.bare, Off: uint32(off), Len: 1})
 	}
 	s.End = len(p.Insns)
 	p.indexBlocks(s)

@@ -107,7 +107,7 @@ func (p *Program) findDeadEndFunc(fn *Symbol, depth int) bool {
 		return false
 	}
 	first := p.Find(fn.Sec, fn.Offset)
-	if first == nil || first.Func() == nil {
+	if first == nil || p.Func(first) == nil {
 		return false
 	}
 	hasReturn := false
@@ -130,12 +130,12 @@ func (p *Program) siblingsDeadEnd(fn *Symbol, depth int) bool {
 			return true
 		}
 		switch {
-		case in.jumpDest == 0:
+		case !in.hasJumpDest():
 			result = false // sibling call to another file
 		case depth == 5:
 			result = false // mutual sibling calls: not dead ends
 		default:
-			result = p.deadEndFunc(p.JumpDest(in).Func(), depth+1)
+			result = p.deadEndFunc(p.Func(p.JumpDest(in)), depth+1)
 		}
 		return false
 	})
@@ -168,7 +168,7 @@ func (p *Program) jumpTableOf(in *Insn) *Rel {
 
 // IsSiblingCall reports whether a jump leaves its function as a tail call.
 func (p *Program) IsSiblingCall(in *Insn) bool {
-	if in.Func() != nil && in.Kind == arch.JumpDynamic {
+	if p.Func(in) != nil && in.Kind == arch.JumpDynamic {
 		return !p.IsJumpTableJump(in)
 	}
 	return in.Kind.IsStaticJump() && p.CallDest(in) != nil

@@ -21,8 +21,11 @@ type Program struct {
 	Arch *arch.Arch
 	// Sections parallels File.Sections.
 	Sections []*Section
-	// lastLoc is the location placeIn last made (see insnLoc).
-	lastLoc *insnLoc
+	// locs are the places instructions are in (see insnLoc), which
+	// Insn.loc indexes; locs[0] is none. lastLoc is the one placeIn last
+	// made, 0 for none.
+	locs    []insnLoc
+	lastLoc int32
 	// byName indexes Syms by name once they are linked (see SymbolByName).
 	byName map[string]*Symbol
 	// deadEndMemo is set while calls are resolved, when deadEndFunc
@@ -144,7 +147,7 @@ type Section struct {
 	// reads no instruction to find one.
 	blocks []insnBlock
 	// bare is the location of the section's instructions in no symbol.
-	bare insnLoc
+	bare int32
 }
 
 // blockShift sets the span of Section.blocks: 64 bytes, some twenty x86
@@ -180,7 +183,7 @@ type Symbol struct {
 	// aliasChain links earlier symbols with the same offset, type and size.
 	aliasChain *Symbol
 	// here is the location of the instructions in the symbol.
-	here insnLoc
+	here int32
 }
 
 // SymFlags are marks on a symbol.
@@ -211,22 +214,25 @@ func (s *Symbol) IsFunc() bool { return s.Type == 2 }
 // An Insn is one instruction in the graph. There are millions in a
 // linked kernel: the fields are ordered by size, so that none is padded.
 type Insn struct {
-	// loc is the instruction's section and symbol (see Sec and Sym): a
-	// run of instructions shares one, and millions of instructions need
-	// not each carry both pointers.
-	loc *insnLoc
+	// loc is the index in Program.locs of the instruction's section and
+	// symbol (see Program.Sec and Program.Sym): a run of instructions
+	// shares one, and millions of instructions need not each carry two
+	// pointers, nor one.
+	loc int32
 	Off uint32
-	// target is the decoder's direct destination, valid with HasTarget
-	// (see Program.Target), or farTarget if it does not fit.
-	target int32
-	// jumpDest is the index of the jump's destination plus one, 0 for
-	// none (see Program.JumpDest): an index is half a pointer.
-	jumpDest int32
+	// dest is the decoder's direct destination, valid with HasTarget, or
+	// farTarget if it does not fit (see Program.Target); with jumpKnown
+	// in nOps, it is the index of the jump's destination instead (see
+	// Program.JumpDest), and the decoder's destination is that
+	// instruction's offset, or, for the few where it is not (vmlinux.o:
+	// 2.8 thousand of 546 thousand), in the rare fields. One word for
+	// both keeps an instruction in 24 bytes.
+	dest int32
 	// aux is where the instruction's stack operations start in
 	// Program.Ops, or, with hasRare in nOps, the index of its rare fields
 	// in Program.rares, which then hold that start: few instructions have
 	// rare fields (vmlinux.o: 290 thousand of 4.9 million), and one word
-	// for both keeps an instruction in 32 bytes.
+	// for both saves four bytes an instruction.
 	aux  int32
 	Len  uint8
 	Kind arch.Kind
@@ -236,18 +242,22 @@ type Insn struct {
 	Flags     InsnFlags
 	HasTarget bool
 	// nOps is the number of the instruction's stack operations, and the
-	// hasRare bit.
+	// hasRare and jumpKnown bits.
 	nOps uint8
 }
 
-// insnSize is the size of an Insn, which IndexOf divides by: a power of
-// two, so that the division is a shift (TestInsnSize keeps it so).
+// insnSize is the size of an Insn, which IndexOf divides by (a constant:
+// the division is a multiplication); TestInsnSize keeps it 24 bytes.
 const insnSize = unsafe.Sizeof(Insn{})
 
-// hasRare in Insn.nOps says that Insn.aux indexes the rare fields.
+// The bits of Insn.nOps above the count (which is at most arch.MaxOps
+// and one more, see addInsn): hasRare says that Insn.aux indexes the rare
+// fields, jumpKnown that Insn.dest is the jump destination's index
+// (InsnFlags has no bit left).
 const (
-	hasRare  = 0x80
-	nOpsMask = hasRare - 1
+	hasRare   = 0x80
+	jumpKnown = 0x40
+	nOpsMask  = jumpKnown - 1
 )
 
 // IndexOf returns in's index: its place in Insns, or after them for one
@@ -266,20 +276,29 @@ func (p *Program) IndexOf(in *Insn) int32 {
 }
 
 // An insnLoc is where instructions are: their section, and the function
-// or code symbol they are in (nil for none). Each Section holds the one
-// for its instructions outside symbols, each Symbol the one for its own;
-// only alternative replacements, in a section of their own but in the
+// or code symbol they are in (nil for none). Each Section has the one for
+// its instructions outside symbols, each Symbol the one for its own; only
+// alternative replacements, in a section of their own but in the
 // original's symbol, need others.
 type insnLoc struct {
 	sec *Section
 	sym *Symbol
 }
 
-// Sec is the section the instruction is in.
-func (in *Insn) Sec() *Section { return in.loc.sec }
+// newLoc adds a location and returns its index.
+func (p *Program) newLoc(sec *Section, sym *Symbol) int32 {
+	if len(p.locs) == 0 {
+		p.locs = append(p.locs, insnLoc{}) // none
+	}
+	p.locs = append(p.locs, insnLoc{sec, sym})
+	return int32(len(p.locs) - 1)
+}
 
-// Sym is the function or code symbol the instruction is in, nil for none.
-func (in *Insn) Sym() *Symbol { return in.loc.sym }
+// Sec is the section in is in.
+func (p *Program) Sec(in *Insn) *Section { return p.locs[in.loc].sec }
+
+// Sym is the function or code symbol in is in, nil for none.
+func (p *Program) Sym(in *Insn) *Symbol { return p.locs[in.loc].sym }
 
 // InsnFlags are marks on an instruction.
 type InsnFlags uint16
@@ -314,10 +333,10 @@ const (
 // Has reports whether all of f are set.
 func (in *Insn) Has(f InsnFlags) bool { return in.Flags&f == f }
 
-// Func returns the STT_FUNC symbol the instruction belongs to, or nil.
-func (in *Insn) Func() *Symbol {
+// Func returns the STT_FUNC symbol in belongs to, or nil.
+func (p *Program) Func(in *Insn) *Symbol {
 	if in.Flags&inFunc != 0 {
-		return in.Sym()
+		return p.Sym(in)
 	}
 	return nil
 }
@@ -393,12 +412,12 @@ func (p *Program) setOps(in *Insn, start, n int32) {
 	} else {
 		in.aux = start
 	}
-	in.nOps = in.nOps&hasRare | uint8(n)
+	in.nOps = in.nOps&^nOpsMask | uint8(n)
 }
 
 // ClearOps removes an instruction's stack operations (a call whose
 // destination is known: the callee's return undoes its push).
-func (in *Insn) ClearOps() { in.nOps &= hasRare }
+func (in *Insn) ClearOps() { in.nOps &^= nOpsMask }
 
 // InsnAt returns the instruction with index i, extras included.
 func (p *Program) InsnAt(i int32) *Insn {
@@ -408,21 +427,40 @@ func (p *Program) InsnAt(i int32) *Insn {
 	return &p.Insns[i]
 }
 
+// hasJumpDest reports whether in's jump destination is known.
+func (in *Insn) hasJumpDest() bool { return in.nOps&jumpKnown != 0 }
+
 // JumpDest returns the instruction a direct jump goes to, nil if none is
 // known (a sibling call's destination is its CallDest).
 func (p *Program) JumpDest(in *Insn) *Insn {
-	if in.jumpDest == 0 {
+	if in.nOps&jumpKnown == 0 {
 		return nil
 	}
-	return p.InsnAt(in.jumpDest - 1)
+	return p.InsnAt(in.dest)
 }
 
-// setJumpDest records in's jump destination (nil for none).
+// setJumpDest records in's jump destination (nil for none), which takes
+// the place of the decoder's destination, unless Target could not then
+// derive it from the jump destination.
 func (p *Program) setJumpDest(in, dest *Insn) {
-	in.jumpDest = 0
-	if dest != nil {
-		in.jumpDest = p.IndexOf(dest) + 1
+	t := p.Target(in)
+	in.nOps &^= jumpKnown
+	if r := p.rareOf(in); r == nil || !r.keptTarget {
+		p.setTarget(in, t)
 	}
+	i := int32(-1)
+	if dest != nil {
+		i = p.IndexOf(dest)
+	}
+	if i < 0 {
+		return // none, or not one of the program's
+	}
+	if int64(dest.Off) != t {
+		r := p.makeRare(in)
+		r.target, r.keptTarget = t, true
+	}
+	in.dest = i
+	in.nOps |= jumpKnown
 }
 
 // NumInsns is the number of instruction indexes in use, extras included.
@@ -447,7 +485,7 @@ func (p *Program) NumAltGroups() int { return p.numAlts }
 
 // Next returns the instruction after in within its section, or nil.
 func (p *Program) Next(in *Insn) *Insn {
-	if i := int(p.IndexOf(in)); i < len(p.Insns) && i+1 < in.Sec().End {
+	if i := int(p.IndexOf(in)); i < len(p.Insns) && i+1 < p.Sec(in).End {
 		return &p.Insns[i+1]
 	}
 	return nil
@@ -455,7 +493,7 @@ func (p *Program) Next(in *Insn) *Insn {
 
 // Prev returns the instruction before in within its section, or nil.
 func (p *Program) Prev(in *Insn) *Insn {
-	if i := int(p.IndexOf(in)); i < len(p.Insns) && i > in.Sec().First {
+	if i := int(p.IndexOf(in)); i < len(p.Insns) && i > p.Sec(in).First {
 		return &p.Insns[i-1]
 	}
 	return nil
@@ -466,11 +504,15 @@ func (p *Program) SecInsns(s *Section) []Insn { return p.Insns[s.First:s.End] }
 
 // An insnRare holds what few instructions have.
 type insnRare struct {
-	target   int64 // a direct destination too far for Insn.target
-	opsStart int32 // where the stack operations start in Program.Ops
-	callDest *Symbol
-	group    *AltGroup
-	alts     []Alt
+	// target is the decoder's direct destination, when keptTarget: one
+	// too far for Insn.dest, or one that is not its known jump
+	// destination's offset.
+	target     int64
+	opsStart   int32 // where the stack operations start in Program.Ops
+	keptTarget bool
+	callDest   *Symbol
+	group      *AltGroup
+	alts       []Alt
 }
 
 // A rareStore holds instructions' rare fields in chunks of rareChunk
@@ -523,26 +565,31 @@ func (p *Program) makeRare(in *Insn) *insnRare {
 	return p.rares.at(in.aux)
 }
 
-// farTarget in Insn.target says the destination is in insnRare.target.
+// farTarget in Insn.dest says the destination is in insnRare.target.
 const farTarget = math.MinInt32
 
 // Target returns the decoder's direct destination, a section offset,
 // valid when in.HasTarget is set.
 func (p *Program) Target(in *Insn) int64 {
-	if in.target == farTarget {
-		return p.rareOf(in).target
+	switch r := p.rareOf(in); {
+	case r != nil && r.keptTarget:
+		return r.target
+	case in.nOps&jumpKnown != 0:
+		return int64(p.InsnAt(in.dest).Off)
 	}
-	return int64(in.target)
+	return int64(in.dest)
 }
 
-// setTarget records in's direct destination.
+// setTarget records in's direct destination, before its jump destination
+// is known.
 func (p *Program) setTarget(in *Insn, t int64) {
 	if t > math.MinInt32 && t <= math.MaxInt32 {
-		in.target = int32(t)
+		in.dest = int32(t)
 		return
 	}
-	in.target = farTarget
-	p.makeRare(in).target = t
+	in.dest = farTarget
+	r := p.makeRare(in)
+	r.target, r.keptTarget = t, true
 }
 
 // Group returns the alternative group in belongs to, or nil.

@@ -240,7 +240,7 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 		if orig.Has(IgnoreAlts) {
 			in.Flags |= Ignore
 		}
-		p.placeIn(in, orig.Sym())
+		p.placeIn(in, p.Sym(orig))
 		p.setGroup(in, ng)
 		in.Flags = in.Flags&^inFunc | orig.Flags&inFunc
 		if !in.Kind.IsStaticJump() || p.Target(in) == int64(in.Off)+int64(in.Len) {
@@ -248,7 +248,7 @@ func (p *Program) handleGroupAlt(a *specialAlt, orig, repl *Insn) (*Insn, *Probl
 		}
 		if uint64(p.Target(in)) == a.newOff+uint64(a.newLen) {
 			p.setJumpDest(in, p.Next(og.Last))
-			if in.jumpDest == 0 {
+			if !in.hasJumpDest() {
 				return nil, &Problem{At: in, Fatal: true, Msg: "can't find alternative jump destination"}
 			}
 		}
@@ -274,7 +274,7 @@ func (p *Program) newOrigGroup(a *specialAlt, orig *Insn) *AltGroup {
 // newNop makes the nop that pads a replacement shorter than the original.
 func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 	nop := &Insn{
-		loc:   &insnLoc{a.newSec, orig.Sym()}, // a.newSec is nil for an empty replacement
+		loc:   p.newLoc(a.newSec, p.Sym(orig)), // a.newSec is nil for an empty replacement
 		Off:   uint32(a.newOff + uint64(a.newLen)),
 		Len:   uint8(a.origLen - a.newLen),
 		Kind:  arch.Nop,

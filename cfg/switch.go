@@ -152,10 +152,10 @@ func (p *Program) addSwitchAlts() *Problem {
 			p.Problems = append(p.Problems, Problem{At: in, Counted: true, Msg: "can't find switch jump table"})
 			continue
 		}
-		pf := in.Func()
+		pf := p.Func(in)
 		for _, off := range targets.offs {
-			dest := p.Find(in.Sec(), off)
-			if dest == nil || pf == nil || dest.Func() == nil || dest.Func().Pfunc != pf.Pfunc {
+			dest := p.Find(p.Sec(in), off)
+			if dest == nil || pf == nil || p.Func(dest) == nil || p.Func(dest).Pfunc != pf.Pfunc {
 				continue
 			}
 			p.prependAlt(in, Alt{Insn: dest})
@@ -170,7 +170,7 @@ func (p *Program) addSwitchAlts() *Problem {
 // that lies in the code itself (ppc64) was decoded as instructions by
 // then, so only tables kept elsewhere are taken.
 func (p *Program) retrySwitch(in *Insn) []uint64 {
-	s := in.Sec()
+	s := p.Sec(in)
 	if s == nil {
 		return nil
 	}

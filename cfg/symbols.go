@@ -30,7 +30,7 @@ func (p *Program) buildSymbols() *Problem {
 			}
 		}
 		s.Alias = s
-		s.here = insnLoc{sec: s.Sec, sym: s}
+		s.here = p.newLoc(s.Sec, s)
 		p.Syms[i] = s
 	}
 	for i, n := range perSec {

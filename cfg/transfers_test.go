@@ -32,7 +32,7 @@ func TestTransfers(t *testing.T) {
 		}
 		for i := range p.Insns {
 			if in := &p.Insns[i]; in.Kind.IsTransfer() && !yielded[in] {
-				t.Errorf("%s: %s at %s+%#x is not among the transfers", path, in.Kind, in.Sec().Name, in.Off)
+				t.Errorf("%s: %s at %s+%#x is not among the transfers", path, in.Kind, p.Sec(in).Name, in.Off)
 			}
 		}
 	}

@@ -57,7 +57,7 @@ func (c *checker) crossCheckFDE(fde *ehframe.FDE, regs arch.DWARFRegs, src strin
 			continue
 		}
 		if agreed {
-			c.rep.warnAt(in.Sec(), uint64(in.Off), fmt.Sprintf("DWARF %s mismatch: objcheck %s, %s %s", what(ours), ours, src, theirs))
+			c.rep.warnAt(c.prog.Sec(in), uint64(in.Off), fmt.Sprintf("DWARF %s mismatch: objcheck %s, %s %s", what(ours), ours, src, theirs))
 		}
 		agreed = false
 	}

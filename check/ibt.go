@@ -15,7 +15,7 @@ import (
 func (c *checker) validateIBT(scan *ibtScan) {
 	c.endbrUsed = scan.used
 	for _, f := range scan.findings {
-		to := c.rep.offstr(f.dest.Sec(), uint64(f.dest.Off))
+		to := c.rep.offstr(c.prog.Sec(f.dest), uint64(f.dest.Off))
 		if f.in != nil {
 			c.rep.warnInsn(f.in, "relocation to !ENDBR: "+to)
 		} else {
@@ -116,7 +116,7 @@ func (sc *ibtScan) insn(in *cfg.Insn) {
 		return
 	}
 	end := uint64(in.Off) + uint64(in.Len)
-	for r := sc.prog.Reloc(in); r != nil; r = sc.relocAfter(in.Sec(), r.Offset+1, end) {
+	for r := sc.prog.Reloc(in); r != nil; r = sc.relocAfter(sc.prog.Sec(in), r.Offset+1, end) {
 		if r.Sym.Has(cfg.SymStaticCallTramp) {
 			continue
 		}
@@ -134,7 +134,7 @@ func (sc *ibtScan) insn(in *cfg.Insn) {
 			sc.used[sc.prog.IndexOf(dest)] = true
 			continue
 		}
-		if df, f := dest.Func(), in.Func(); df != nil && f != nil && df.Pfunc == f.Pfunc {
+		if df, f := sc.prog.Func(dest), sc.prog.Func(in); df != nil && f != nil && df.Pfunc == f.Pfunc {
 			continue
 		}
 		if dest.Has(cfg.Noendbr) || sc.noendbrRange(dest) {
@@ -159,7 +159,7 @@ func (sc *ibtScan) relocAfter(sec *cfg.Section, from, end uint64) *cfg.Rel {
 // noendbrRange accepts the address just past a symbol that starts with
 // ENDBR or is annotated: the end of a code range.
 func (sc *ibtScan) noendbrRange(in *cfg.Insn) bool {
-	sym := in.Sec().SymbolContaining(uint64(in.Off) - 1)
+	sym := sc.prog.Sec(in).SymbolContaining(uint64(in.Off) - 1)
 	if sym == nil {
 		return false
 	}

@@ -107,7 +107,7 @@ func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) 
 				last, lastEntry = s, e
 			}
 			if e != prev {
-				r.add(site(in), e)
+				r.add(site(c.prog, in), e)
 				prev, empty = e, false
 			}
 			continue

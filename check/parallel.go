@@ -45,11 +45,11 @@ func (sh *sharing) claim(place any, w uint8) bool {
 // it walks beside another walker and in is outside every function and
 // the other's.
 func (c *checker) claimed(in *cfg.Insn) bool {
-	if c.share == nil || in.Func() != nil {
+	if c.share == nil || c.prog.Func(in) != nil {
 		return true
 	}
 	// The symbol too, if any: a warning marks it.
-	return c.share.claim(in, c.own) && (in.Sym() == nil || c.share.claim(in.Sym(), c.own))
+	return c.share.claim(in, c.own) && (c.prog.Sym(in) == nil || c.share.claim(c.prog.Sym(in), c.own))
 }
 
 // claimedGroup reports whether c may record in's state in the
@@ -68,7 +68,7 @@ func (c *checker) claimedGroup(in *cfg.Insn) bool {
 	if g.Orig != nil {
 		orig = g.Orig
 	}
-	f, first, origFirst := in.Func(), g.First.Func(), orig.First.Func()
+	f, first, origFirst := c.prog.Func(in), c.prog.Func(g.First), c.prog.Func(orig.First)
 	switch {
 	case f == nil || first == nil || origFirst == nil:
 		return c.share.claim(g.Shared, c.own)
@@ -87,7 +87,7 @@ func (c *checker) mayRead(fn *cfg.Symbol, in *cfg.Insn) bool {
 	if c.share == nil {
 		return true
 	}
-	if f := in.Func(); f != nil && f.Pfunc != fn {
+	if f := c.prog.Func(in); f != nil && f.Pfunc != fn {
 		c.share.conflict.Store(true)
 		return false
 	}

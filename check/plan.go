@@ -138,16 +138,16 @@ func (c *checker) makePlan(fatal bool) *Plan {
 // patches turns the graph's rewrites into patches.
 func (pl *planner) patches() {
 	for _, p := range pl.c.prog.Patches {
-		pt := Patch{Site: site(p.At), Len: int(p.At.Len), Ret: p.Ret}
+		pt := Patch{Site: site(pl.c.prog, p.At), Len: int(p.At.Len), Ret: p.Ret}
 		if p.Rel != nil {
-			pt.Rela, pt.Reloc = p.At.Sec().Rela.Index, int(p.Rel.Index)
+			pt.Rela, pt.Reloc = pl.c.prog.Sec(p.At).Rela.Index, int(p.Rel.Index)
 		}
 		pl.plan.Patches = append(pl.plan.Patches, pt)
 	}
 }
 
 // site is where an instruction is.
-func site(in *cfg.Insn) Site { return Site{Sec: in.Sec().Index, Off: uint64(in.Off)} }
+func site(p *cfg.Program, in *cfg.Insn) Site { return Site{Sec: p.Sec(in).Index, Off: uint64(in.Off)} }
 
 // sites lists where instructions are; nil in a dry run, which writes
 // none of them and needs only their number (vmlinux.o: 5 MB of them, one
@@ -158,7 +158,7 @@ func (pl *planner) sites(ins []*cfg.Insn) []Site {
 	}
 	s := make([]Site, len(ins))
 	for i, in := range ins {
-		s[i] = site(in)
+		s[i] = site(pl.c.prog, in)
 	}
 	return s
 }
@@ -227,7 +227,7 @@ func (pl *planner) staticCalls() bool {
 	st := Step{Section: ".static_call_sites", Entries: len(calls)}
 	defer func() { pl.add(st) }()
 	for _, in := range calls {
-		st.Sites = append(st.Sites, site(in))
+		st.Sites = append(st.Sites, site(pl.c.prog, in))
 		tramp := pl.c.prog.CallDest(in)
 		if tramp == nil {
 			tramp = pl.c.prog.Reloc(in).Sym
@@ -283,7 +283,7 @@ func (pl *planner) endbrSeal() bool {
 		return true
 	}
 	for _, in := range seal {
-		s := in.Sym()
+		s := pl.c.prog.Sym(in)
 		if pl.c.opts.Module && s != nil && s.IsFunc() && uint64(in.Off) == s.Offset &&
 			(s.Name == "init_module" || s.Name == "cleanup_module") {
 			pl.c.rep.warn(s.Name + "(): not an indirect call target")

@@ -37,16 +37,16 @@ func (c *checker) ignoreUnreachable(in *cfg.Insn) bool {
 	if in.Has(cfg.Ignore) || in.Has(cfg.NotCode) || in.Kind == arch.Nop || in.Kind == arch.Trap {
 		return true
 	}
-	if n := in.Sec().Name; n == ".altinstr_replacement" || n == ".altinstr_aux" {
+	if n := c.prog.Sec(in).Name; n == ".altinstr_replacement" || n == ".altinstr_aux" {
 		return true
 	}
 	if c.prog.Group(in) != nil && c.prog.Group(in).Orig != nil {
 		return true // replacement code kept inside the text section (arm64)
 	}
-	if c.opts.Link && in.Func() == nil {
+	if c.opts.Link && c.prog.Func(in) == nil {
 		return c.inWeakHole(in)
 	}
-	fn := in.Func()
+	fn := c.prog.Func(in)
 	if fn == nil {
 		return false
 	}
@@ -63,7 +63,7 @@ func (c *checker) ignoreUnreachable(in *cfg.Insn) bool {
 // nearSanitizerCall looks up to five instructions ahead (following jumps
 // within the function) for a KASAN or UBSAN noreturn call.
 func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
-	fn := in.Func()
+	fn := c.prog.Func(in)
 	for i := 0; i < 5 && in != nil; i++ {
 		if in.Kind == arch.Call {
 			if d := c.prog.CallDest(in); d != nil &&
@@ -72,7 +72,7 @@ func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
 			}
 		}
 		if in.Kind == arch.Jump {
-			if d := c.prog.JumpDest(in); d != nil && d.Func() == in.Func() {
+			if d := c.prog.JumpDest(in); d != nil && c.prog.Func(d) == c.prog.Func(in) {
 				in = d
 				continue
 			}
@@ -90,7 +90,7 @@ func (c *checker) nearSanitizerCall(in *cfg.Insn) bool {
 // function the linker replaced. Jumps from it to .cold code make that
 // code ignored too.
 func (c *checker) inWeakHole(in *cfg.Insn) bool {
-	size, ok := in.Sec().Hole(uint64(in.Off))
+	size, ok := c.prog.Sec(in).Hole(uint64(in.Off))
 	if !ok {
 		return false
 	}
@@ -105,8 +105,8 @@ func (c *checker) inWeakHole(in *cfg.Insn) bool {
 		if uint64(n.Off) >= end {
 			break
 		}
-		if d := c.prog.JumpDest(n); d != nil && d.Func() != nil && strings.Contains(d.Func().Name, ".cold") {
-			c.prog.FuncInsns(d.Func(), func(x *cfg.Insn) bool { x.Flags |= cfg.Ignore; return true })
+		if d := c.prog.JumpDest(n); d != nil && c.prog.Func(d) != nil && strings.Contains(c.prog.Func(d).Name, ".cold") {
+			c.prog.FuncInsns(c.prog.Func(d), func(x *cfg.Insn) bool { x.Flags |= cfg.Ignore; return true })
 		}
 	}
 	return false

@@ -57,15 +57,16 @@ func (r *reporter) located(sec *cfg.Section, off uint64, msg string) Diagnostic 
 // warnInsn reports a warning about in, hidden if its symbol already has
 // one, and marks the symbol.
 func (r *reporter) warnInsn(in *cfg.Insn, msg string) {
-	d := r.located(in.Sec(), uint64(in.Off), msg)
-	d.Hidden = in.Sym() != nil && in.Sym().Warned
+	sym := r.prog.Sym(in)
+	d := r.located(r.prog.Sec(in), uint64(in.Off), msg)
+	d.Hidden = sym != nil && sym.Warned
 	if r.stateAt != nil {
 		d.State = r.stateAt(in)
 	}
 	r.add(d)
-	if in.Sym() != nil && !in.Sym().Warned {
-		in.Sym().Warned = true
-		r.marked = append(r.marked, in.Sym())
+	if sym != nil && !sym.Warned {
+		sym.Warned = true
+		r.marked = append(r.marked, sym)
 	}
 }
 
@@ -80,7 +81,7 @@ func (r *reporter) bt(in *cfg.Insn, msg string) {
 		r.orphan = true
 	}
 	d := &r.diags[len(r.diags)-1]
-	d.Backtrace = append(d.Backtrace, r.offstr(in.Sec(), uint64(in.Off))+": "+msg)
+	d.Backtrace = append(d.Backtrace, r.offstr(r.prog.Sec(in), uint64(in.Off))+": "+msg)
 	r.printed++
 }
 

@@ -157,7 +157,7 @@ func (c *checker) callDestName(in *cfg.Insn) string {
 
 // validateSibling checks a tail call: the frame must be the entry frame.
 func (c *checker) validateSibling(in *cfg.Insn, st *insnState) int {
-	if in.Func() != nil && c.modifiedFrame(&st.cfi) {
+	if c.prog.Func(in) != nil && c.modifiedFrame(&st.cfi) {
 		c.rep.warnInsn(in, "sibling call from callable instruction with modified stack frame")
 		return 1
 	}
@@ -284,7 +284,7 @@ func (c *checker) propagateAltCFI(in *cfg.Insn) bool {
 		if g.Orig != nil {
 			orig = g.Orig
 		}
-		c.rep.warnInsn(orig.First, "stack layout conflict in alternatives: "+c.rep.offstr(in.Sec(), uint64(in.Off)))
+		c.rep.warnInsn(orig.First, "stack layout conflict in alternatives: "+c.rep.offstr(c.prog.Sec(in), uint64(in.Off)))
 		return true
 	}
 	return false

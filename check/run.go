@@ -113,7 +113,7 @@ func newChecker(f *decode.File, opts *Options) *checker {
 		opts: opts,
 		rep: reporter{name: f.Name, secAddress: opts.SecAddress, backtrace: opts.Backtrace || opts.Verbose,
 			prog: p},
-		frame: frame{a: a, sp: int32(a.SP), bp: int32(a.FP), lr: -1, initial: &init,
+		frame: frame{a: a, prog: p, sp: int32(a.SP), bp: int32(a.FP), lr: -1, initial: &init,
 			stackval: opts.Stackval},
 		pools: newPools(),
 	}
@@ -274,10 +274,10 @@ func (c *checker) validateSymbol(sec *cfg.Section, fn *cfg.Symbol, st insnState)
 	if c.opts.Uaccess {
 		st.uaccess = fn.Has(cfg.SymUaccessSafe)
 	}
-	if c.share != nil && !c.share.claim(in.Func(), c.own) {
+	if c.share != nil && !c.share.claim(c.prog.Func(in), c.own) {
 		return 0
 	}
-	r := c.walk(in.Func(), in, st)
+	r := c.walk(c.prog.Func(in), in, st)
 	if r != 0 {
 		c.rep.bt(in, "<=== (sym)")
 	}
@@ -293,13 +293,13 @@ func (c *checker) validateHints(only *cfg.Section) int {
 	st := c.initState(only)
 	for i := range c.prog.Insns {
 		in := &c.prog.Insns[i]
-		if only != nil && in.Sec() != only {
+		if only != nil && c.prog.Sec(in) != only {
 			continue
 		}
 		if !in.Has(cfg.HasHint) || c.visited[c.prog.IndexOf(in)] != 0 || in.Has(cfg.Ignore) {
 			continue
 		}
-		r := c.walk(in.Func(), in, st)
+		r := c.walk(c.prog.Func(in), in, st)
 		if r != 0 {
 			c.rep.bt(in, "<=== (hint)")
 		}
@@ -313,7 +313,7 @@ func (c *checker) validateHints(only *cfg.Section) int {
 func (c *checker) validateRetpoline() int {
 	warnings := 0
 	for in := range c.prog.Transfers {
-		if in.Has(cfg.RetpolineSafe) || in.Sec().Init {
+		if in.Has(cfg.RetpolineSafe) || c.prog.Sec(in).Init {
 			continue
 		}
 		switch in.Kind {

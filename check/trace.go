@@ -133,7 +133,7 @@ func (c *checker) traceEnter(fn *cfg.Symbol, in *cfg.Insn, r int, st *insnState)
 		return
 	}
 	s := &TraceStop{At: in, Reason: StopVisited, Diags: c.rep.diags}
-	if f := in.Func(); fn != nil && f != nil && fn != f.Pfunc {
+	if f := c.prog.Func(in); fn != nil && f != nil && fn != f.Pfunc {
 		s.Reason = StopNextFunction
 	} else if r != 0 {
 		s.Reason = StopWarning

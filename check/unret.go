@@ -91,7 +91,7 @@ func (c *checker) unretStep(in *cfg.Insn) (int, bool) {
 		c.rep.warnInsn(in, "RET before UNTRAIN")
 		return 1, true
 	case arch.ContextSwitch:
-		return 0, in.Func() == nil
+		return 0, c.prog.Func(in) == nil
 	case arch.Nop:
 		return 0, in.Has(cfg.RetpolineSafe)
 	}

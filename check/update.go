@@ -33,6 +33,7 @@ const (
 // when the operation was understood.
 type frame struct {
 	a        *arch.Arch
+	prog     *cfg.Program // for the symbols instructions are in
 	sp, bp   int32
 	lr       int32 // the link register, or -1
 	initial  *cfiState
@@ -55,7 +56,7 @@ func (f *frame) update(in *cfg.Insn, next *cfg.Insn, c *cfiState, op *arch.Stack
 		return ""
 	}
 	if c.cfa.base == baseUndef {
-		if in.Func() != nil {
+		if f.prog.Func(in) != nil {
 			return "undefined stack state"
 		}
 		return ""
@@ -299,7 +300,7 @@ func (f *frame) push(in *cfg.Insn, c *cfiState, op *arch.StackOp) {
 	default:
 		f.saveReg(c, uint8(src), baseCFA, -c.stackSize)
 	}
-	if f.stackval && in.Func() != nil && src == f.bp && cfa.base != f.bp {
+	if f.stackval && f.prog.Func(in) != nil && src == f.bp && cfa.base != f.bp {
 		c.bpScratch = true
 	}
 }

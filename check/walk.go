@@ -36,7 +36,7 @@ func (c *checker) walk(fn *cfg.Symbol, in *cfg.Insn, st insnState) int {
 	var prev *cfg.Insn
 	// objtool names the section the walk started in, not the one it ran
 	// off the end of (they differ after an alternative's replacement).
-	sec := in.Sec()
+	sec := c.prog.Sec(in)
 	if c.opts.Tracer != nil {
 		c.tracePath(fn, in)
 	}
@@ -83,7 +83,7 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 	if !c.claimed(in) {
 		return 0, true // the walks are undone: end this one quietly
 	}
-	if f := in.Func(); fn != nil && f != nil && fn != f.Pfunc {
+	if f := c.prog.Func(in); fn != nil && f != nil && fn != f.Pfunc {
 		if strings.HasPrefix(fn.Name, "__cfi_") || strings.HasPrefix(fn.Name, "__pfx_") ||
 			c.prog.IgnoreUnreachables {
 			return 0, true

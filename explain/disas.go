@@ -40,7 +40,7 @@ type Disassembler struct {
 // objdump prints for undecodable bytes, with the relocation it carries
 // and the direct destination it names.
 func (d *Disassembler) Text(in *cfg.Insn) string {
-	code := insnBytes(in)
+	code := insnBytes(d.Prog, in)
 	if code == nil {
 		return "nop" // made up to pad a shorter alternative
 	}
@@ -67,7 +67,7 @@ func (d *Disassembler) Text(in *cfg.Insn) string {
 	if r := d.Prog.Reloc(in); r != nil {
 		text += " # " + relocName(r)
 	} else if in.HasTarget {
-		text += " <" + placeName(in.Sec(), uint64(d.Prog.Target(in))) + ">"
+		text += " <" + placeName(d.Prog.Sec(in), uint64(d.Prog.Target(in))) + ">"
 	}
 	return text
 }
@@ -99,12 +99,12 @@ func objdumpDest(text string, base uint64) string {
 
 // insnBytes returns the bytes of in; nil for an instruction made up for an
 // alternative.
-func insnBytes(in *cfg.Insn) []byte {
+func insnBytes(p *cfg.Program, in *cfg.Insn) []byte {
 	end := uint64(in.Off) + uint64(in.Len)
-	if in.Sec() == nil || end > uint64(len(in.Sec().Data)) {
+	if p.Sec(in) == nil || end > uint64(len(p.Sec(in).Data)) {
 		return nil
 	}
-	return in.Sec().Data[in.Off:end]
+	return p.Sec(in).Data[in.Off:end]
 }
 
 // fallbackText prints bytes as objdump does when it cannot decode them or
@@ -150,7 +150,7 @@ func placeName(sec *cfg.Section, off uint64) string {
 }
 
 // insnName names an instruction's place.
-func insnName(in *cfg.Insn) string { return placeName(in.Sec(), uint64(in.Off)) }
+func insnName(p *cfg.Program, in *cfg.Insn) string { return placeName(p.Sec(in), uint64(in.Off)) }
 
 // Funcs returns the function symbols of p whose names match pattern
 // (path.Match syntax), in section and symbol order. A .cold child is
@@ -190,7 +190,7 @@ func (d *Disassembler) Disas(w io.Writer, pattern string) int {
 		part, next := fn, fn.Offset // the symbol being printed, where its last instruction ended
 		heading(w, fn)
 		d.Prog.FuncInsns(fn, func(in *cfg.Insn) bool {
-			if sym := in.Func(); sym != part {
+			if sym := d.Prog.Func(in); sym != part {
 				d.data(w, part, next, part.Offset+part.Len)
 				part, next = sym, sym.Offset
 				heading(w, sym)
@@ -229,9 +229,9 @@ func (d *Disassembler) data(w io.Writer, sym *cfg.Symbol, off, end uint64) {
 
 // line writes one instruction and the edges it owns besides its own.
 func (d *Disassembler) line(w io.Writer, in *cfg.Insn) {
-	fmt.Fprintf(w, "%8x:  %-14s %-24s %s\n", in.Off, insnName(in), hexBytes(insnBytes(in)), d.Text(in))
+	fmt.Fprintf(w, "%8x:  %-14s %-24s %s\n", in.Off, insnName(d.Prog, in), hexBytes(insnBytes(d.Prog, in)), d.Text(in))
 	for _, a := range d.Prog.Alts(in) {
-		fmt.Fprintf(w, "%10s%s -> %s\n", "", altKind(d.Prog, in, a.Insn).label, insnName(a.Insn))
+		fmt.Fprintf(w, "%10s%s -> %s\n", "", altKind(d.Prog, in, a.Insn).label, insnName(d.Prog, a.Insn))
 	}
 }
 

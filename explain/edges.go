@@ -43,10 +43,10 @@ func altEdge(p *cfg.Program, in, to *cfg.Insn) edgeKind {
 	switch {
 	case in.Kind.IsDynamicJump():
 		return edgeSwitch
-	case p.Group(to) != nil || to.Sec() != nil && (strings.HasPrefix(to.Sec().Name, ".altinstr") ||
-		strings.HasPrefix(to.Sec().Name, "__ftr_alt")):
+	case p.Group(to) != nil || p.Sec(to) != nil && (strings.HasPrefix(p.Sec(to).Name, ".altinstr") ||
+		strings.HasPrefix(p.Sec(to).Name, "__ftr_alt")):
 		return edgeAlt
-	case to.Sec() == in.Sec() && (in.Kind.IsStaticJump() || in.Kind == arch.Nop):
+	case p.Sec(to) == p.Sec(in) && (in.Kind.IsStaticJump() || in.Kind == arch.Nop):
 		return edgeAlt // a jump label's other way
 	}
 	return edgeException

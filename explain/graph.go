@@ -78,7 +78,7 @@ func (r *Recorder) markDiags(fn *cfg.Symbol, diags []check.Diagnostic) {
 			continue
 		}
 		in := p.Find(p.Sections[l.SectionIndex], l.Offset)
-		if in == nil || in.Func() == nil || in.Func().Pfunc != fn || rec.warned(d.Message) {
+		if in == nil || r.dis.Prog.Func(in) == nil || r.dis.Prog.Func(in).Pfunc != fn || rec.warned(d.Message) {
 			continue
 		}
 		rec.warns = append(rec.warns, warnMark{at: in, msg: d.Message})
@@ -121,7 +121,7 @@ func (g *graph) add(in *cfg.Insn) {
 // end of its path.
 func (g *graph) addOutside(in *cfg.Insn) {
 	for n := 0; in != nil && !g.in[in] && n < maxOutside; n++ {
-		if f := in.Func(); in.Sec() == g.fn.Sec && (f == nil || f.Pfunc != g.fn.Pfunc) {
+		if f := g.r.dis.Prog.Func(in); g.r.dis.Prog.Sec(in) == g.fn.Sec && (f == nil || f.Pfunc != g.fn.Pfunc) {
 			return // out of the function: another one's code
 		}
 		g.add(in)
@@ -218,7 +218,7 @@ func (g *graph) node(w io.Writer, b *block, rec *funcRecord) {
 	}
 	lines = append(lines, "entry: "+entry)
 	for _, in := range b.insns {
-		lines = append(lines, fmt.Sprintf("%-16s %s", insnName(in), g.r.dis.Text(in)))
+		lines = append(lines, fmt.Sprintf("%-16s %s", insnName(g.r.dis.Prog, in), g.r.dis.Text(in)))
 	}
 	attrs := ""
 	for _, m := range warnsIn(rec, b) {

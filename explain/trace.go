@@ -86,16 +86,16 @@ func (r *Recorder) Path(p *cfg.Program, fn *cfg.Symbol, in *cfg.Insn, reported i
 	if len(r.frames) == 0 {
 		r.seen = max(r.seen, reported)
 		what := "unwind hint"
-		if in.Sec() == fn.Sec && uint64(in.Off) == fn.Offset {
+		if p.Sec(in) == fn.Sec && uint64(in.Off) == fn.Offset {
 			what = "entry"
 		}
-		r.printf("walk of %s from its %s %s\n", fn.Name, what, insnName(in))
+		r.printf("walk of %s from its %s %s\n", fn.Name, what, insnName(r.dis.Prog, in))
 	} else {
 		top := r.top()
 		r.flush(top, "alternatives first")
 		top.branched = true
 		f.from = top.cur
-		r.printf("%s %s -> %s\n", insnName(top.cur), edgeStyles[edgeTo(r.dis.Prog, top.cur, in)].label, insnName(in))
+		r.printf("%s %s -> %s\n", insnName(r.dis.Prog, top.cur), edgeStyles[edgeTo(r.dis.Prog, top.cur, in)].label, insnName(r.dis.Prog, in))
 	}
 	r.frames = append(r.frames, f)
 }
@@ -107,7 +107,7 @@ func (r *Recorder) Arrive(in *cfg.Insn, st *check.TraceState) {
 		return
 	}
 	if f.branched && f.cur != nil {
-		r.printf("back at %s: fall-through -> %s\n", insnName(f.cur), insnName(in))
+		r.printf("back at %s: fall-through -> %s\n", insnName(r.dis.Prog, f.cur), insnName(r.dis.Prog, in))
 	}
 	f.prev, f.cur, f.pending, f.flushed, f.branched = f.cur, in, st, false, false
 	if rec := r.funcs[r.fn]; rec != nil && rec.states[in] == nil {
@@ -122,7 +122,7 @@ func (r *Recorder) Insn(in *cfg.Insn, after *check.TraceState) {
 		return
 	}
 	if f.flushed {
-		r.printf("back at %s after its alternatives: %s\n", insnName(in), r.sf.format(after))
+		r.printf("back at %s after its alternatives: %s\n", insnName(r.dis.Prog, in), r.sf.format(after))
 	} else {
 		r.insnLine(in, after, "")
 	}
@@ -145,7 +145,7 @@ func (r *Recorder) insnLine(in *cfg.Insn, st *check.TraceState, note string) {
 	if note != "" {
 		state = "(" + note + ") " + state
 	}
-	r.printf("%-16s %-36s %s\n", insnName(in), r.dis.Text(in), state)
+	r.printf("%-16s %-36s %s\n", insnName(r.dis.Prog, in), r.dis.Text(in), state)
 }
 
 // stopTexts say why a path stops.
@@ -185,7 +185,7 @@ func (r *Recorder) Stop(s *check.TraceStop) {
 	if reason == check.StopWarning && len(fresh) == 0 {
 		reason = check.StopPropagated
 	}
-	where := insnName(s.At)
+	where := insnName(r.dis.Prog, s.At)
 	if arriving {
 		where = "-> " + where
 	}
@@ -223,7 +223,7 @@ func (r *Recorder) warning(s *check.TraceStop, from *cfg.Insn, d check.Diagnosti
 	}
 	if rec := r.funcs[r.fn]; rec != nil {
 		at := s.At
-		if f := at.Func(); f != nil && r.fn != nil && f.Pfunc != r.fn.Pfunc && from != nil {
+		if f := r.dis.Prog.Func(at); f != nil && r.fn != nil && f.Pfunc != r.fn.Pfunc && from != nil {
 			at, from = from, nil // fell into the next function: mark where it left this one
 		}
 		m := warnMark{at: at, from: from, msg: d.Message}
