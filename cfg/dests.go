@@ -69,12 +69,12 @@ func (p *Program) addJumpDest(in *Insn) *Problem {
 	if dest == nil {
 		return p.jumpDestMissing(in, fn, destSec, destOff)
 	}
-	if p.Sym(dest) != nil && uint64(dest.Off) == p.Sym(dest).Offset {
-		if p.Sym(dest).Has(SymRetpolineThunk) {
+	if ds := p.Sym(dest); ds != nil && uint64(dest.Off) == ds.Offset {
+		if ds.Has(SymRetpolineThunk) {
 			p.addRetpolineCall(in)
 			return nil
 		}
-		if p.Sym(dest).Has(SymReturnThunk) {
+		if ds.Has(SymReturnThunk) {
 			p.addReturnCall(in, true)
 			return nil
 		}
@@ -336,14 +336,15 @@ func (p *Program) markTrailingCalls() *Problem {
 		return nil
 	}
 	for in := range p.Transfers {
-		if !in.Kind.IsCall() || p.Func(in) == nil {
+		fn := p.Func(in)
+		if !in.Kind.IsCall() || fn == nil {
 			continue
 		}
 		next := p.Next(in)
-		for next != nil && next.Kind == arch.Nop && p.Func(next) == p.Func(in) {
+		for next != nil && next.Kind == arch.Nop && p.Func(next) == fn {
 			next = p.Next(next) // the ppc64 TOC restore slot after a call
 		}
-		if (next == nil || p.Func(next) != p.Func(in)) && !p.returnsHere(in) {
+		if (next == nil || p.Func(next) != fn) && !p.returnsHere(in) {
 			in.Flags |= DeadEnd
 		}
 	}

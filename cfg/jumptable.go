@@ -50,11 +50,24 @@ func (p *Program) addJumpTableAlts() *Problem {
 func (p *Program) funcsWithDynamicJumps() map[*Symbol]bool {
 	funcs := map[*Symbol]bool{}
 	for in := range p.Transfers {
-		if in.Kind == arch.JumpDynamic && p.Func(in) != nil {
-			funcs[p.Func(in).Pfunc] = true
+		if f := p.Func(in); in.Kind == arch.JumpDynamic && f != nil {
+			funcs[f.Pfunc] = true
 		}
 	}
 	return funcs
+}
+
+// forwardJumpInto returns the destination of in if in jumps forward
+// into a function whose parent is in funcs, else nil.
+func (p *Program) forwardJumpInto(in *Insn, funcs map[*Symbol]bool) *Insn {
+	d := p.JumpDest(in)
+	if d == nil || d.Off <= in.Off {
+		return nil
+	}
+	if f := p.Func(d); f != nil && funcs[f.Pfunc] {
+		return d
+	}
+	return nil
 }
 
 // tableMarkers returns the functions holding an instruction that
@@ -69,10 +82,7 @@ func (p *Program) tableMarkers(dynamic map[*Symbol]bool) map[*Symbol]bool {
 			marking[p.Func(in)] = true
 			continue
 		}
-		if !in.hasJumpDest() {
-			continue
-		}
-		if d := p.JumpDest(in); d.Off > in.Off && p.Func(d) != nil && dynamic[p.Func(d).Pfunc] {
+		if p.forwardJumpInto(in, dynamic) != nil {
 			marking[p.Func(in)] = true
 		}
 	}
@@ -107,7 +117,7 @@ const maxColdHops = 4
 // dynamic are kept: the table search of no other function reads them.
 func (p *Program) markJumpTables(fn *Symbol, dynamic map[*Symbol]bool) {
 	p.FuncInsns(fn, func(in *Insn) bool {
-		if d := p.JumpDest(in); d != nil && d.Off > in.Off && p.Func(d) != nil && dynamic[p.Func(d).Pfunc] {
+		if d := p.forwardJumpInto(in, dynamic); d != nil {
 			if _, ok := p.firstJumpSrc[d]; !ok {
 				p.firstJumpSrc[d] = in
 			}

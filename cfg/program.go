@@ -223,8 +223,9 @@ type Insn struct {
 	// pointers, nor one.
 	loc int32
 	Off uint32
-	// dest is the decoder's direct destination, valid with HasTarget, or
-	// farTarget if it does not fit (see Program.Target); with jumpKnown
+	// dest is the decoder's direct destination, valid with HasTarget,
+	// unless it does not fit and is in the rare fields (see
+	// Program.Target); with jumpKnown
 	// in nOps, it is the index of the jump's destination instead (see
 	// Program.JumpDest), and the decoder's destination is that
 	// instruction's offset, or, for the few where it is not (vmlinux.o:
@@ -436,7 +437,7 @@ func (in *Insn) hasJumpDest() bool { return in.nOps&jumpKnown != 0 }
 // JumpDest returns the instruction a direct jump goes to, nil if none is
 // known (a sibling call's destination is its CallDest).
 func (p *Program) JumpDest(in *Insn) *Insn {
-	if in.nOps&jumpKnown == 0 {
+	if !in.hasJumpDest() {
 		return nil
 	}
 	return p.InsnAt(in.dest)
@@ -448,9 +449,7 @@ func (p *Program) JumpDest(in *Insn) *Insn {
 func (p *Program) setJumpDest(in, dest *Insn) {
 	t := p.Target(in)
 	in.nOps &^= jumpKnown
-	if r := p.rareOf(in); r == nil || !r.keptTarget {
-		p.setTarget(in, t)
-	}
+	p.setTarget(in, t)
 	i := int32(-1)
 	if dest != nil {
 		i = p.IndexOf(dest)
@@ -596,29 +595,26 @@ func (p *Program) makeRare(in *Insn) *insnRare {
 	return p.rares.at(in.aux)
 }
 
-// farTarget in Insn.dest says the destination is in insnRare.target.
-const farTarget = math.MinInt32
-
 // Target returns the decoder's direct destination, a section offset,
 // valid when in.HasTarget is set.
 func (p *Program) Target(in *Insn) int64 {
 	switch r := p.rareOf(in); {
 	case r != nil && r.keptTarget:
 		return r.target
-	case in.nOps&jumpKnown != 0:
+	case in.hasJumpDest():
 		return int64(p.InsnAt(in.dest).Off)
 	}
 	return int64(in.dest)
 }
 
 // setTarget records in's direct destination, before its jump destination
-// is known.
+// is known: in Insn.dest if it fits, else in the rare fields.
 func (p *Program) setTarget(in *Insn, t int64) {
-	if t > math.MinInt32 && t <= math.MaxInt32 {
+	if t >= math.MinInt32 && t <= math.MaxInt32 {
 		in.dest = int32(t)
 		return
 	}
-	in.dest = farTarget
+	in.dest = 0
 	r := p.makeRare(in)
 	r.target, r.keptTarget = t, true
 }

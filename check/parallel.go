@@ -49,7 +49,8 @@ func (c *checker) claimed(in *cfg.Insn) bool {
 		return true
 	}
 	// The symbol too, if any: a warning marks it.
-	return c.share.claim(in, c.own) && (c.prog.Sym(in) == nil || c.share.claim(c.prog.Sym(in), c.own))
+	sym := c.prog.Sym(in)
+	return c.share.claim(in, c.own) && (sym == nil || c.share.claim(sym, c.own))
 }
 
 // claimedGroup reports whether c may record in's state in the

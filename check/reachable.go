@@ -105,8 +105,10 @@ func (c *checker) inWeakHole(in *cfg.Insn) bool {
 		if uint64(n.Off) >= end {
 			break
 		}
-		if d := c.prog.JumpDest(n); d != nil && c.prog.Func(d) != nil && strings.Contains(c.prog.Func(d).Name, ".cold") {
-			c.prog.FuncInsns(c.prog.Func(d), func(x *cfg.Insn) bool { x.Flags |= cfg.Ignore; return true })
+		if d := c.prog.JumpDest(n); d != nil {
+			if df := c.prog.Func(d); df != nil && strings.Contains(df.Name, ".cold") {
+				c.prog.FuncInsns(df, func(x *cfg.Insn) bool { x.Flags |= cfg.Ignore; return true })
+			}
 		}
 	}
 	return false

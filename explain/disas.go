@@ -101,10 +101,11 @@ func objdumpDest(text string, base uint64) string {
 // alternative.
 func insnBytes(p *cfg.Program, in *cfg.Insn) []byte {
 	end := uint64(in.Off) + uint64(in.Len)
-	if p.Sec(in) == nil || end > uint64(len(p.Sec(in).Data)) {
+	sec := p.Sec(in)
+	if sec == nil || end > uint64(len(sec.Data)) {
 		return nil
 	}
-	return p.Sec(in).Data[in.Off:end]
+	return sec.Data[in.Off:end]
 }
 
 // fallbackText prints bytes as objdump does when it cannot decode them or

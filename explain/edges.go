@@ -40,13 +40,13 @@ func altKind(p *cfg.Program, in, to *cfg.Insn) struct{ label, dot string } {
 }
 
 func altEdge(p *cfg.Program, in, to *cfg.Insn) edgeKind {
-	switch {
+	switch ts := p.Sec(to); {
 	case in.Kind.IsDynamicJump():
 		return edgeSwitch
-	case p.Group(to) != nil || p.Sec(to) != nil && (strings.HasPrefix(p.Sec(to).Name, ".altinstr") ||
-		strings.HasPrefix(p.Sec(to).Name, "__ftr_alt")):
+	case p.Group(to) != nil || ts != nil && (strings.HasPrefix(ts.Name, ".altinstr") ||
+		strings.HasPrefix(ts.Name, "__ftr_alt")):
 		return edgeAlt
-	case p.Sec(to) == p.Sec(in) && (in.Kind.IsStaticJump() || in.Kind == arch.Nop):
+	case ts == p.Sec(in) && (in.Kind.IsStaticJump() || in.Kind == arch.Nop):
 		return edgeAlt // a jump label's other way
 	}
 	return edgeException

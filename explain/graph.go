@@ -78,7 +78,10 @@ func (r *Recorder) markDiags(fn *cfg.Symbol, diags []check.Diagnostic) {
 			continue
 		}
 		in := p.Find(p.Sections[l.SectionIndex], l.Offset)
-		if in == nil || r.dis.Prog.Func(in) == nil || r.dis.Prog.Func(in).Pfunc != fn || rec.warned(d.Message) {
+		if in == nil {
+			continue
+		}
+		if f := p.Func(in); f == nil || f.Pfunc != fn || rec.warned(d.Message) {
 			continue
 		}
 		rec.warns = append(rec.warns, warnMark{at: in, msg: d.Message})

@@ -36,5 +36,5 @@ func Forget(b []byte) {
 	if hi == lo {
 		return
 	}
-	syscall.Madvise(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), lo-start)), hi-lo), syscall.MADV_DONTNEED)
+	syscall.Madvise(b[lo-start:hi-start], syscall.MADV_DONTNEED)
 }
