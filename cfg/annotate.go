@@ -242,7 +242,7 @@ func (p *Program) readIntraFunctionCalls() *Problem {
 
 // intraFunctionCall converts one annotated call.
 func (p *Program) intraFunctionCall(in *Insn) *Problem {
-	if in.AFlags&arch.FlagLinkRegCall != 0 && p.Arch.PCReadNotCall {
+	if p.AFlags(in)&arch.FlagLinkRegCall != 0 && p.Arch.PCReadNotCall {
 		return nil // an annotated PC read: already not a call
 	}
 	if in.Kind != arch.Call {
@@ -318,10 +318,10 @@ func (p *Program) readInstrHints() *Problem {
 	if p.sectionByName(".discard.instr_end") == nil && p.sectionByName(".discard.annotate_insn") == nil {
 		return nil
 	}
-	if prob := p.markAnnotated("instr_end", "instr_end", symSection, func(in *Insn) *Problem { in.Instr--; return nil }); prob != nil {
+	if prob := p.markAnnotated("instr_end", "instr_end", symSection, func(in *Insn) *Problem { p.makeRare(in).instr--; return nil }); prob != nil {
 		return prob
 	}
-	return p.markAnnotated("instr_begin", "instr_begin", symSection, func(in *Insn) *Problem { in.Instr++; return nil })
+	return p.markAnnotated("instr_begin", "instr_begin", symSection, func(in *Insn) *Problem { p.makeRare(in).instr++; return nil })
 }
 
 // readUnretHints marks the VALIDATE_UNRET_BEGIN roots. objtool reports a

@@ -270,7 +270,7 @@ func (p *Program) addCallDestinations() *Problem {
 func (p *Program) addCall(in *Insn) *Problem {
 	r := p.Reloc(in)
 	switch {
-	case r == nil && in.AFlags&arch.FlagLinkRegCall != 0:
+	case r == nil && p.AFlags(in)&arch.FlagLinkRegCall != 0:
 		return nil // reads the PC (bl .+4): no callee
 	case r == nil:
 		dest := p.callDestAt(p.Sec(in), uint64(p.Target(in)))

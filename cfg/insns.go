@@ -153,8 +153,10 @@ func (p *Program) decodeSection(s *Section) *Problem {
 
 // addInsn appends one decoded instruction.
 func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
-	in := Insn{loc: s.bare, Off: uint32(off), Len: ai.Len, Kind: ai.Kind,
-		HasTarget: ai.HasTarget, AFlags: ai.Flags}
+	in := Insn{meta: uint32(s.bare), Off: uint32(off), Len: ai.Len, Kind: ai.Kind}
+	if ai.HasTarget {
+		in.meta |= hasTarget
+	}
 	start := int32(len(p.Ops))
 	p.Ops = append(p.Ops, ai.StackOps()...)
 	if ai.Flags&arch.FlagLinkRegCall != 0 && p.Arch.PCReadNotCall {
@@ -164,7 +166,8 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 			Src: arch.Src{Type: arch.SrcConst},
 		})
 	}
-	in.aux, in.nOps = start, uint8(int32(len(p.Ops))-start)
+	in.aux = start
+	in.meta |= uint32(int32(len(p.Ops))-start) << opsShift
 	if ai.Kind == arch.Bug {
 		in.Flags |= DeadEnd
 	}
@@ -175,7 +178,11 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 		p.transfers = append(p.transfers, int32(len(p.Insns)))
 	}
 	p.Insns = append(p.Insns, in)
-	p.setTarget(&p.Insns[len(p.Insns)-1], ai.Target)
+	added := &p.Insns[len(p.Insns)-1]
+	p.setTarget(added, ai.Target)
+	if ai.Flags != 0 {
+		p.makeRare(added).aflags = ai.Flags
+	}
 	p.decodeNotes(s, off, ai.Flags)
 }
 
@@ -185,14 +192,14 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 func (p *Program) placeIn(in *Insn, sym *Symbol) {
 	switch sec := p.Sec(in); {
 	case sym == nil:
-		in.loc = sec.bare
+		in.setLoc(sec.bare)
 	case sym.Sec == sec:
-		in.loc = sym.here
+		in.setLoc(sym.here)
 	case p.lastLoc != 0 && p.locs[p.lastLoc] == insnLoc{sec, sym}:
-		in.loc = p.lastLoc
+		in.setLoc(p.lastLoc)
 	default:
 		p.lastLoc = p.newLoc(sec, sym)
-		in.loc = p.lastLoc
+		in.setLoc(p.lastLoc)
 	}
 }
 

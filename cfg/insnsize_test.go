@@ -7,19 +7,22 @@ import (
 	"github.com/objcheck/objcheck/arch"
 )
 
-// TestInsnSize keeps an instruction at 24 bytes: vmlinux.o has 4.9
+// TestInsnSize keeps an instruction at 20 bytes: vmlinux.o has 4.9
 // million of them, and 289 thousand records of rare fields, kept at 32
-// bytes. It also checks that the count of stack operations
-// fits below the flag bits of Insn.nOps.
+// bytes. It also checks that the count of stack operations fits in its
+// bits of Insn.meta, below the flag bits.
 func TestInsnSize(t *testing.T) {
-	if got := unsafe.Sizeof(Insn{}); got != 24 {
-		t.Errorf("an Insn is %d bytes, want 24", got)
+	if got := unsafe.Sizeof(Insn{}); got != 20 {
+		t.Errorf("an Insn is %d bytes, want 20", got)
 	}
 	if got := unsafe.Sizeof(insnRare{}); got != 32 {
 		t.Errorf("a rare record is %d bytes, want 32", got)
 	}
-	if arch.MaxOps+1 > nOpsMask {
-		t.Errorf("%d stack operations do not fit in Insn.nOps's count (at most %d)", arch.MaxOps+1, nOpsMask)
+	if max := opsMask >> opsShift; arch.MaxOps+1 > max {
+		t.Errorf("%d stack operations do not fit in Insn.meta's count (at most %d)", arch.MaxOps+1, max)
+	}
+	if opsMask&(hasTarget|jumpKnown|hasRare) != 0 || locMask&opsMask != 0 {
+		t.Error("the parts of Insn.meta overlap")
 	}
 }
 

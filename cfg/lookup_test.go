@@ -51,13 +51,13 @@ func TestFindByBlocks(t *testing.T) {
 	before, s := &Section{}, &Section{}
 	before.bare, s.bare = p.newLoc(before, nil), p.newLoc(s, nil)
 	for _, off := range []uint64{0, 5, 64} {
-		p.Insns = append(p.Insns, Insn{loc: before.bare, Off: uint32(off), Len: 1})
+		p.Insns = append(p.Insns, Insn{meta: uint32(before.bare), Off: uint32(off), Len: 1})
 	}
 	before.End = len(p.Insns)
 	p.indexBlocks(before)
 	s.First = len(p.Insns)
 	for _, off := range offs {
-		p.Insns = append(p.Insns, Insn{loc: s.bare, Off: uint32(off), Len: 1})
+		p.Insns = append(p.Insns, Insn{meta: uint32(s.bare), Off: uint32(off), Len: 1})
 	}
 	s.End = len(p.Insns)
 	p.indexBlocks(s)

@@ -217,52 +217,67 @@ func (s *Symbol) IsFunc() bool { return s.Type == 2 }
 // An Insn is one instruction in the graph. There are millions in a
 // linked kernel: the fields are ordered by size, so that none is padded.
 type Insn struct {
-	// loc is the index in Program.locs of the instruction's section and
-	// symbol (see Program.Sec and Program.Sym): a run of instructions
-	// shares one, and millions of instructions need not each carry two
-	// pointers, nor one.
-	loc int32
-	Off uint32
-	// dest is the decoder's direct destination, valid with HasTarget,
+	// meta packs two things. Its low locBits bits are the index in
+	// Program.locs of the instruction's section and symbol (see
+	// Program.Sec and Program.Sym): a run of instructions shares one, and
+	// millions of instructions need not each carry two pointers, nor one.
+	// Its high bits are the number of the instruction's stack operations
+	// (see opsShift) and the hasTarget, jumpKnown and hasRare bits. One
+	// word for both keeps an instruction in 20 bytes.
+	meta uint32
+	Off  uint32
+	// dest is the decoder's direct destination, valid with hasTarget,
 	// unless it does not fit and is in the rare fields (see
-	// Program.Target); with jumpKnown
-	// in nOps, it is the index of the jump's destination instead (see
-	// Program.JumpDest), and the decoder's destination is that
-	// instruction's offset, or, for the few where it is not (vmlinux.o:
-	// 2.8 thousand of 546 thousand), in the rare fields. One word for
-	// both keeps an instruction in 24 bytes.
+	// Program.Target); with jumpKnown, it is the index of the jump's
+	// destination instead (see Program.JumpDest), and the decoder's
+	// destination is that instruction's offset, or, for the few where it
+	// is not (vmlinux.o: 2.8 thousand of 546 thousand), in the rare
+	// fields.
 	dest int32
 	// aux is where the instruction's stack operations start in
-	// Program.Ops, or, with hasRare in nOps, the index of its rare fields
-	// in Program.rares, which then hold that start: few instructions have
+	// Program.Ops, or, with hasRare, the index of its rare fields in
+	// Program.rares, which then hold that start: few instructions have
 	// rare fields (vmlinux.o: 290 thousand of 4.9 million), and one word
 	// for both saves four bytes an instruction.
-	aux  int32
-	Len  uint8
-	Kind arch.Kind
-	// AFlags are the decoder's flags.
-	AFlags    arch.InsnFlags
-	Instr     int8 // instrumentation begin/end balance (noinstr)
-	Flags     InsnFlags
-	HasTarget bool
-	// nOps is the number of the instruction's stack operations, and the
-	// hasRare and jumpKnown bits.
-	nOps uint8
+	aux   int32
+	Flags InsnFlags
+	Len   uint8
+	Kind  arch.Kind
 }
 
 // insnSize is the size of an Insn, which IndexOf divides by (a constant:
-// the division is a multiplication); TestInsnSize keeps it 24 bytes.
+// the division is a multiplication); TestInsnSize keeps it 20 bytes.
 const insnSize = unsafe.Sizeof(Insn{})
 
-// The bits of Insn.nOps above the count (which is at most arch.MaxOps
-// and one more, see addInsn): hasRare says that Insn.aux indexes the rare
-// fields, jumpKnown that Insn.dest is the jump destination's index
-// (InsnFlags has no bit left).
+// The parts of Insn.meta. Below locBits is the location's index, so a
+// program has at most maxLocs locations. Above it, at opsShift, is the
+// count of stack operations (at most arch.MaxOps and one more, see
+// addInsn), then three bits: hasTarget says that the decoder found a
+// direct destination, jumpKnown that Insn.dest is the jump destination's
+// index, hasRare that Insn.aux indexes the rare fields.
 const (
-	hasRare   = 0x80
-	jumpKnown = 0x40
-	nOpsMask  = jumpKnown - 1
+	locBits   = 26
+	maxLocs   = 1 << locBits
+	locMask   = maxLocs - 1
+	opsShift  = locBits
+	opsMask   = 7 << opsShift
+	hasTarget = 1 << 29
+	jumpKnown = 1 << 30
+	hasRare   = 1 << 31
 )
+
+// locOf is the index in Program.locs of in's location.
+func (in *Insn) locOf() int32 { return int32(in.meta & locMask) }
+
+// setLoc puts in at the location with index loc.
+func (in *Insn) setLoc(loc int32) { in.meta = in.meta&^locMask | uint32(loc) }
+
+// numOps is the number of in's stack operations.
+func (in *Insn) numOps() int32 { return int32(in.meta & opsMask >> opsShift) }
+
+// HasTarget reports whether the decoder found a direct destination (see
+// Program.Target).
+func (in *Insn) HasTarget() bool { return in.meta&hasTarget != 0 }
 
 // IndexOf returns in's index: its place in Insns, or after them for one
 // of Extra. The index is where in lies, not a field of its own: a field
@@ -294,15 +309,25 @@ func (p *Program) newLoc(sec *Section, sym *Symbol) int32 {
 	if len(p.locs) == 0 {
 		p.locs = append(p.locs, insnLoc{}) // none
 	}
+	if len(p.locs) == maxLocs {
+		// Only a hostile object gets here: buildSymbols refuses more
+		// symbols than half the locations, and each alternative adds
+		// at most two. Its instructions lose their symbol, not their
+		// section.
+		if sec != nil && sec.bare != 0 {
+			return sec.bare
+		}
+		return 0
+	}
 	p.locs = append(p.locs, insnLoc{sec, sym})
 	return int32(len(p.locs) - 1)
 }
 
 // Sec is the section in is in.
-func (p *Program) Sec(in *Insn) *Section { return p.locs[in.loc].sec }
+func (p *Program) Sec(in *Insn) *Section { return p.locs[in.locOf()].sec }
 
 // Sym is the function or code symbol in is in, nil for none.
-func (p *Program) Sym(in *Insn) *Symbol { return p.locs[in.loc].sym }
+func (p *Program) Sym(in *Insn) *Symbol { return p.locs[in.locOf()].sym }
 
 // InsnFlags are marks on an instruction.
 type InsnFlags uint16
@@ -398,12 +423,12 @@ type Problem struct {
 
 // StackOps returns the instruction's stack operations.
 func (p *Program) StackOps(in *Insn) []arch.StackOp {
-	n := int32(in.nOps & nOpsMask)
+	n := in.numOps()
 	if n == 0 {
 		return nil
 	}
 	start := in.aux
-	if in.nOps&hasRare != 0 {
+	if in.meta&hasRare != 0 {
 		start = p.rares.at(in.aux).opsStart
 	}
 	return p.Ops[start : start+n]
@@ -411,17 +436,17 @@ func (p *Program) StackOps(in *Insn) []arch.StackOp {
 
 // setOps records that in's stack operations are Ops[start:start+n].
 func (p *Program) setOps(in *Insn, start, n int32) {
-	if in.nOps&hasRare != 0 {
+	if in.meta&hasRare != 0 {
 		p.rares.at(in.aux).opsStart = start
 	} else {
 		in.aux = start
 	}
-	in.nOps = in.nOps&^nOpsMask | uint8(n)
+	in.meta = in.meta&^opsMask | uint32(n)<<opsShift
 }
 
 // ClearOps removes an instruction's stack operations (a call whose
 // destination is known: the callee's return undoes its push).
-func (in *Insn) ClearOps() { in.nOps &^= nOpsMask }
+func (in *Insn) ClearOps() { in.meta &^= opsMask }
 
 // InsnAt returns the instruction with index i, extras included.
 func (p *Program) InsnAt(i int32) *Insn {
@@ -432,7 +457,7 @@ func (p *Program) InsnAt(i int32) *Insn {
 }
 
 // hasJumpDest reports whether in's jump destination is known.
-func (in *Insn) hasJumpDest() bool { return in.nOps&jumpKnown != 0 }
+func (in *Insn) hasJumpDest() bool { return in.meta&jumpKnown != 0 }
 
 // JumpDest returns the instruction a direct jump goes to, nil if none is
 // known (a sibling call's destination is its CallDest).
@@ -448,7 +473,7 @@ func (p *Program) JumpDest(in *Insn) *Insn {
 // derive it from the jump destination.
 func (p *Program) setJumpDest(in, dest *Insn) {
 	t := p.Target(in)
-	in.nOps &^= jumpKnown
+	in.meta &^= jumpKnown
 	p.setTarget(in, t)
 	i := int32(-1)
 	if dest != nil {
@@ -462,7 +487,7 @@ func (p *Program) setJumpDest(in, dest *Insn) {
 		r.target, r.keptTarget = t, true
 	}
 	in.dest = i
-	in.nOps |= jumpKnown
+	in.meta |= jumpKnown
 }
 
 // NumInsns is the number of instruction indexes in use, extras included.
@@ -518,6 +543,26 @@ type insnRare struct {
 	// of the others calls), and a record is 32 bytes without them, not 56.
 	alt        int32
 	keptTarget bool
+	aflags     arch.InsnFlags // the decoder's flags (see Program.AFlags)
+	instr      int8           // see Program.Instr
+}
+
+// AFlags returns the decoder's flags of in. Few instructions have any
+// (a notrack prefix, a PC read, an iret), so they are rare fields.
+func (p *Program) AFlags(in *Insn) arch.InsnFlags {
+	if r := p.rareOf(in); r != nil {
+		return r.aflags
+	}
+	return 0
+}
+
+// Instr returns in's instrumentation begin/end balance (noinstr): the
+// instr_begin annotations on it less its instr_end ones.
+func (p *Program) Instr(in *Insn) int8 {
+	if r := p.rareOf(in); r != nil {
+		return r.instr
+	}
+	return 0
 }
 
 // altFields are an instruction's place in alternatives.
@@ -577,7 +622,7 @@ func (rs *rareStore) add() int32 {
 
 // rareOf returns in's rare fields, nil if it has none.
 func (p *Program) rareOf(in *Insn) *insnRare {
-	if in.nOps&hasRare == 0 {
+	if in.meta&hasRare == 0 {
 		return nil
 	}
 	return p.rares.at(in.aux)
@@ -586,17 +631,17 @@ func (p *Program) rareOf(in *Insn) *insnRare {
 // makeRare returns in's rare fields, making room for them if it had none;
 // the start of its stack operations moves there.
 func (p *Program) makeRare(in *Insn) *insnRare {
-	if in.nOps&hasRare == 0 {
+	if in.meta&hasRare == 0 {
 		i := p.rares.add()
 		p.rares.at(i).opsStart = in.aux
 		in.aux = i
-		in.nOps |= hasRare
+		in.meta |= hasRare
 	}
 	return p.rares.at(in.aux)
 }
 
 // Target returns the decoder's direct destination, a section offset,
-// valid when in.HasTarget is set.
+// valid when in.HasTarget() is set.
 func (p *Program) Target(in *Insn) int64 {
 	switch r := p.rareOf(in); {
 	case r != nil && r.keptTarget:

@@ -176,8 +176,9 @@ func opcodeByte(code []byte) byte {
 func (p *Program) notesBefore(at *Insn) int {
 	n := 0
 	for i := range p.Insns[:p.IndexOf(at)] {
+		flags := p.AFlags(&p.Insns[i])
 		for _, note := range p.Arch.Notes {
-			if p.Insns[i].AFlags&note.Flag != 0 {
+			if flags&note.Flag != 0 {
 				n++
 			}
 		}

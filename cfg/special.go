@@ -274,7 +274,7 @@ func (p *Program) newOrigGroup(a *specialAlt, orig *Insn) *AltGroup {
 // newNop makes the nop that pads a replacement shorter than the original.
 func (p *Program) newNop(a *specialAlt, orig *Insn, g *AltGroup) *Insn {
 	nop := &Insn{
-		loc:   p.newLoc(a.newSec, p.Sym(orig)), // a.newSec is nil for an empty replacement
+		meta:  uint32(p.newLoc(a.newSec, p.Sym(orig))), // a.newSec is nil for an empty replacement
 		Off:   uint32(a.newOff + uint64(a.newLen)),
 		Len:   uint8(a.origLen - a.newLen),
 		Kind:  arch.Nop,

@@ -64,7 +64,7 @@ func (p *Program) switchSteps(s *Section) []arch.Step {
 		in := &p.Insns[i]
 		if in.Flags&NotCode == 0 {
 			steps = append(steps, arch.Step{Off: uint64(in.Off), Target: p.Target(in), Len: in.Len,
-				Kind: in.Kind, HasTarget: in.HasTarget, Flags: in.AFlags})
+				Kind: in.Kind, HasTarget: in.HasTarget(), Flags: p.AFlags(in)})
 		}
 	}
 	return steps

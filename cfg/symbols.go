@@ -3,6 +3,7 @@ package cfg
 import (
 	"cmp"
 	"debug/elf"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +15,11 @@ import (
 // objtool lists them, and links aliases and .cold children to parents.
 func (p *Program) buildSymbols() *Problem {
 	f := p.File
+	if n := len(f.Symbols) + len(p.Sections); n > maxLocs/2 {
+		// Each symbol and section is a location of Insn.meta.
+		return &Problem{Plain: true, Fatal: true,
+			Msg: fmt.Sprintf("too many symbols and sections: %d, at most %d", n, maxLocs/2)}
+	}
 	p.Syms = make([]*Symbol, len(f.Symbols))
 	// One allocation for all (vmlinux.o: 142 thousand), and each
 	// section's list made at its size.

@@ -115,7 +115,7 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 		c.stats.visited++
 	}
 	if st.noinstr {
-		st.instr += in.Instr
+		st.instr += c.prog.Instr(in)
 	}
 	var prevID cfiID // the state recorded at prev
 	if prev != nil {

@@ -66,7 +66,7 @@ func (d *Disassembler) Text(in *cfg.Insn) string {
 	}
 	if r := d.Prog.Reloc(in); r != nil {
 		text += " # " + relocName(r)
-	} else if in.HasTarget {
+	} else if in.HasTarget() {
 		text += " <" + placeName(d.Prog.Sec(in), uint64(d.Prog.Target(in))) + ">"
 	}
 	return text
