@@ -41,6 +41,11 @@ type Options struct {
 	// Tracer, when set, watches the walks it chooses (--trace, --graph).
 	Tracer Tracer
 
+	// AfterBuild, when set, runs once the graph is built, before the
+	// walks: a caller that leaves the collector off collects there (see
+	// cmd/objcheck), when what building let go is garbage.
+	AfterBuild func()
+
 	// ParallelMin, when not 0, is the fewest instructions for which the
 	// functions are walked on two goroutines, instead of parallelMin's
 	// quarter of a million: the tests walk small objects so with 1.

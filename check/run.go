@@ -106,6 +106,9 @@ func graphOptions(o *Options) cfg.Options {
 // newChecker builds the graph and the per-instruction state.
 func newChecker(f *decode.File, opts *Options) *checker {
 	p := cfg.Build(f, graphOptions(opts))
+	if opts.AfterBuild != nil {
+		opts.AfterBuild() // before the per-instruction tables
+	}
 	a := p.Arch
 	init := funcCFI(a)
 	c := &checker{

@@ -116,6 +116,7 @@ func (c *cli) checkFile(path string, cmd *command) (r *fileResult) {
 		r.status = 1
 		return r
 	}
+	opts.AfterBuild = collectAfterBuild(many, len(f.Data), runtime.GC)
 	res := cmd.extra.explain.check(c.check, f, &opts, &r.stdout, &r.stderr)
 	cmd.base.filter(path, res, cmd.extra.werror, opts.Verbose)
 	r.record(f, res, format)

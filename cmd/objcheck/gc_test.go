@@ -72,3 +72,27 @@ func TestCollectBeforeWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectAfterBuild checks that only a one-file run of a large object
+// collects between building the graph and walking it.
+func TestCollectAfterBuild(t *testing.T) {
+	tests := []struct {
+		name string
+		many bool
+		size int
+		want bool
+	}{
+		{"one large object", false, writeCollectMin, true},
+		{"one small object", false, writeCollectMin - 1, false},
+		{"a large object among several", true, 50 << 20, false},
+	}
+	for _, tt := range tests {
+		ran := false
+		if gc := collectAfterBuild(tt.many, tt.size, func() { ran = true }); gc != nil {
+			gc()
+		}
+		if ran != tt.want {
+			t.Errorf("%s: collected %v, want %v", tt.name, ran, tt.want)
+		}
+	}
+}
