@@ -1,8 +1,10 @@
 package check
 
 import (
-	"math/bits"
 	"testing"
+	"unsafe"
+
+	"github.com/objcheck/objcheck/arch"
 )
 
 // TestCFIPool interns states that differ in one field each, and two that
@@ -11,8 +13,8 @@ func TestCFIPool(t *testing.T) {
 	base := newCFI()
 	variants := []func(*cfiState){
 		func(c *cfiState) {},
-		func(c *cfiState) { c.regs[3] = loc{1, -16} },
-		func(c *cfiState) { c.vals[3] = loc{1, -16} },
+		func(c *cfiState) { c.regs.set(3, loc{1, -16}) },
+		func(c *cfiState) { c.vals.set(3, loc{1, -16}) },
 		func(c *cfiState) { c.cfa = loc{4, 8} },
 		func(c *cfiState) { c.stackSize = 8 },
 		func(c *cfiState) { c.drapReg = 10 },
@@ -26,11 +28,11 @@ func TestCFIPool(t *testing.T) {
 		func(c *cfiState) { c.raSigned = true },
 		func(c *cfiState) { c.chain = loc{4, -8} },
 		collideWithRegs0,
-		func(c *cfiState) { c.regs[0] = loc{2, 24} },
+		func(c *cfiState) { c.regs.set(0, loc{baseUndef, 24}) },
 	}
 	a, b := base, base
 	collideWithRegs0(&b)
-	a.regs[0] = loc{2, 24}
+	a.regs.set(0, loc{baseUndef, 24})
 	if a.hash() != b.hash() {
 		t.Fatalf("the colliding pair does not collide: update collideWithRegs0 to the hash")
 	}
@@ -76,11 +78,26 @@ func TestCFIPoolChunks(t *testing.T) {
 }
 
 // collideWithRegs0 changes regs[1] so that the state hashes as base with
-// regs[0] = {2, 24} does (the hash folds each register in by rotation).
+// regs[0] = {baseUndef, 24} does: the hash folds each register in by a
+// rotation of 7, so an offset of 24 in regs[0] hashes as one of 24<<7 in
+// regs[1] (a base is a byte: the pair differs in offsets only).
 func collideWithRegs0(c *cfiState) {
-	u := undefined.word()
-	n := len(c.regs)
-	want := bits.RotateLeft64(loc{2, 24}.word(), 7*(n-1)) ^ bits.RotateLeft64(u, 7*(n-1))
-	w := bits.RotateLeft64(want^bits.RotateLeft64(u, 7*(n-2)), -7*(n-2))
-	c.regs[1] = loc{int32(w >> 32), int32(uint32(w))}
+	c.regs.set(1, loc{baseUndef, 24 << 7})
+}
+
+// TestRegLocs: every base a register's loc can have, a register or a
+// pseudo base, survives the byte regLocs keeps it in, and the stack state
+// stays at the size its doc comment gives.
+func TestRegLocs(t *testing.T) {
+	var r regLocs
+	for i, base := range []int32{0, maxRegs - 1, baseUndef, baseCFA, baseSPInd, arch.BaseBPIndirect, baseRA} {
+		want := loc{base, -1 << 31}
+		r.set(int32(i), want)
+		if got := r.at(int32(i)); got != want {
+			t.Errorf("register %d: set %v, read back %v", i, want, got)
+		}
+	}
+	if got := unsafe.Sizeof(cfiState{}); got != 380 {
+		t.Errorf("a stack state is %d bytes, want 380", got)
+	}
 }

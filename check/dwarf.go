@@ -92,7 +92,7 @@ func compareCFA(s *cfiState, rule ehframe.Rule, regs arch.DWARFRegs, f frame) (o
 // slot and the restored register hold the same value, and either
 // description is right.)
 func compareRA(s *cfiState, rule ehframe.Rule, f frame) (ours, theirs string, ok bool) {
-	saved := s.regs[f.lr]
+	saved := s.regs.at(f.lr)
 	switch rule.Kind {
 	case ehframe.AtCFA:
 		theirs = fmt.Sprintf("ra at cfa%+d", rule.Off)

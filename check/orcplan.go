@@ -169,7 +169,7 @@ func (c *checker) orcEntry(s *cfiState) (ORC, string) {
 	if !ok {
 		return ORC{}, fmt.Sprintf("unknown CFA base reg %d", s.cfa.base)
 	}
-	bpLoc := s.regs[c.frame.bp]
+	bpLoc := s.regs.at(c.frame.bp)
 	bp, ok := w.ORCBP[int(bpLoc.base)]
 	if !ok {
 		return ORC{}, fmt.Sprintf("unknown BP base reg %d", bpLoc.base)

@@ -200,8 +200,8 @@ func stateOf(s *cfiState) *StackState {
 	}
 	st := &StackState{CFA: StateLoc{int(s.cfa.base), int(s.cfa.off)}, StackSize: int(s.stackSize),
 		Type: int(s.typ), DRAP: s.drap, RASigned: s.raSigned}
-	for i, l := range s.regs {
-		if l.base != baseUndef {
+	for i := range s.regs.off {
+		if l := s.regs.at(int32(i)); l.base != baseUndef {
 			st.Saved = append(st.Saved, SavedReg{Reg: i, At: StateLoc{int(l.base), int(l.off)}})
 		}
 	}

@@ -209,14 +209,14 @@ func (c *checker) modifiedFrame(s *cfiState) bool {
 func (c *checker) validFrame(s *cfiState) bool {
 	bp, ra := c.frame.bp, int32(c.prog.Arch.RA)
 	if c.prog.Arch.BackChain {
-		return s.regs[ra].base == baseCFA && s.chain.base == baseCFA &&
+		return s.regs.at(ra).base == baseCFA && s.chain.base == baseCFA &&
 			s.stackSize > c.frame.initial.stackSize
 	}
-	if s.cfa.base == bp && s.regs[bp] == (loc{baseCFA, -s.cfa.off}) &&
-		s.regs[ra] == (loc{baseCFA, -s.cfa.off + 8}) {
+	if s.cfa.base == bp && s.regs.at(bp) == (loc{baseCFA, -s.cfa.off}) &&
+		s.regs.at(ra) == (loc{baseCFA, -s.cfa.off + 8}) {
 		return true
 	}
-	return s.drap && s.regs[bp].base == bp
+	return s.drap && s.regs.at(bp).base == bp
 }
 
 // cfiMatch compares the state recorded at in with the arriving one and
@@ -249,10 +249,10 @@ func (c *checker) cfiMatch(in *cfg.Insn, s2 *cfiState) bool {
 
 // regMismatch describes the first register whose saved place differs.
 func regMismatch(s1, s2 *cfiState) string {
-	for i := range s1.regs {
-		if s1.regs[i] != s2.regs[i] {
+	for i := range int32(maxRegs) {
+		if s1.regs.at(i) != s2.regs.at(i) {
 			return fmt.Sprintf("stack state mismatch: reg1[%d]=%d%+d reg2[%d]=%d%+d",
-				i, s1.regs[i].base, s1.regs[i].off, i, s2.regs[i].base, s2.regs[i].off)
+				i, s1.regs.at(i).base, s1.regs.at(i).off, i, s2.regs.at(i).base, s2.regs.at(i).off)
 		}
 	}
 	return ""

@@ -88,8 +88,8 @@ func traceState(s *cfiState) *TraceState {
 	}
 	t := &TraceState{StackState: *stateOf(s), BPScratch: s.bpScratch,
 		Undefined: s.cfa.base == baseUndef}
-	for r, v := range s.vals {
-		if v.base == baseRA {
+	for r := range s.vals.off {
+		if s.vals.at(int32(r)).base == baseRA {
 			t.RAIn = append(t.RAIn, r)
 		}
 	}

@@ -42,13 +42,15 @@ type frame struct {
 
 // saveReg records where a callee-saved register was saved, once.
 func (f *frame) saveReg(c *cfiState, reg uint8, base, off int32) {
-	if f.a.IsCalleeSaved(arch.Reg(reg)) && c.regs[reg].base == baseUndef {
-		c.regs[reg] = loc{base, off}
+	if f.a.IsCalleeSaved(arch.Reg(reg)) && c.regs.at(int32(reg)).base == baseUndef {
+		c.regs.set(int32(reg), loc{base, off})
 	}
 }
 
 // restoreReg marks a register as back in place.
-func (f *frame) restoreReg(c *cfiState, reg uint8) { c.regs[reg] = f.initial.regs[reg] }
+func (f *frame) restoreReg(c *cfiState, reg uint8) {
+	c.regs.set(int32(reg), f.initial.regs.at(int32(reg)))
+}
 
 // update applies one stack operation of in (whose successor is next).
 func (f *frame) update(in *cfg.Insn, next *cfg.Insn, c *cfiState, op *arch.StackOp) string {
@@ -132,7 +134,7 @@ func (f *frame) clobber(c *cfiState, dst int32) string {
 	if dst == c.cfa.base {
 		return "unsupported stack register modification"
 	}
-	c.vals[dst] = undefined
+	c.vals.set(dst, undefined)
 	return ""
 }
 
@@ -143,22 +145,22 @@ func (f *frame) regToReg(c *cfiState, src, dst int32) {
 	}
 	cfa := &c.cfa
 	switch {
-	case src == f.sp && dst == f.bp && cfa.base == f.sp && c.regs[f.bp] == (loc{baseCFA, -cfa.off}):
+	case src == f.sp && dst == f.bp && cfa.base == f.sp && c.regs.at(f.bp) == (loc{baseCFA, -cfa.off}):
 		cfa.base = dst // mov %rsp, %rbp: the frame is set up
 		c.bpScratch = false
 	case src == f.sp && dst == f.bp && c.drap:
-		c.regs[f.bp] = loc{f.bp, -c.stackSize}
+		c.regs.set(f.bp, loc{f.bp, -c.stackSize})
 		c.bpScratch = false
 	case src == f.sp && cfa.base == f.sp:
-		c.vals[dst] = loc{baseCFA, -c.stackSize}
+		c.vals.set(dst, loc{baseCFA, -c.stackSize})
 	case src == f.bp && dst == f.sp && (cfa.base == f.bp || cfa.base == c.drapReg):
-		c.stackSize = -c.regs[f.bp].off // mov %rbp, %rsp (Clang)
+		c.stackSize = -c.regs.at(f.bp).off // mov %rbp, %rsp (Clang)
 	case dst == cfa.base:
 		f.movToCFABase(c, src)
-	case dst == f.sp && c.vals[src].base == baseSPInd && c.vals[src].off == cfa.off:
+	case dst == f.sp && c.vals.at(src).base == baseSPInd && c.vals.at(src).off == cfa.off:
 		c.stackSize += pushSize // stack swizzle seen from a non-SP CFA
-	case c.vals[src].base == baseCFA:
-		c.vals[dst] = loc{baseCFA, c.vals[src].off}
+	case c.vals.at(src).base == baseCFA:
+		c.vals.set(dst, loc{baseCFA, c.vals.at(src).off})
 	}
 }
 
@@ -166,10 +168,10 @@ func (f *frame) regToReg(c *cfiState, src, dst int32) {
 func (f *frame) movToCFABase(c *cfiState, src int32) {
 	cfa := &c.cfa
 	switch {
-	case cfa.base == f.sp && c.vals[src].base == baseCFA:
-		cfa.off = -c.vals[src].off
+	case cfa.base == f.sp && c.vals.at(src).base == baseCFA:
+		cfa.off = -c.vals.at(src).off
 		c.stackSize = cfa.off
-	case cfa.base == f.sp && c.vals[src].base == baseSPInd && c.vals[src].off == cfa.off:
+	case cfa.base == f.sp && c.vals.at(src).base == baseSPInd && c.vals.at(src).off == cfa.off:
 		cfa.base = baseSPInd // stack swizzle
 	default:
 		*cfa = loc{baseUndef, 0}
@@ -187,16 +189,16 @@ func (f *frame) addToReg(next *cfg.Insn, c *cfiState, op *arch.StackOp) string {
 			cfa.off -= off
 		}
 	case dst == f.bp && src == f.sp && f.addFrameRecord(c, off):
-	case f.lr >= 0 && dst == f.sp && c.vals[src].base == baseCFA && cfa.base == f.sp:
-		c.stackSize = -(c.vals[src].off + off) // addi r1, r31, n with r31 a copy of r1
+	case f.lr >= 0 && dst == f.sp && c.vals.at(src).base == baseCFA && cfa.base == f.sp:
+		c.stackSize = -(c.vals.at(src).off + off) // addi r1, r31, n with r31 a copy of r1
 		cfa.off = c.stackSize
 	case dst == f.sp && src == f.bp:
 		if !(cfa.base == f.bp && cfa.off == 0) {
-			c.stackSize = -(off + c.regs[f.bp].off) // lea disp(%rbp), %rsp
+			c.stackSize = -(off + c.regs.at(f.bp).off) // lea disp(%rbp), %rsp
 		}
 	case src == f.sp && cfa.base == f.sp:
 		c.drapReg = dst
-		c.vals[dst] = loc{baseCFA, -c.stackSize + off}
+		c.vals.set(dst, loc{baseCFA, -c.stackSize + off})
 	case c.drap && dst == f.sp && src == c.drapReg:
 		cfa.base = f.sp
 		c.stackSize = -off
@@ -240,7 +242,7 @@ func (f *frame) pop(c *cfiState, dst int32) {
 	if c.drap && cfa.base == baseBPInd && dst == c.drapReg && c.drapOff == -c.stackSize {
 		*cfa = loc{c.drapReg, 0}
 		c.drapOff = -1
-	} else if c.stackSize == -c.regs[dst].off {
+	} else if c.stackSize == -c.regs.at(dst).off {
 		f.restoreReg(c, uint8(dst))
 	}
 	c.stackSize -= pushSize
@@ -257,8 +259,8 @@ func (f *frame) loadReg(c *cfiState, op *arch.StackOp) {
 		if f.linkLoad(c, src, dst, off) {
 			return
 		}
-		if c.vals[dst].base == baseRA {
-			c.vals[dst] = undefined // a copy of the return address overwritten
+		if c.vals.at(dst).base == baseRA {
+			c.vals.set(dst, undefined) // a copy of the return address overwritten
 		}
 	}
 	if !c.drap && dst == cfa.base && dst == f.bp {
@@ -269,11 +271,11 @@ func (f *frame) loadReg(c *cfiState, op *arch.StackOp) {
 		c.drapOff = -1
 	}
 	switch {
-	case c.drap && src == f.bp && off == c.regs[dst].off:
+	case c.drap && src == f.bp && off == c.regs.at(dst).off:
 		f.restoreReg(c, uint8(dst))
-	case src == cfa.base && off == c.regs[dst].off+cfa.off:
+	case src == cfa.base && off == c.regs.at(dst).off+cfa.off:
 		f.restoreReg(c, uint8(dst))
-	case src == f.sp && off == c.regs[dst].off+c.stackSize:
+	case src == f.sp && off == c.regs.at(dst).off+c.stackSize:
 		f.restoreReg(c, uint8(dst))
 	}
 }
@@ -310,7 +312,7 @@ func (f *frame) toMem(c *cfiState, op *arch.StackOp) {
 	src, dst, off := int32(op.Src.Reg), int32(op.Dst.Reg), int32(op.Dst.Off)
 	cfa := &c.cfa
 	if f.lr >= 0 {
-		if c.vals[src].base == baseRA {
+		if c.vals.at(src).base == baseRA {
 			src = f.lr // the return address, saved through a register
 		}
 		if src == f.sp && dst == f.sp && cfa.base == f.sp && c.stackSize == f.initial.stackSize {
@@ -329,7 +331,7 @@ func (f *frame) toMem(c *cfiState, op *arch.StackOp) {
 	case dst == f.sp:
 		f.saveReg(c, uint8(src), baseCFA, off-c.stackSize)
 	case src == f.sp && off == 0:
-		c.vals[dst] = loc{baseSPInd, cfa.off}
+		c.vals.set(dst, loc{baseSPInd, cfa.off})
 	}
 }
 
@@ -338,23 +340,23 @@ func (f *frame) toMem(c *cfiState, op *arch.StackOp) {
 // whether the move was one of those.
 func (f *frame) linkMove(c *cfiState, src, dst int32) bool {
 	switch {
-	case src == f.lr && c.regs[f.lr] == f.initial.regs[f.lr]:
-		c.vals[dst] = loc{baseRA, raCopied}
+	case src == f.lr && c.regs.at(f.lr) == f.initial.regs.at(f.lr):
+		c.vals.set(dst, loc{baseRA, raCopied})
 		return true
-	case dst == f.lr && c.vals[src] == loc{baseRA, raCopied} && c.regs[f.lr].base == baseCFA:
+	case dst == f.lr && c.vals.at(src) == loc{baseRA, raCopied} && c.regs.at(f.lr).base == baseCFA:
 		// The link register gets back the value it has had since
 		// entry, and its saved copy stays valid (ppc64 mflr r0;
 		// std r0, 16(r1); mtlr r0, arm64 mov x10, x30; ...;
 		// mov x30, x10): a move, not the epilogue's restore.
 		return true
-	case dst == f.lr && c.vals[src].base == baseRA:
+	case dst == f.lr && c.vals.at(src).base == baseRA:
 		f.restoreReg(c, uint8(f.lr))
 		return true
 	case dst == f.lr:
 		return true
 	}
-	if c.vals[dst].base == baseRA {
-		c.vals[dst] = undefined
+	if c.vals.at(dst).base == baseRA {
+		c.vals.set(dst, undefined)
 	}
 	return false
 }
@@ -363,7 +365,7 @@ func (f *frame) linkMove(c *cfiState, src, dst int32) bool {
 // (arm64): the frame pointer now points at the frame record, so the CFA
 // is based on it.
 func (f *frame) addFrameRecord(c *cfiState, off int32) bool {
-	if f.lr < 0 || c.cfa.base != f.sp || c.regs[f.bp] != (loc{baseCFA, -(c.cfa.off - off)}) {
+	if f.lr < 0 || c.cfa.base != f.sp || c.regs.at(f.bp) != (loc{baseCFA, -(c.cfa.off - off)}) {
 		return false
 	}
 	c.cfa = loc{f.bp, c.cfa.off - off}
@@ -386,8 +388,8 @@ func (f *frame) linkLoad(c *cfiState, src, dst, off int32) bool {
 		c.stackSize = f.initial.stackSize
 		c.chain = undefined
 		return true
-	case dst != f.lr && c.regs[f.lr] == (loc{baseCFA, slot}):
-		c.vals[dst] = loc{baseRA, raReloaded}
+	case dst != f.lr && c.regs.at(f.lr) == (loc{baseCFA, slot}):
+		c.vals.set(dst, loc{baseRA, raReloaded})
 		return true
 	}
 	return false
