@@ -209,7 +209,7 @@ func (p *cfiPool) add(c *cfiState) cfiID {
 }
 
 // cfiOf returns the state recorded at in, nil if none.
-func (c *checker) cfiOf(in *cfg.Insn) *cfiState { return c.pools.at(c.cfi[c.prog.IndexOf(in)]) }
+func (c *checker) cfiOf(in *cfg.Insn) *cfiState { return c.pools.at(c.cfi.at(c.prog.IndexOf(in))) }
 
 // hash mixes every field of the state (equal states hash equal; the pool
 // compares whole states, so a collision costs only a comparison).

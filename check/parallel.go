@@ -253,7 +253,7 @@ func (c *checker) undoWalks(m *walkMark, other *reporter) {
 		c.rep.diags[n-1] = m.last
 	}
 	clear(c.visited)
-	clear(c.cfi)
+	c.cfi.clear()
 	clear(c.alts)
 	c.setHintStates()
 }

@@ -310,9 +310,9 @@ func (pl *planner) prefixes() bool {
 		st.Prefixes = append(st.Prefixes, Prefix{Func: r.fn.Index, Size: pl.c.opts.Prefix})
 		if s := pl.state(r.entry); s != nil {
 			pl.c.lookupCFI(s)
-			entry := pl.c.cfi[p.IndexOf(r.entry)]
+			entry := pl.c.cfi.at(p.IndexOf(r.entry))
 			for x := r.start; x != r.entry; x = p.Next(x) {
-				pl.c.cfi[p.IndexOf(x)] = entry // the checks are done: as objtool does
+				pl.c.cfi.set(p.IndexOf(x), entry) // the checks are done: as objtool does
 			}
 		}
 	}

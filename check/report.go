@@ -187,7 +187,7 @@ func (r *reporter) problem(p *cfg.Problem) {
 // stateOf converts a stack state for a diagnostic.
 // stateAt is the stack state the checker recorded at in, or nil.
 func (c *checker) stateAt(in *cfg.Insn) *StackState {
-	if i := c.prog.IndexOf(in); i < 0 || int(i) >= len(c.cfi) {
+	if i := c.prog.IndexOf(in); i < 0 || int(i) >= c.cfi.len() {
 		return nil
 	}
 	return stateOf(c.cfiOf(in))

@@ -40,8 +40,8 @@ type checker struct {
 	pools *cfiPools
 	// own is the number of the pool in pools this checker's walks add to.
 	own     uint8
-	cfi     []cfiID // per instruction index, in pool
-	visited []uint8 // per instruction index
+	cfi     *cfiTable // per instruction index, in pool
+	visited []uint8   // per instruction index
 	alts    [][]*cfiState
 	stats   stats
 	// endbrUsed marks the ENDBRs whose address code or data takes, as
@@ -125,9 +125,9 @@ func newChecker(f *decode.File, opts *Options) *checker {
 	}
 	c.rep.stateAt = c.stateAt
 	n := p.NumInsns()
-	c.cfi = make([]cfiID, n)
+	c.cfi = newCFITable(n)
 	c.visited = make([]uint8, n)
-	prefault.Start(c.cfi, n)
+	prefault.Start(c.cfi.narrow, n)
 	prefault.Start(c.visited, n)
 	return c
 }
@@ -215,20 +215,20 @@ func (c *checker) setHintStates() {
 		at := c.prog.IndexOf(h.At)
 		switch h.Type {
 		case cfg.HintUndefined:
-			c.cfi[at] = c.pools.intern(c.own, &undef)
+			c.cfi.set(at, c.pools.intern(c.own, &undef))
 			continue
 		case cfg.HintFunc:
-			c.cfi[at] = c.pools.intern(c.own, &fn)
+			c.cfi.set(at, c.pools.intern(c.own, &fn))
 			continue
 		}
 		s := newCFI()
-		if prev := c.pools.at(c.cfi[at]); prev != nil {
+		if prev := c.pools.at(c.cfi.at(at)); prev != nil {
 			s = *prev
 		}
 		s.cfa = loc{int32(h.Base), int32(h.SPOff)}
 		s.typ = h.Type
 		s.signal = h.Signal != 0
-		c.cfi[at] = c.internCFI(&s)
+		c.cfi.set(at, c.internCFI(&s))
 	}
 }
 

@@ -119,7 +119,7 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 	}
 	var prevID cfiID // the state recorded at prev
 	if prev != nil {
-		prevID = c.cfi[c.prog.IndexOf(prev)]
+		prevID = c.cfi.at(c.prog.IndexOf(prev))
 	}
 	if in.Has(cfg.HasHint) {
 		if r, done := c.applyHint(fn, in, prev, st); done {
@@ -129,15 +129,15 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 		// Nothing changed the state since prev took it: the comparison
 		// below would find them equal (most instructions have no stack
 		// operation; vmlinux.o: 3.7 million of 4.9).
-		c.cfi[i] = st.cfiID
+		c.cfi.set(i, st.cfiID)
 		c.stats.reused++
 	} else if prev != nil && *c.pools.at(prevID) == st.cfi {
-		c.cfi[i] = prevID
+		c.cfi.set(i, prevID)
 		c.stats.reused++
 	} else {
-		c.cfi[i] = c.internCFI(&st.cfi)
+		c.cfi.set(i, c.internCFI(&st.cfi))
 	}
-	st.cfiID = c.cfi[i]
+	st.cfiID = c.cfi.at(i)
 	c.visited[i] |= bit
 	if !c.claimedGroup(in) {
 		return 0, true // the walks are undone: end this one quietly
@@ -169,10 +169,10 @@ func (c *checker) applyHint(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (
 			c.rep.warnInsn(in, "objtool isn't smart enough to handle this CFI save/restore combo")
 			return 1, true
 		}
-		c.cfi[i] = c.cfi[si]
+		c.cfi.set(i, c.cfi.at(si))
 		c.stats.reused++
 	}
-	if c.cfi[i] == 0 {
+	if c.cfi.at(i) == 0 {
 		c.rep.warn("CFI missing")
 		return 1, true
 	}
