@@ -9,11 +9,14 @@ import (
 
 // TestInsnSize keeps an instruction at 20 bytes: vmlinux.o has 4.9
 // million of them, and 289 thousand records of rare fields, kept at 32
-// bytes. It also checks that the count of stack operations fits in its
+// bytes, and a symbol at 88 (136 thousand). It also checks that the count of stack operations fits in its
 // bits of Insn.meta, below the flag bits.
 func TestInsnSize(t *testing.T) {
 	if got := unsafe.Sizeof(Insn{}); got != 20 {
 		t.Errorf("an Insn is %d bytes, want 20", got)
+	}
+	if got := unsafe.Sizeof(Symbol{}); got != 88 {
+		t.Errorf("a Symbol is %d bytes, want 88", got)
 	}
 	if got := unsafe.Sizeof(insnRare{}); got != 32 {
 		t.Errorf("a rare record is %d bytes, want 32", got)

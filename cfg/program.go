@@ -183,10 +183,11 @@ type Symbol struct {
 	Flags       SymFlags
 	// Warned is set once a warning names an instruction of this symbol.
 	Warned bool
+	// here is the location of the instructions in the symbol; beside the
+	// flags, it takes their word's padding (a symbol is 88 bytes, not 96).
+	here int32
 	// aliasChain links earlier symbols with the same offset, type and size.
 	aliasChain *Symbol
-	// here is the location of the instructions in the symbol.
-	here int32
 }
 
 // SymFlags are marks on a symbol.

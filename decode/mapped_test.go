@@ -93,3 +93,26 @@ func TestOpenMapped(t *testing.T) {
 		})
 	}
 }
+
+// TestParsedTable: the sections whose pages a mapped file releases once
+// parsed are the tables Parse copies out, and no others.
+func TestParsedTable(t *testing.T) {
+	tests := []struct {
+		typ  elf.SectionType
+		want bool
+	}{
+		{elf.SHT_RELA, true},
+		{elf.SHT_REL, true},
+		{elf.SHT_SYMTAB, true},
+		{elf.SHT_SYMTAB_SHNDX, true},
+		{elf.SHT_STRTAB, true},
+		{elf.SHT_PROGBITS, false},
+		{elf.SHT_NOTE, false},
+		{elf.SHT_GROUP, false},
+	}
+	for _, tt := range tests {
+		if got := parsedTable(tt.typ); got != tt.want {
+			t.Errorf("parsedTable(%v) = %v, want %v", tt.typ, got, tt.want)
+		}
+	}
+}

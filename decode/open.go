@@ -28,8 +28,9 @@ func Open(path string) (*File, error) {
 
 // OpenMapped is Open for a process that checks one object and exits. The
 // file is mapped rather than read (see package filemap): no copy is made,
-// only the pages used come into memory, and the pages of the relocation
-// and symbol tables, once parsed into Relocs and Symbols, leave it again
+// only the pages used come into memory, and the pages of the relocation,
+// symbol and string tables, once parsed into Relocs, Symbols and names,
+// leave it again
 // (read back from the file if used again, as writing the object does).
 // The mapping lasts as long as the process: the File and what is made of
 // it alias it. A file that cannot be mapped is read as Open reads it.
@@ -57,10 +58,11 @@ func OpenMapped(path string) (*File, error) {
 }
 
 // parsedTable reports a type of section whose contents Parse turns into
-// Relocs and Symbols.
+// Relocs and Symbols, or, for a string table, copies into the names'
+// one string (see newStrtab): vmlinux.o's .strtab is 3.3 MB.
 func parsedTable(t elf.SectionType) bool {
 	switch t {
-	case elf.SHT_RELA, elf.SHT_REL, elf.SHT_SYMTAB, elf.SHT_SYMTAB_SHNDX:
+	case elf.SHT_RELA, elf.SHT_REL, elf.SHT_SYMTAB, elf.SHT_SYMTAB_SHNDX, elf.SHT_STRTAB:
 		return true
 	}
 	return false
