@@ -14,10 +14,10 @@ func TestCFITable(t *testing.T) {
 		{"none", 0, false},
 		{"first of pool 0", 1, false},
 		{"first of pool 1", 1<<poolShift | 1, false},
-		{"last narrow of pool 0", narrowEscape - 1, false},
-		{"last narrow of pool 1", 1<<poolShift | (narrowEscape - 1), false},
-		{"first wide of pool 0", narrowEscape, true},
-		{"first wide of pool 1", 1<<poolShift | narrowEscape, true},
+		{"last narrow of pool 0", narrowLimit - 1, false},
+		{"last narrow of pool 1", 1<<poolShift | (narrowLimit - 1), false},
+		{"first wide of pool 0", narrowLimit, true},
+		{"first wide of pool 1", 1<<poolShift | narrowLimit, true},
 		{"far in pool 1", 1<<poolShift | (1<<poolShift - 1), true},
 	}
 	for _, tt := range tests {

@@ -51,9 +51,9 @@ func envOf(name, value string) func(string) string {
 	}
 }
 
-// TestCollectBeforeWrite checks that only a one-file run writing a large
-// object collects before it writes.
-func TestCollectBeforeWrite(t *testing.T) {
+// TestCollect checks that only a one-file run of a large object collects,
+// before it writes and between building the graph and walking it.
+func TestCollect(t *testing.T) {
 	tests := []struct {
 		name string
 		many bool
@@ -68,31 +68,14 @@ func TestCollectBeforeWrite(t *testing.T) {
 		ran := false
 		got := collectBeforeWrite(tt.many, tt.size, func() { ran = true })
 		if got != tt.want || ran != tt.want {
-			t.Errorf("%s: collected %v (reported %v), want %v", tt.name, ran, got, tt.want)
+			t.Errorf("%s: collected before writing %v (reported %v), want %v", tt.name, ran, got, tt.want)
 		}
-	}
-}
-
-// TestCollectAfterBuild checks that only a one-file run of a large object
-// collects between building the graph and walking it.
-func TestCollectAfterBuild(t *testing.T) {
-	tests := []struct {
-		name string
-		many bool
-		size int
-		want bool
-	}{
-		{"one large object", false, writeCollectMin, true},
-		{"one small object", false, writeCollectMin - 1, false},
-		{"a large object among several", true, 50 << 20, false},
-	}
-	for _, tt := range tests {
-		ran := false
+		ran = false
 		if gc := collectAfterBuild(tt.many, tt.size, func() { ran = true }); gc != nil {
 			gc()
 		}
 		if ran != tt.want {
-			t.Errorf("%s: collected %v, want %v", tt.name, ran, tt.want)
+			t.Errorf("%s: collected after building %v, want %v", tt.name, ran, tt.want)
 		}
 	}
 }
