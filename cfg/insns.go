@@ -271,10 +271,11 @@ func (p *Program) Find(s *Section, off uint64) *Insn {
 	}
 	b := &s.blocks[k]
 	bit := uint64(1) << (off & (1<<blockShift - 1))
-	if b.starts&bit == 0 {
+	starts := b.starts()
+	if starts&bit == 0 {
 		return nil
 	}
-	return &p.Insns[s.First+int(b.first)+bits.OnesCount64(b.starts&(bit-1))]
+	return &p.Insns[s.First+int(b.first)+bits.OnesCount64(starts&(bit-1))]
 }
 
 // indexBlocks makes s.blocks, once s's instructions are final.
@@ -291,7 +292,7 @@ func (p *Program) indexBlocks(s *Section) {
 		for ; next <= k; next++ {
 			s.blocks[next].first = int32(i)
 		}
-		s.blocks[k].starts |= 1 << (off & (1<<blockShift - 1))
+		s.blocks[k].addStart(uint(off & (1<<blockShift - 1)))
 	}
 }
 

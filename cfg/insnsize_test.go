@@ -18,6 +18,9 @@ func TestInsnSize(t *testing.T) {
 	if got := unsafe.Sizeof(Symbol{}); got != 88 {
 		t.Errorf("a Symbol is %d bytes, want 88", got)
 	}
+	if got := unsafe.Sizeof(insnBlock{}); got != 12 {
+		t.Errorf("a block of the index is %d bytes, want 12", got)
+	}
 	if got := unsafe.Sizeof(insnRare{}); got != 32 {
 		t.Errorf("a rare record is %d bytes, want 32", got)
 	}

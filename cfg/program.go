@@ -155,7 +155,7 @@ type Section struct {
 
 // blockShift sets the span of Section.blocks: 64 bytes, some twenty x86
 // instructions, one bit each of insnBlock.starts; vmlinux.o's 16 MiB of
-// text take 4 MiB of index.
+// text take 3 MiB of index.
 const blockShift = 6
 
 // An insnBlock is the instructions that start in 64 bytes of a section.
@@ -163,9 +163,22 @@ type insnBlock struct {
 	// first is the index, from Section.First, of the first instruction
 	// at or after the block's start.
 	first int32
-	// starts has bit b set if an instruction starts at byte b of the
-	// block.
-	starts uint64
+	// startsLo and startsHi have bit b of the block's starts (see
+	// starts): two words of 32 bits rather than one of 64 keep a block in
+	// 12 bytes, not 16.
+	startsLo, startsHi uint32
+}
+
+// starts has bit b set if an instruction starts at byte b of the block.
+func (b *insnBlock) starts() uint64 { return uint64(b.startsHi)<<32 | uint64(b.startsLo) }
+
+// addStart records that an instruction starts at byte n of the block.
+func (b *insnBlock) addStart(n uint) {
+	if n < 32 {
+		b.startsLo |= 1 << n
+	} else {
+		b.startsHi |= 1 << (n - 32)
+	}
 }
 
 // A Symbol is an object symbol with the links and marks the checker needs.
