@@ -163,23 +163,17 @@ type insnBlock struct {
 	// first is the index, from Section.First, of the first instruction
 	// at or after the block's start.
 	first int32
-	// startsLo and startsHi have bit b of the block's starts (see
-	// starts): two words of 32 bits rather than one of 64 keep a block in
-	// 12 bytes, not 16.
-	startsLo, startsHi uint32
+	// half holds the block's starts (see starts), low half first: two
+	// words of 32 bits rather than one of 64 keep a block in 12 bytes,
+	// not 16.
+	half [2]uint32
 }
 
 // starts has bit b set if an instruction starts at byte b of the block.
-func (b *insnBlock) starts() uint64 { return uint64(b.startsHi)<<32 | uint64(b.startsLo) }
+func (b *insnBlock) starts() uint64 { return uint64(b.half[1])<<32 | uint64(b.half[0]) }
 
 // addStart records that an instruction starts at byte n of the block.
-func (b *insnBlock) addStart(n uint) {
-	if n < 32 {
-		b.startsLo |= 1 << n
-	} else {
-		b.startsHi |= 1 << (n - 32)
-	}
-}
+func (b *insnBlock) addStart(n uint) { b.half[n>>5] |= 1 << (n & 31) }
 
 // A Symbol is an object symbol with the links and marks the checker needs.
 type Symbol struct {

@@ -73,9 +73,6 @@ func newCFI() cfiState {
 func funcCFI(a *arch.Arch) cfiState {
 	c := newCFI()
 	c.cfa = loc{int32(a.EntryCFA.Base), int32(a.EntryCFA.Off)}
-	for i := range int32(maxRegs) {
-		c.regs.set(i, loc{base: arch.BaseUndefined})
-	}
 	for _, rl := range a.EntryRegs {
 		c.regs.set(int32(rl.Reg), loc{int32(rl.Loc.Base), int32(rl.Loc.Off)})
 	}

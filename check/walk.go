@@ -125,19 +125,22 @@ func (c *checker) enter(fn *cfg.Symbol, in, prev *cfg.Insn, st *insnState) (int,
 		if r, done := c.applyHint(fn, in, prev, st); done {
 			return r, true
 		}
-	} else if prev != nil && st.cfiID != 0 && prevID == st.cfiID {
-		// Nothing changed the state since prev took it: the comparison
-		// below would find them equal (most instructions have no stack
-		// operation; vmlinux.o: 3.7 million of 4.9).
-		c.cfi.set(i, st.cfiID)
-		c.stats.reused++
-	} else if prev != nil && *c.pools.at(prevID) == st.cfi {
-		c.cfi.set(i, prevID)
-		c.stats.reused++
+		st.cfiID = c.cfi.at(i) // what the hint recorded
 	} else {
-		c.cfi.set(i, c.internCFI(&st.cfi))
+		switch {
+		case prev != nil && st.cfiID != 0 && prevID == st.cfiID:
+			// Nothing changed the state since prev took it: the
+			// comparison below would find them equal (most instructions
+			// have no stack operation; vmlinux.o: 3.7 million of 4.9).
+			c.stats.reused++
+		case prev != nil && *c.pools.at(prevID) == st.cfi:
+			st.cfiID = prevID
+			c.stats.reused++
+		default:
+			st.cfiID = c.internCFI(&st.cfi)
+		}
+		c.cfi.set(i, st.cfiID)
 	}
-	st.cfiID = c.cfi.at(i)
 	c.visited[i] |= bit
 	if !c.claimedGroup(in) {
 		return 0, true // the walks are undone: end this one quietly
