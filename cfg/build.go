@@ -1,6 +1,8 @@
 package cfg
 
 import (
+	"math"
+
 	"github.com/objcheck/objcheck/decode"
 )
 
@@ -9,9 +11,29 @@ import (
 // Program.Problems; after a fatal one the graph is incomplete and must
 // not be walked.
 func Build(f *decode.File, opts Options) *Program {
+	return build(f, opts, earlyDecodeMin)
+}
+
+// earlyDecodeMin is the size of the first code section from which Build
+// decodes it while the symbols are built: below it, the goroutine costs
+// more than the overlap saves.
+const earlyDecodeMin = 64 << 10
+
+// build is Build, decoding the first code section beside the symbols
+// when it has at least earlyMin bytes (see decodeBesideSymbols). Should
+// the symbols fail, the graph is built again serially: a failed build
+// is as it would be without the overlap, problems and all.
+func build(f *decode.File, opts Options, earlyMin int) *Program {
 	p := &Program{File: f, Arch: f.Arch, Opts: opts, switches: map[int][]uint64{}}
 	p.wrapSections()
-	for _, step := range p.steps() {
+	steps := p.steps()
+	if s := p.earlySection(earlyMin); s != nil {
+		if prob := p.decodeBesideSymbols(s); prob != nil {
+			return build(f, opts, math.MaxInt)
+		}
+		steps = steps[1:]
+	}
+	for _, step := range steps {
 		if prob := step(); prob != nil {
 			p.Problems = append(p.Problems, *prob)
 			if prob.Fatal {

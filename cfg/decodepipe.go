@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/objcheck/objcheck/arch"
+	"github.com/objcheck/objcheck/decode"
 )
 
 // A decodedInsn is one instruction as the decoder read it at off, or (bad)
@@ -130,14 +131,16 @@ const (
 // chunkStarts returns where the chunks of s begin after its start: at the
 // first sized symbol at least decodeChunk past the previous beginning, so
 // that a worker most likely begins on the boundary of an instruction of
-// the linear decoding. None, without sized symbols.
-func chunkStarts(s *Section) []uint64 {
+// the linear decoding. None, without sized symbols. The symbols are the
+// file's, not the graph's: a section may be decoded before the graph's
+// symbols are built (see decodeBesideSymbols).
+func chunkStarts(s *decode.Section) []uint64 {
 	var starts []uint64
 	next := uint64(decodeChunk)
-	for _, sym := range s.sized {
-		if sym.Offset >= next && sym.Offset < uint64(len(s.Data)) {
-			starts = append(starts, sym.Offset)
-			next = sym.Offset + decodeChunk
+	for _, sym := range s.Syms {
+		if sym.Size != 0 && sym.Value >= next && sym.Value < uint64(len(s.Data)) {
+			starts = append(starts, sym.Value)
+			next = sym.Value + decodeChunk
 		}
 	}
 	return starts

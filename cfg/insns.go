@@ -56,17 +56,55 @@ func (p *Program) decodeInsns() *Problem {
 		l.Lock()
 		defer l.Unlock()
 	}
+	total, prob := p.codeBytes()
+	if prob != nil {
+		return prob
+	}
+	if p.early == nil {
+		p.reserve(total)
+	}
+	for _, s := range p.Sections {
+		if !s.Code {
+			continue
+		}
+		if prob := p.decodeOrTakeEarly(s); prob != nil {
+			p.indexBlocks(s) // what was decoded can still be found
+			return prob
+		}
+		p.findSwitches(s)
+		// The bytes are decoded: what else reads them reads little of
+		// them (vmlinux.o: 16 MB of code out of memory, 150 pages read
+		// again).
+		p.File.Release(s.Data)
+		s.End = len(p.Insns)
+		p.indexBlocks(s)
+		if prob := p.attachSymbols(s); prob != nil {
+			return prob
+		}
+	}
+	return nil
+}
+
+// codeBytes counts the bytes of the code sections, which must each fit
+// Insn.Off.
+func (p *Program) codeBytes() (int, *Problem) {
 	total := 0
 	for _, s := range p.Sections {
 		if !s.Code {
 			continue
 		}
 		if uint64(len(s.Data)) > maxCodeSection {
-			return &Problem{Plain: true, Fatal: true,
+			return 0, &Problem{Plain: true, Fatal: true,
 				Msg: fmt.Sprintf("section %s: %d bytes of code, more than 4 GiB", s.Name, len(s.Data))}
 		}
 		total += len(s.Data)
 	}
+	return total, nil
+}
+
+// reserve makes room for the instructions of total bytes of code and what
+// comes with them.
+func (p *Program) reserve(total int) {
 	// A fixed-width arch has at most total/InsnAlign instructions; x86
 	// averages some 3.4 bytes in a kernel, and a slice of millions that
 	// must grow is copied whole, so reserve for 3 (what is never touched
@@ -87,26 +125,6 @@ func (p *Program) decodeInsns() *Problem {
 	// million of 4.93): reserve for 3 in 10, rather than copy the list as
 	// it grows (what is never touched costs no memory).
 	p.transfers = make([]int32, 0, expect*3/10+16)
-	for _, s := range p.Sections {
-		if !s.Code {
-			continue
-		}
-		if prob := p.decodeSection(s); prob != nil {
-			p.indexBlocks(s) // what was decoded can still be found
-			return prob
-		}
-		p.findSwitches(s)
-		// The bytes are decoded: what else reads them reads little of
-		// them (vmlinux.o: 16 MB of code out of memory, 150 pages read
-		// again).
-		p.File.Release(s.Data)
-		s.End = len(p.Insns)
-		p.indexBlocks(s)
-		if prob := p.attachSymbols(s); prob != nil {
-			return prob
-		}
-	}
-	return nil
 }
 
 // decodeSection decodes one section's instructions into p.Insns. On
@@ -123,7 +141,7 @@ func (p *Program) decodeSection(s *Section) *Problem {
 	pipelined := len(s.Data) >= pipelineMin
 	var starts []uint64
 	if pipelined && p.Arch.DecodeLock == nil {
-		starts = chunkStarts(s)
+		starts = chunkStarts(s.Section)
 	}
 	prob := decodeEach(r, pipelined, starts, func(d *decodedInsn) *Problem {
 		switch {

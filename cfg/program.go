@@ -89,6 +89,9 @@ type Program struct {
 	// resumedTraps are the traps the exception table resumes elsewhere
 	// (addWarnings).
 	resumedTraps map[*Insn]bool
+	// early is the section decoded beside the symbols, until decodeInsns
+	// takes it (early.go).
+	early *earlyDecode
 }
 
 // Options are the parts of the command line that change the graph.
