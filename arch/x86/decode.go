@@ -31,9 +31,11 @@ const maxInsnLen = 15
 // jump in an alternative where it is.
 //
 // On failure, where objtool would stop with "can't decode instruction",
-// in.Len is 1.
+// in.Len is 1. Of in.Ops, only the first in.NOps are written: the rest
+// keep what they held (clearing 96 bytes of them at every instruction
+// cost vmlinux.o 28 ms of its decoding).
 func Decode(code []byte, off uint64, in *arch.Insn) error {
-	*in = arch.Insn{}
+	in.Len, in.Kind, in.HasTarget, in.NOps, in.Flags, in.Target, in.Imm = 0, 0, false, 0, 0, 0, 0
 	var f fields
 	if e := f.decode(code); e != errNone {
 		in.Len = 1
@@ -43,7 +45,8 @@ func Decode(code []byte, off uint64, in *arch.Insn) error {
 	if f.vex {
 		return nil // objtool classifies no VEX or EVEX instruction
 	}
-	c := newClassifier(&f, in)
+	c := classifier{f: &f, in: in}
+	c.setRegs()
 	c.classify()
 	if in.Kind == arch.JumpCond || in.Kind == arch.Jump || in.Kind == arch.Call {
 		in.HasTarget = true

@@ -301,10 +301,38 @@ func TestKnownDifferences(t *testing.T) {
 			t.Errorf("%s: Decode(%s): %v", tt.name, tt.hex, err)
 			continue
 		}
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("%s: Decode(%s) mismatch (-want +got):\n%s", tt.name, tt.hex, diff)
-		}
+		wantDecoded(t, tt.name, tt.hex, code, got, tt.want)
 	}
+}
+
+// wantDecoded compares got, code decoded into a zero record, with want,
+// then decodes code again into a record that held another instruction:
+// the same, but for the operations past NOps, which Decode leaves alone.
+func wantDecoded(t *testing.T, name, hexCode string, code []byte, got, want arch.Insn) {
+	t.Helper()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s: Decode(%s) mismatch (-want +got):\n%s", name, hexCode, diff)
+	}
+	reused := dirtyInsn()
+	if err := Decode(code, testOff, &reused); err != nil {
+		t.Errorf("%s: Decode(%s) into a used record: %v", name, hexCode, err)
+		return
+	}
+	clear(reused.Ops[min(int(reused.NOps), arch.MaxOps):])
+	if diff := cmp.Diff(want, reused); diff != "" {
+		t.Errorf("%s: Decode(%s) into a used record mismatch (-want +got):\n%s", name, hexCode, diff)
+	}
+}
+
+// dirtyInsn is a record with every field set, as one that held another
+// instruction.
+func dirtyInsn() arch.Insn {
+	in := arch.Insn{Len: 9, Kind: arch.Call, HasTarget: true, NOps: arch.MaxOps, Flags: ^arch.InsnFlags(0),
+		Target: -1, Imm: -1}
+	for i := range in.Ops {
+		in.Ops[i] = arch.StackOp{Dst: arch.Dst{Type: arch.DstReg, Reg: 3, Off: -8}, Src: arch.Src{Type: arch.SrcConst, Reg: 5, Off: 16}}
+	}
+	return in
 }
 
 func TestDecode(t *testing.T) {
@@ -318,9 +346,7 @@ func TestDecode(t *testing.T) {
 			t.Errorf("%s: Decode(%s): %v", tt.name, tt.hex, err)
 			continue
 		}
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("%s: Decode(%s) mismatch (-want +got):\n%s", tt.name, tt.hex, diff)
-		}
+		wantDecoded(t, tt.name, tt.hex, code, got, tt.want)
 	}
 }
 
