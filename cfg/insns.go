@@ -14,8 +14,10 @@ import (
 // wrapSections marks each section with what objtool derives from its name.
 func (p *Program) wrapSections() {
 	p.Sections = make([]*Section, len(p.File.Sections))
-	// A location for each section and symbol, and a few for alternatives.
-	p.locs = make([]insnLoc, 0, len(p.File.Sections)+len(p.File.Symbols)+64)
+	// A location for each section and symbol, and up to two for each
+	// alternative (vmlinux.o: 5.7 thousand beyond 143 thousand; grown
+	// instead, the table was copied whole).
+	p.locs = make([]insnLoc, 0, len(p.File.Sections)+len(p.File.Symbols)+2*p.altEntries()+64)
 	for i, ds := range p.File.Sections {
 		s := &Section{Section: ds}
 		s.bare = p.newLoc(s, nil)
@@ -34,6 +36,19 @@ func (p *Program) wrapSections() {
 		s.Code = ds.Flags&elf.SHF_EXECINSTR != 0 || p.isAltCode(name)
 		p.Sections[i] = s
 	}
+}
+
+// altEntries counts the entries of the object's alternative groups.
+func (p *Program) altEntries() int {
+	n := 0
+	for _, sp := range p.Arch.Specials {
+		for _, ds := range p.File.Sections {
+			if sp.Kind == arch.SpecialGroup && sp.EntrySize > 0 && ds.Name == sp.Name {
+				n += int(ds.Size / uint64(sp.EntrySize))
+			}
+		}
+	}
+	return n
 }
 
 // isAltCode reports a non-executable section of replacement code.
@@ -125,6 +140,9 @@ func (p *Program) reserve(total int) {
 	// million of 4.93): reserve for 3 in 10, rather than copy the list as
 	// it grows (what is never touched costs no memory).
 	p.transfers = make([]int32, 0, expect*3/10+16)
+	// One instruction in 17 has rare fields (vmlinux.o: 290 thousand,
+	// most of them calls): reserve for one in 16.
+	p.rares.reserve(expect / 16)
 }
 
 // decodeSection decodes one section's instructions into p.Insns. On

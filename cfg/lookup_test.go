@@ -79,21 +79,33 @@ func TestFindByBlocks(t *testing.T) {
 	}
 }
 
-// TestRareStore fills the store across chunk boundaries and reads every
-// record back by its index.
+// TestRareStore fills the store across chunk boundaries, and past what
+// it reserved, and reads every record back by its index.
 func TestRareStore(t *testing.T) {
-	var rs rareStore
-	syms := make([]Symbol, 3*rareChunk+5)
-	for i := range syms {
-		j := rs.add()
-		if int(j) != i+1 {
-			t.Fatalf("add %d returned %d, want %d", i, j, i+1)
+	for _, reserved := range []int{0, 4*rareChunk - 1, 4*rareChunk + 3, 8 * rareChunk} {
+		var rs rareStore
+		rs.reserve(reserved)
+		syms := make([]Symbol, 6*rareChunk+5)
+		for i := range syms {
+			j := rs.add()
+			if int(j) != i+1 {
+				t.Fatalf("reserved %d: add %d returned %d, want %d", reserved, i, j, i+1)
+			}
+			rs.at(j).callDest = &syms[i]
 		}
-		rs.at(j).callDest = &syms[i]
-	}
-	for i := range syms {
-		if got := rs.at(int32(i + 1)).callDest; got != &syms[i] {
-			t.Fatalf("record %d holds the wrong symbol", i+1)
+		for i := range syms {
+			if got := rs.at(int32(i + 1)).callDest; got != &syms[i] {
+				t.Fatalf("reserved %d: record %d holds the wrong symbol", reserved, i+1)
+			}
+		}
+		for i, c := range rs.chunks {
+			if cap(c) != rareChunk {
+				t.Errorf("reserved %d: chunk %d has room for %d records, want %d", reserved, i, cap(c), rareChunk)
+			}
+		}
+		used := (len(syms) + 1 + rareChunk - 1) / rareChunk // with record 0
+		if want := max(reserved/rareChunk-used, 0) * rareChunk; reserved >= 4*rareChunk && len(rs.spare) != want {
+			t.Errorf("reserved %d: %d records spare, want %d", reserved, len(rs.spare), want)
 		}
 	}
 }
