@@ -208,7 +208,7 @@ func (p *Program) addInsn(s *Section, off uint64, ai *arch.Insn) {
 		in.Flags |= DeadEnd
 	}
 	if ai.Flags&arch.FlagIret != 0 {
-		in.Flags |= iretFlag
+		p.irets = append(p.irets, int32(len(p.Insns)))
 	}
 	if in.Kind.IsTransfer() {
 		p.transfers = append(p.transfers, int32(len(p.Insns)))
@@ -352,9 +352,14 @@ func (p *Program) attachSymbols(s *Section) *Problem {
 		if first == nil {
 			return &Problem{Plain: true, Fatal: true, Msg: sym.Name + "(): can't find starting instruction"}
 		}
+		// The section's own instructions, in index order (Next's, which
+		// stays in the section), each placed in sym, which is in the
+		// section too (placeIn's own case).
 		isFunc := sym.IsFunc()
-		for in := first; in != nil && uint64(in.Off) < sym.Offset+sym.Len; in = p.Next(in) {
-			p.placeIn(in, sym)
+		end := sym.Offset + sym.Len
+		for i := p.IndexOf(first); i < int32(s.End) && uint64(p.Insns[i].Off) < end; i++ {
+			in := &p.Insns[i]
+			in.setLoc(sym.here)
 			in.Flags &^= inFunc
 			if isFunc {
 				in.Flags |= inFunc
@@ -382,11 +387,11 @@ func (p *Program) listEndbr(in *Insn, atStart bool) {
 // resolveIrets turns an iret inside a function (sync_core's iret to self)
 // into the 40-byte pop it is there; elsewhere it stays a context switch.
 func (p *Program) resolveIrets(s *Section) {
-	for i := s.First; i < s.End; i++ {
-		in := &p.Insns[i]
-		if in.Flags&iretFlag == 0 {
+	for _, i := range p.irets {
+		if i < int32(s.First) || i >= int32(s.End) {
 			continue
 		}
+		in := &p.Insns[i]
 		if sym := s.SymbolContaining(uint64(in.Off)); sym != nil && sym.IsFunc() {
 			in.Kind = arch.Other
 			p.setOps(in, int32(len(p.Ops)), 1)

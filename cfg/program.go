@@ -93,6 +93,9 @@ type Program struct {
 	// early is the section decoded beside the symbols, until decodeInsns
 	// takes it (early.go).
 	early *earlyDecode
+	// irets are the indexes in Insns of the instructions decoded as
+	// irets, in order (see resolveIrets): a handful in a kernel.
+	irets []int32
 }
 
 // Options are the parts of the command line that change the graph.
@@ -356,7 +359,6 @@ const (
 	Noendbr
 	Unret
 	noReloc
-	iretFlag
 	// SwitchJump marks a dynamic jump through a table the arch recovered.
 	SwitchJump
 	// tableJump marks a dynamic jump through a table findJumpTable found
