@@ -50,4 +50,8 @@ type Options struct {
 	// functions are walked on two goroutines, instead of parallelMin's
 	// quarter of a million: the tests walk small objects so with 1.
 	ParallelMin int
+	// ORCSplitMin, when not 0, is the fewest instructions of a section
+	// whose ORC entries are found in two halves at once, instead of
+	// orcSplitMin's million: the tests split small objects so with 1.
+	ORCSplitMin int
 }

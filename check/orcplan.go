@@ -81,35 +81,137 @@ func (c *checker) orcTables(pads []prefixRun) *orcResult {
 	return r
 }
 
+// orcSplitMin is the fewest instructions of a section whose entries are
+// found in two halves at once (vmlinux.o's .text, 4.8 million: the
+// tables take 80 ms, the last of the run, alone).
+const orcSplitMin = 1 << 20
+
 // orcSection adds the entries of one section; false after a warning,
 // which it leaves in r. It consumes the runs of pads (in instruction
 // order) that come before the end of the section.
 func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) bool {
-	var prev ORC
-	empty := true
-	// Runs of instructions share one interned state: its entry is made
-	// once a run, not once an instruction (vmlinux.o: 4.9 million). It
-	// starts as the entry of no state.
-	var last *cfiState
-	lastEntry := ORC{Type: orcUndefined}
 	insns := c.prog.SecInsns(sec)
-	for i := 0; i < len(insns); i++ {
+	// The first entry is added unless it is the zero entry, as objtool's
+	// comparison with its zeroed previous entry has it.
+	cur := orcCursor{havePrev: true, lastEntry: ORC{Type: orcUndefined}}
+	ok := false
+	if m := c.orcSplit(insns); m > 0 {
+		ok = c.orcHalves(sec, insns, m, pads, r, &cur)
+	} else {
+		ok = c.orcSpan(sec, insns, 0, len(insns), pads, r, &cur)
+	}
+	if ok && cur.added > 0 {
+		r.add(Site{Sec: sec.Index, Off: sec.Size}, ORC{Type: orcUndefined})
+	}
+	return ok
+}
+
+// An orcCursor is how far the entries of a stretch of a section have
+// come: the last entry added, if any, their number and the first, and
+// the last state given an entry. Runs of instructions share one interned
+// state: its entry is made once a run, not once an instruction
+// (vmlinux.o: 4.9 million).
+type orcCursor struct {
+	prev, first ORC
+	havePrev    bool // without, the next entry is added whatever it is
+	added       int
+	last        *cfiState
+	lastEntry   ORC
+}
+
+// emit adds e at s unless it repeats the entry before it.
+func (cur *orcCursor) emit(r *orcResult, s Site, e ORC) {
+	if cur.havePrev && e == cur.prev {
+		return
+	}
+	r.add(s, e)
+	if cur.added == 0 {
+		cur.first = e
+	}
+	cur.added++
+	cur.prev, cur.havePrev = e, true
+}
+
+// orcSplit returns where orcHalves splits insns: the first instruction
+// from the middle on that is in no alternative group and follows none
+// that goes on past it, so that each group is in one half; 0 for a
+// section taken whole.
+func (c *checker) orcSplit(insns []cfg.Insn) int {
+	least := orcSplitMin
+	if c.opts.ORCSplitMin != 0 {
+		least = c.opts.ORCSplitMin
+	}
+	if len(insns) < max(least, 2) {
+		return 0
+	}
+	for m := len(insns) / 2; m < len(insns); m++ {
+		before := c.prog.Group(&insns[m-1])
+		if c.prog.Group(&insns[m]) == nil && (before == nil || before.Last == &insns[m-1]) {
+			return m
+		}
+	}
+	return 0
+}
+
+// orcHalves is orcSpan over the whole section, with insns[m:] taken on
+// another goroutine, into a result of its own, from no previous entry:
+// joined after the first half, its first entry is dropped if it repeats
+// the first half's last, and the rest, up to a warning, are the same as
+// taken in order. Both halves only read the checker and the runs of pads.
+func (c *checker) orcHalves(sec *cfg.Section, insns []cfg.Insn, m int, pads *[]prefixRun, r *orcResult, cur *orcCursor) bool {
+	later := *pads // the same runs: padState drops those before insns[m]
+	lr := &orcResult{keep: r.keep}
+	lcur := orcCursor{lastEntry: ORC{Type: orcUndefined}}
+	lok := false
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		lok = c.orcSpan(sec, insns, m, len(insns), &later, lr, &lcur)
+	}()
+	ok := c.orcSpan(sec, insns, 0, m, pads, r, cur)
+	<-done
+	if !ok {
+		return false
+	}
+	skip := 0
+	if lcur.added > 0 && cur.havePrev && lcur.first == cur.prev {
+		skip = 1
+	}
+	r.step.Entries += lr.step.Entries - skip
+	if r.keep {
+		r.step.Sites = append(r.step.Sites, lr.step.Sites[skip:]...)
+		r.step.ORC = append(r.step.ORC, lr.step.ORC[skip:]...)
+	}
+	if lcur.added > skip {
+		cur.added += lcur.added - skip
+		cur.prev = lcur.prev
+	}
+	*pads = later
+	if !lok {
+		r.failAt, r.fail = lr.failAt, lr.fail
+	}
+	return lok
+}
+
+// orcSpan adds the entries of insns[lo:hi], the instructions of sec from
+// cur on; false after a warning, which it leaves in r. A span begins
+// outside every alternative group.
+func (c *checker) orcSpan(sec *cfg.Section, insns []cfg.Insn, lo, hi int, pads *[]prefixRun, r *orcResult, cur *orcCursor) bool {
+	for i := lo; i < hi; i++ {
 		in := &insns[i]
 		g := c.prog.Group(in)
 		if g == nil {
 			s := c.padState(pads, in)
-			e := lastEntry
-			if s != last {
-				if e, r.fail = c.orcEntry(s); r.fail != "" {
-					r.failAt = in
+			e := cur.lastEntry
+			if s != cur.last {
+				var fail string
+				if e, fail = c.orcEntry(s); fail != "" {
+					r.failAt, r.fail = in, fail
 					return false
 				}
-				last, lastEntry = s, e
+				cur.last, cur.lastEntry = s, e
 			}
-			if e != prev {
-				r.add(site(c.prog, in), e)
-				prev, empty = e, false
-			}
+			cur.emit(r, site(c.prog, in), e)
 			continue
 		}
 		slots := c.walkedAltSlots(g.Shared)
@@ -123,17 +225,11 @@ func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) 
 				r.failAt, r.fail = in, fail
 				return false
 			}
-			if e != prev {
-				r.add(Site{Sec: sec.Index, Off: uint64(in.Off) + uint64(off)}, e)
-				prev, empty = e, false
-			}
+			cur.emit(r, Site{Sec: sec.Index, Off: uint64(in.Off) + uint64(off)}, e)
 		}
-		for i < len(insns) && &insns[i] != g.Last {
+		for i < hi && &insns[i] != g.Last {
 			i++
 		}
-	}
-	if !empty {
-		r.add(Site{Sec: sec.Index, Off: sec.Size}, ORC{Type: orcUndefined})
 	}
 	return true
 }

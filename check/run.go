@@ -151,6 +151,7 @@ func (c *checker) run() {
 	c.setHintStates()
 	ibt := c.startIBT()
 	defer ibt.wait() // never leave the scan reading past the run
+	c.startPrefixes()
 	if c.opts.Retpoline {
 		warnings += c.validateRetpoline()
 	}
