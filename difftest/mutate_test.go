@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/objcheck/objcheck/internal/xarch/ppc64asm"
 	"golang.org/x/arch/arm64/arm64asm"
-	"golang.org/x/arch/ppc64/ppc64asm"
 )
 
 // wordMnemonics are, per kind of site, the mnemonics objdump's syntax

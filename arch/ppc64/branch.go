@@ -1,7 +1,7 @@
 package ppc64
 
 import (
-	"golang.org/x/arch/ppc64/ppc64asm"
+	"github.com/objcheck/objcheck/internal/xarch/ppc64asm"
 
 	"github.com/objcheck/objcheck/arch"
 )

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sync"
 
-	"golang.org/x/arch/ppc64/ppc64asm"
+	"github.com/objcheck/objcheck/internal/xarch/ppc64asm"
 
 	"github.com/objcheck/objcheck/arch"
 )

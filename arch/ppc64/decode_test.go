@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/arch/ppc64/ppc64asm"
+	"github.com/objcheck/objcheck/internal/xarch/ppc64asm"
 
 	"github.com/objcheck/objcheck/arch"
 )

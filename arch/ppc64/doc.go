@@ -1,5 +1,6 @@
 // Package ppc64 decodes 64-bit Power (ppc64, ppc64le) machine code into
-// arch.Insn values, on top of golang.org/x/arch/ppc64/ppc64asm.
+// arch.Insn values, on top of golang.org/x/arch/ppc64/ppc64asm (the copy in
+// internal/xarch/ppc64asm: see its README).
 //
 // It says what each instruction is for control flow (its arch.Kind) and what
 // it does to the registers the stack state tracks (its arch.StackOps); it

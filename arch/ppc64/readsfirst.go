@@ -1,6 +1,6 @@
 package ppc64
 
-import "golang.org/x/arch/ppc64/ppc64asm"
+import "github.com/objcheck/objcheck/internal/xarch/ppc64asm"
 
 // readsFirst lists the x/arch operations whose first operand is a general
 // register they read but do not write. Every other operation whose first

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/arch/ppc64/ppc64asm"
+	"github.com/objcheck/objcheck/internal/xarch/ppc64asm"
 
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/arch/backflow"
