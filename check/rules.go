@@ -8,57 +8,58 @@ import (
 )
 
 // step applies the control-flow rules of one instruction. done says the
-// path ends here, with r its result.
-func (c *checker) step(fn *cfg.Symbol, in, next *cfg.Insn, st *insnState) (r int, done bool) {
+// path ends here, with r its result; branch is the destination of a jump
+// the path also takes, for walk to follow before it goes on (or ends, if
+// done), so that step's frame is not on the stack in the recursion.
+func (c *checker) step(fn *cfg.Symbol, in, next *cfg.Insn, st *insnState) (r int, done bool, branch *cfg.Insn) {
 	switch in.Kind {
 	case arch.Return:
-		return c.validateReturn(fn, in, st), true
+		return c.validateReturn(fn, in, st), true, nil
 	case arch.ReturnCond:
 		if r := c.validateReturn(fn, in, st); r != 0 {
-			return r, true
+			return r, true, nil
 		}
 	case arch.SignRA, arch.AuthRA:
-		return c.pointerAuth(in, st)
+		r, done = c.pointerAuth(in, st)
+		return r, done, nil
 	case arch.Call, arch.CallDynamic:
 		if r := c.validateCall(in, st); r != 0 {
-			return r, true
+			return r, true, nil
 		}
 		if c.opts.Stackval && fn != nil && !c.isSpecialCall(in) && !c.validFrame(&st.cfi) {
 			c.rep.warnInsn(in, "call without frame pointer save/setup")
-			return 1, true
+			return 1, true, nil
 		}
-		return 0, in.Has(cfg.DeadEnd)
+		return 0, in.Has(cfg.DeadEnd), nil
 	case arch.JumpCond, arch.Jump:
 		if c.prog.IsSiblingCall(in) {
 			if r := c.validateSibling(in, st); r != 0 {
-				return r, true
+				return r, true, nil
 			}
 		} else if d := c.prog.JumpDest(in); d != nil {
-			if r := c.walk(fn, d, *st); r != 0 {
-				c.rep.bt(in, "(branch)")
-				return r, true
-			}
+			return 0, in.Kind == arch.Jump, d
 		}
-		return 0, in.Kind == arch.Jump
+		return 0, in.Kind == arch.Jump, nil
 	case arch.JumpDynamic, arch.JumpDynamicCond:
 		if c.prog.IsSiblingCall(in) {
 			if r := c.validateSibling(in, st); r != 0 {
-				return r, true
+				return r, true, nil
 			}
 		}
-		return 0, in.Kind == arch.JumpDynamic
+		return 0, in.Kind == arch.JumpDynamic, nil
 	case arch.ContextSwitch:
 		if fn == nil {
-			return 0, true
+			return 0, true, nil
 		}
 		if next == nil || !next.Has(cfg.HasHint) {
 			c.rep.warnInsn(in, "unsupported instruction in callable function")
-			return 1, true
+			return 1, true, nil
 		}
 	default:
-		return c.flagRules(fn, in, st)
+		r, done = c.flagRules(fn, in, st)
+		return r, done, nil
 	}
-	return 0, false
+	return 0, false, nil
 }
 
 // flagRules applies the user-access and direction-flag rules.

@@ -60,7 +60,14 @@ func (c *checker) walk(fn *cfg.Symbol, in *cfg.Insn, st insnState) int {
 		if c.opts.Tracer != nil {
 			c.traceInsn(fn, in, &st)
 		}
-		if r, done := c.step(fn, in, next, &st); done {
+		r, done, branch := c.step(fn, in, next, &st)
+		if branch != nil {
+			if r = c.walk(fn, branch, st); r != 0 {
+				c.rep.bt(in, "(branch)")
+				done = true
+			}
+		}
+		if done {
 			return c.pathEnd(fn, in, r, StopOther)
 		}
 		if in.Has(cfg.DeadEnd) {
