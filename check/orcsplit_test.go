@@ -1,7 +1,6 @@
 package check
 
 import (
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -15,16 +14,8 @@ import (
 // warnings); and then, in the largest section, split at every place a
 // split may fall (the entries, their number, and the warning).
 func TestORCHalves(t *testing.T) {
-	var paths []string
-	for _, glob := range []string{"../testdata/*/*.o", "../testdata/*/*/*.o"} {
-		m, _ := filepath.Glob(glob)
-		paths = append(paths, m...)
-	}
 	splits, padded := 0, 0
-	for _, path := range paths {
-		if _, err := decode.Open(path); err != nil {
-			continue // testdata/bad: nothing to walk
-		}
+	for _, path := range walkableObjects() {
 		for i, opts := range walkOptions {
 			whole, _ := runChecker(t, path, opts)
 			opts.ORCSplitMin = 1
