@@ -18,8 +18,7 @@ import (
 type orcAhead struct {
 	runsDone chan struct{} // closed once runs is set
 	runs     []prefixRun
-	started  bool          // set by startORC, on the checker's goroutine
-	done     chan struct{} // closed once res is set
+	done     chan struct{} // made by startORC; closed once res is set
 	res      *orcResult    // nil if the tables could not be foreseen
 }
 
@@ -30,7 +29,7 @@ func (c *checker) startPrefixes() {
 	if !c.opts.ORC || !c.opts.writes() {
 		return
 	}
-	a := &orcAhead{runsDone: make(chan struct{}), done: make(chan struct{})}
+	a := &orcAhead{runsDone: make(chan struct{})}
 	c.orcAhead = a
 	go func() {
 		defer close(a.runsDone)
@@ -47,7 +46,7 @@ func (c *checker) startORC() {
 	if a == nil {
 		return
 	}
-	a.started = true
+	a.done = make(chan struct{})
 	go func() {
 		defer close(a.done)
 		<-a.runsDone
@@ -74,7 +73,7 @@ func (a *orcAhead) tables() *orcResult {
 	switch {
 	case a == nil:
 		return nil
-	case !a.started:
+	case a.done == nil: // startORC never ran
 		<-a.runsDone
 		return nil
 	}

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/objcheck/objcheck/cfg"
 	"github.com/objcheck/objcheck/internal/prefault"
@@ -93,7 +94,7 @@ func (c *checker) orcSection(sec *cfg.Section, pads *[]prefixRun, r *orcResult) 
 	insns := c.prog.SecInsns(sec)
 	// The first entry is added unless it is the zero entry, as objtool's
 	// comparison with its zeroed previous entry has it.
-	cur := orcCursor{havePrev: true, lastEntry: ORC{Type: orcUndefined}}
+	cur := newORCCursor(true)
 	ok := false
 	if m := c.orcSplit(insns); m > 0 {
 		ok = c.orcHalves(sec, insns, m, pads, r, &cur)
@@ -117,6 +118,13 @@ type orcCursor struct {
 	added       int
 	last        *cfiState
 	lastEntry   ORC
+}
+
+// newORCCursor is the cursor at the start of a stretch: the last state
+// given an entry is none, and the entry before it is the zero entry if
+// havePrev, none otherwise.
+func newORCCursor(havePrev bool) orcCursor {
+	return orcCursor{havePrev: havePrev, lastEntry: ORC{Type: orcUndefined}}
 }
 
 // emit adds e at s unless it repeats the entry before it.
@@ -161,7 +169,7 @@ func (c *checker) orcSplit(insns []cfg.Insn) int {
 func (c *checker) orcHalves(sec *cfg.Section, insns []cfg.Insn, m int, pads *[]prefixRun, r *orcResult, cur *orcCursor) bool {
 	later := *pads // the same runs: padState drops those before insns[m]
 	lr := &orcResult{keep: r.keep}
-	lcur := orcCursor{lastEntry: ORC{Type: orcUndefined}}
+	lcur := newORCCursor(false)
 	lok := false
 	done := make(chan struct{})
 	go func() {
@@ -178,9 +186,9 @@ func (c *checker) orcHalves(sec *cfg.Section, insns []cfg.Insn, m int, pads *[]p
 		skip = 1
 	}
 	r.step.Entries += lr.step.Entries - skip
-	if r.keep {
-		r.step.Sites = append(r.step.Sites, lr.step.Sites[skip:]...)
-		r.step.ORC = append(r.step.ORC, lr.step.ORC[skip:]...)
+	if r.keep { // grown to their size, not doubled: the run never collects
+		r.step.Sites = append(slices.Grow(r.step.Sites, len(lr.step.Sites)-skip), lr.step.Sites[skip:]...)
+		r.step.ORC = append(slices.Grow(r.step.ORC, len(lr.step.ORC)-skip), lr.step.ORC[skip:]...)
 	}
 	if lcur.added > skip {
 		cur.added += lcur.added - skip
