@@ -41,15 +41,15 @@ type ibtScan struct {
 	used     map[int32]bool
 }
 
-// A pendingIBT is an IBT scan running on a goroutine of its own.
+// A pendingIBT is an IBT scan running beside the walks (see beside).
 type pendingIBT struct {
 	done chan struct{}
 	scan *ibtScan
 }
 
 // startIBT starts the scan for validateIBT, with --ibt (nil without), so
-// that it runs while the functions are walked (vmlinux.o: 76-92 ms off
-// the run). That is safe because the scan reads only what the walks
+// that, in a large object, it runs while the functions are walked
+// (vmlinux.o: 76-92 ms off the run). That is safe because the scan reads only what the walks
 // never write (instructions' kinds, flags and relocations, symbols'
 // marks) and writes only its own result; what the walks do write (stack
 // states, the warned marks of symbols) is read when the findings are
@@ -59,11 +59,8 @@ func (c *checker) startIBT() *pendingIBT {
 	if !c.opts.IBT {
 		return nil
 	}
-	w := &pendingIBT{done: make(chan struct{}), scan: &ibtScan{prog: c.prog, used: map[int32]bool{}}}
-	go func() {
-		defer close(w.done)
-		w.scan.run()
-	}()
+	w := &pendingIBT{scan: &ibtScan{prog: c.prog, used: map[int32]bool{}}}
+	w.done = c.beside(w.scan.run)
 	return w
 }
 

@@ -54,4 +54,8 @@ type Options struct {
 	// whose ORC entries are found in two halves at once, instead of
 	// orcSplitMin's million: the tests split small objects so with 1.
 	ORCSplitMin int
+	// BesideMin, when not 0, is the fewest instructions for which the
+	// work that may run beside the walks runs on goroutines of its own,
+	// instead of besideMin's: the tests run it so on small objects with 1.
+	BesideMin int
 }

@@ -7,16 +7,17 @@ import (
 	"github.com/objcheck/objcheck/cfg"
 )
 
-// An orcAhead is the ORC tables being built on a goroutine of their own
-// while the passes after the walks run: the walks leave every stack state
-// final, and after them only the prefixes step changes any, the padding
-// it gives a function's state, which the tables foresee (vmlinux.o: the
-// tables take some 80 ms, about what the unreachable, unret and IBT
-// passes take). The prefix runs, which read only the graph, are found
-// before that, while the functions are walked (37 ms off the end of the
-// run), for the tables and for the prefixes step. A nil orcAhead is none.
+// An orcAhead is the ORC tables being built, in a large object on a
+// goroutine of their own (see beside), while the passes after the walks
+// run: the walks leave every stack state final, and after them only the
+// prefixes step changes any, the padding it gives a function's state,
+// which the tables foresee (vmlinux.o: the tables take some 80 ms, about
+// what the unreachable, unret and IBT passes take). The prefix runs,
+// which read only the graph, are found before that, while the functions
+// are walked (37 ms off the end of the run), for the tables and for the
+// prefixes step. A nil orcAhead is none.
 type orcAhead struct {
-	runsDone chan struct{} // closed once runs is set
+	runsDone chan struct{} // closed once runs is set (see beside)
 	runs     []prefixRun
 	done     chan struct{} // made by startORC; closed once res is set
 	res      *orcResult    // nil if the tables could not be foreseen
@@ -29,14 +30,13 @@ func (c *checker) startPrefixes() {
 	if !c.opts.ORC || !c.opts.writes() {
 		return
 	}
-	a := &orcAhead{runsDone: make(chan struct{})}
+	a := &orcAhead{}
 	c.orcAhead = a
-	go func() {
-		defer close(a.runsDone)
+	a.runsDone = c.beside(func() {
 		if c.opts.Prefix != 0 {
 			a.runs = c.prefixRuns()
 		}
-	}()
+	})
 }
 
 // startORC starts building the ORC tables once the prefix runs are
@@ -46,14 +46,12 @@ func (c *checker) startORC() {
 	if a == nil {
 		return
 	}
-	a.done = make(chan struct{})
-	go func() {
-		defer close(a.done)
+	a.done = c.beside(func() {
 		<-a.runsDone
 		if pads, ok := sortedPads(c.prog, a.runs); ok {
 			a.res = c.orcTables(pads)
 		}
-	}()
+	})
 }
 
 // prefixes returns the prefix runs, once found; false if none were
