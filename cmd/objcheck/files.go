@@ -27,13 +27,37 @@ type fileResult struct {
 	report *fileReport
 }
 
-// checkFiles checks cmd.files with up to cmd.extra.jobs workers and writes
-// each file's output as soon as it and every file before it are done, so
-// the output is what checking them one at a time would print. Each file's
-// stderr goes before its stdout, as with objtool, whose stdout is flushed at
-// exit. The status is the first non-zero one in argument order.
+// checkFiles checks cmd.files and writes each file's output as soon as it
+// and every file before it are done, so the output is what checking them
+// one at a time would print. Each file's stderr goes before its stdout, as
+// with objtool, whose stdout is flushed at exit. The status is the first
+// non-zero one in argument order.
 func (c *cli) checkFiles(cmd *command, e *env) int {
+	status := 0
+	out := newSink(cmd.extra.format)
+	c.eachResult(cmd, func(r *fileResult) {
+		e.stderr.Write(r.stderr.Bytes())
+		e.stdout.Write(r.stdout.Bytes())
+		out.add(r)
+		if status == 0 {
+			status = r.status
+		}
+	})
+	out.finish(e.stdout)
+	return status
+}
+
+// eachResult checks cmd.files with up to cmd.extra.jobs workers and calls
+// emit with each file's result, in argument order, as soon as it and every
+// file before it are done. A single file, as kbuild gives, is checked on
+// this goroutine: workers, and the threads woken to run them, would cost
+// more than the check of a median object takes.
+func (c *cli) eachResult(cmd *command, emit func(*fileResult)) {
 	n := len(cmd.files)
+	if n == 1 {
+		emit(c.checkFile(cmd.files[0], cmd))
+		return
+	}
 	done := make([]chan *fileResult, n)
 	for i := range done {
 		done[i] = make(chan *fileResult, 1)
@@ -52,19 +76,9 @@ func (c *cli) checkFiles(cmd *command, e *env) int {
 			}
 		}()
 	}
-	status := 0
-	out := newSink(cmd.extra.format)
 	for _, ch := range done {
-		r := <-ch
-		e.stderr.Write(r.stderr.Bytes())
-		e.stdout.Write(r.stdout.Bytes())
-		out.add(r)
-		if status == 0 {
-			status = r.status
-		}
+		emit(<-ch)
 	}
-	out.finish(e.stdout)
-	return status
 }
 
 // jobs is the number of workers for -j n.
