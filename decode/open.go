@@ -35,12 +35,7 @@ func Open(path string) (*File, error) {
 // The mapping lasts as long as the process: the File and what is made of
 // it alias it. A file that cannot be mapped is read as Open reads it.
 func OpenMapped(path string) (*File, error) {
-	fd, err := os.Open(path)
-	if err != nil {
-		return Open(path)
-	}
-	data, ok := filemap.Map(fd)
-	fd.Close()
+	data, ok := filemap.Map(path)
 	if !ok {
 		return Open(path)
 	}

@@ -1,22 +1,29 @@
 package filemap
 
 import (
-	"os"
 	"syscall"
 	"unsafe"
 )
 
-// Map returns the contents of the regular file f, mapped read-only and
-// private, or ok false if it cannot be mapped (not a regular file, empty,
-// or the system refuses): the caller then reads it. The mapping is never
-// unmapped; what the caller makes of the bytes may alias them for the
-// rest of the process.
-func Map(f *os.File) (data []byte, ok bool) {
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() <= 0 || fi.Size() > 1<<40 {
+// Map returns the contents of the regular file at path, mapped read-only
+// and private, or ok false if it cannot be mapped (it cannot be opened, is
+// not a regular file, is empty, or the system refuses): the caller then
+// reads it, and reports why not. The mapping is never unmapped; what the
+// caller makes of the bytes may alias them for the rest of the process.
+// The file is opened with the system's calls, not os.Open: an *os.File
+// would set up the runtime's poller (an epoll instance, an eventfd and
+// their registrations) for a descriptor that is closed at once.
+func Map(path string) (data []byte, ok bool) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
 		return nil, false
 	}
-	data, err = syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG || st.Size <= 0 || st.Size > 1<<40 {
+		return nil, false
+	}
+	data, err = syscall.Mmap(fd, 0, int(st.Size), syscall.PROT_READ, syscall.MAP_PRIVATE)
 	if err != nil {
 		return nil, false
 	}

@@ -15,27 +15,28 @@ func TestMap(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		content []byte // nil: a directory
+		absent  bool   // no file at all
 		ok      bool
 	}{
 		{name: "file", content: want, ok: true},
 		{name: "empty", content: []byte{}, ok: false},
 		{name: "dir", content: nil, ok: false},
+		{name: "absent", absent: true, ok: false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(dir, tt.name)
-			if tt.content == nil {
+			switch {
+			case tt.absent:
+			case tt.content == nil:
 				if err := os.Mkdir(path, 0o755); err != nil {
 					t.Fatal(err)
 				}
-			} else if err := os.WriteFile(path, tt.content, 0o644); err != nil {
-				t.Fatal(err)
+			default:
+				if err := os.WriteFile(path, tt.content, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			data, ok := Map(f)
+			data, ok := Map(path)
 			if ok != tt.ok {
 				t.Fatalf("Map ok = %v, want %v", ok, tt.ok)
 			}
