@@ -36,7 +36,7 @@ type legacyOptions struct {
 // --unret from the stable kernels of that time, bound to o and l.
 func legacyFlags(o *check.Options, l *legacyOptions) *pflag.FlagSet {
 	fs := newFlagSet("objtool check")
-	a := flagAdder{fs: fs}
+	a := newFlagAdder(fs, "")
 	a.bool(&l.noFP, "no-fp", "f", "Skip frame pointer validation")
 	a.bool(&o.NoUnreachable, "no-unreachable", "u", "Skip 'unreachable instruction' warnings")
 	a.bool(&o.Retpoline, "retpoline", "r", "Validate retpoline assumptions")

@@ -105,7 +105,12 @@ type argv struct {
 // newArgv lays out argv (argv[0] first) one string after the other.
 func newArgv(strs []string) *argv {
 	var b strings.Builder
-	a := &argv{}
+	n := 0
+	for _, s := range strs {
+		n += len(s) + 1
+	}
+	b.Grow(n)
+	a := &argv{offs: make([]int, 0, len(strs))}
 	for _, s := range strs {
 		a.offs = append(a.offs, b.Len())
 		b.WriteString(s)
