@@ -63,14 +63,8 @@ func (r *orcResult) add(s Site, e ORC) {
 // takes the padding in pads to have its function's state, as the
 // prefixes step will have given it by the time the tables are written.
 func (c *checker) orcTables(pads []prefixRun) *orcResult {
-	// The state changes at about one instruction in nine (vmlinux.o:
-	// 528,447 entries for 4.9 million): reserve for one in four, as
-	// growing the lists by a quarter at a time leaves copies behind in a
-	// run that does not collect (what is never touched costs no memory).
-	r := &orcResult{step: Step{Section: ".orc_unwind"}, keep: !c.opts.DryRun}
-	if r.keep {
-		n := c.prog.NumInsns() / 4
-		r.step.Sites, r.step.ORC = make([]Site, 0, n), make([]ORC, 0, n)
+	r := newORCResult(!c.opts.DryRun, c.prog.NumInsns())
+	if n := cap(r.step.Sites); n > 0 {
 		prefault.Start(r.step.Sites, n/2)
 		prefault.Start(r.step.ORC, n/2)
 	}
@@ -78,6 +72,21 @@ func (c *checker) orcTables(pads []prefixRun) *orcResult {
 		if sec.Text && !c.orcSection(sec, &pads, r) {
 			break
 		}
+	}
+	return r
+}
+
+// newORCResult returns an empty result for the entries of insns
+// instructions. One that keeps the entries has room for them reserved:
+// the state changes at about one instruction in nine (vmlinux.o: 528,447
+// entries for 4.9 million), and the room is for one in four, as growing
+// the lists by a quarter at a time leaves copies behind in a run that
+// does not collect (what is never touched costs no memory).
+func newORCResult(keep bool, insns int) *orcResult {
+	r := &orcResult{step: Step{Section: ".orc_unwind"}, keep: keep}
+	if keep {
+		n := insns / 4
+		r.step.Sites, r.step.ORC = make([]Site, 0, n), make([]ORC, 0, n)
 	}
 	return r
 }
@@ -168,7 +177,7 @@ func (c *checker) orcSplit(insns []cfg.Insn) int {
 // taken in order. Both halves only read the checker and the runs of pads.
 func (c *checker) orcHalves(sec *cfg.Section, insns []cfg.Insn, m int, pads *[]prefixRun, r *orcResult, cur *orcCursor) bool {
 	later := *pads // the same runs: padState drops those before insns[m]
-	lr := &orcResult{keep: r.keep}
+	lr := newORCResult(r.keep, len(insns)-m)
 	lcur := newORCCursor(false)
 	lok := false
 	done := make(chan struct{})
