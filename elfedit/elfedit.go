@@ -75,6 +75,9 @@ type File struct {
 	where   []uint32
 	origOf  []int32
 	changed bool
+	// release, if set, takes input bytes the editor is done with (see
+	// ReleaseInput).
+	release func([]byte)
 }
 
 // A relocRef locates one relocation entry: its section and index.
@@ -246,13 +249,36 @@ func (f *File) Changed() bool { return f.changed }
 // ByteOrder is the object's byte order.
 func (f *File) ByteOrder() binary.ByteOrder { return f.order }
 
+// ReleaseInput sets release, which is then called with the bytes of the
+// input (the data Open was given) that the editor has copied or written
+// and reads no more: a caller that mapped the input gives their pages back
+// (decode.File.Release), to come back from the file if read again. The
+// whole input is read to be written, and vmlinux.o's would otherwise stay
+// in memory, 51 MB, beside the copies of what the edit changed.
+func (f *File) ReleaseInput(release func([]byte)) { f.release = release }
+
+// done tells release that section s's input bytes are read for now, if
+// they are the input's.
+func (f *File) done(s *Section) {
+	if !s.own && f.release != nil {
+		f.release(s.data)
+	}
+}
+
 // own makes section i's contents the editor's own copy, with room for
-// extra more bytes, and returns them.
+// extra more bytes, and returns them. The room for appending grows by half
+// the contents at a time; a section only rewritten in place (extra 0) is
+// copied as it is.
 func (f *File) own(i int, extra int) []byte {
 	s := f.secs[i]
 	if !s.own || cap(s.data)-len(s.data) < extra {
-		d := make([]byte, len(s.data), len(s.data)+max(extra, len(s.data)/2))
+		room := extra
+		if extra > 0 {
+			room = max(extra, len(s.data)/2)
+		}
+		d := make([]byte, len(s.data), len(s.data)+room)
 		copy(d, s.data)
+		f.done(s)
 		s.data, s.own = d, true
 	}
 	f.changed = true

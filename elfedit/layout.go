@@ -54,6 +54,7 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 		cw.pad(s.Hdr.Offset)
 		if s.Hdr.Type != elf.SHT_NOBITS {
 			cw.Write(s.data)
+			f.done(s)
 		}
 	}
 	cw.pad(shoff)

@@ -93,6 +93,7 @@ func (f *File) eachReloc(fn func(sec int, idx int32, sym uint32)) {
 		for j := uint64(0); j+size <= uint64(len(d)); j += size {
 			fn(i, int32(j/size), uint32(f.order.Uint64(d[j+8:])>>32))
 		}
+		f.done(f.secs[i])
 	}
 }
 

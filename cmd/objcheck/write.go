@@ -47,6 +47,7 @@ func writeObject(path string, f *decode.File, plan *check.Plan) error {
 	if err != nil {
 		return err
 	}
+	ef.ReleaseInput(f.Release)
 	if err := objwrite.Apply(ef, f.Arch, plan); err != nil {
 		return err
 	}
