@@ -286,3 +286,48 @@ func TestOpenRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseInput: the contents of every input section reach the release
+// function once the editor has copied, scanned or written them, never
+// anything else, and the file written is the same as without it.
+func TestReleaseInput(t *testing.T) {
+	edit := func(f *File) []byte {
+		t.Helper()
+		f.WriteBytes(1, 1, []byte{0x0f, 0x1f, 0x44, 0, 0})
+		strtab := f.SectionByName(".strtab")
+		f.AddSymbol(Symbol{Name: f.AddString(strtab, "new"), Info: elf.ST_INFO(elf.STB_LOCAL, elf.STT_FUNC),
+			Shndx: 1, Value: 6})
+		out, err := f.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want := edit(open(t, testObject()))
+	f := open(t, testObject())
+	input := map[*byte]int{} // the first byte of each input section's contents
+	for i := 1; i < f.NumSections(); i++ {
+		if d := f.Section(i).Data(); len(d) > 0 {
+			input[&d[0]] = i
+		}
+	}
+	released := map[int]bool{}
+	f.ReleaseInput(func(b []byte) {
+		if len(b) == 0 {
+			return
+		}
+		i, ok := input[&b[0]]
+		if !ok {
+			t.Errorf("released % x: not an input section's contents", b)
+		}
+		released[i] = true
+	})
+	if got := edit(f); !bytes.Equal(got, want) {
+		t.Error("the file written differs from the one written without ReleaseInput")
+	}
+	for _, i := range input {
+		if !released[i] {
+			t.Errorf("section %d (%s) was never released", i, f.Section(i).Name)
+		}
+	}
+}
