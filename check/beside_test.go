@@ -1,11 +1,6 @@
 package check
 
-import (
-	"reflect"
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 // TestBeside checks every test object with the work that may run beside
 // the walks (the IBT scan, the prefix runs, the ORC tables) on goroutines
@@ -19,16 +14,7 @@ func TestBeside(t *testing.T) {
 			opts.BesideMin = 1
 			beside, _ := runChecker(t, path, opts)
 			compared++
-			if d := cmp.Diff(string(inLine.Stderr), string(beside.Stderr)); d != "" {
-				t.Errorf("%s, options %d: warnings differ (-in line +beside):\n%s", path, i, d)
-			}
-			if inLine.Status != beside.Status || inLine.Warnings != beside.Warnings {
-				t.Errorf("%s, options %d: status %d, %d warnings in line; %d, %d beside", path, i,
-					inLine.Status, inLine.Warnings, beside.Status, beside.Warnings)
-			}
-			if !reflect.DeepEqual(inLine.Plan, beside.Plan) {
-				t.Errorf("%s, options %d: the plans differ", path, i)
-			}
+			compareResults(t, path, i, inLine, beside, "in line", "beside")
 		}
 	}
 	if compared == 0 {

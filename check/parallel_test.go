@@ -68,17 +68,25 @@ func TestParallelWalks(t *testing.T) {
 			if path == sharedFixture && !redone {
 				t.Errorf("%s, options %d: both walkers reach its shared code, but nothing was walked again", path, i)
 			}
-			if d := cmp.Diff(string(serial.Stderr), string(parallel.Stderr)); d != "" {
-				t.Errorf("%s, options %d: warnings differ (-in order +in parallel):\n%s", path, i, d)
-			}
-			if serial.Status != parallel.Status || serial.Warnings != parallel.Warnings {
-				t.Errorf("%s, options %d: status %d, %d warnings in order; %d, %d in parallel", path, i,
-					serial.Status, serial.Warnings, parallel.Status, parallel.Warnings)
-			}
-			if !reflect.DeepEqual(serial.Plan, parallel.Plan) {
-				t.Errorf("%s, options %d: the plans differ", path, i)
-			}
+			compareResults(t, path, i, serial, parallel, "in order", "in parallel")
 		}
 	}
 	t.Logf("%d objects and options compared; the walks were walked again in order for %d", compared, again)
+}
+
+// compareResults reports where two checks of the object at path with
+// option set i differ (warnings, status and count, plan); aName and bName
+// say how each was made.
+func compareResults(t *testing.T, path string, i int, a, b *Result, aName, bName string) {
+	t.Helper()
+	if d := cmp.Diff(string(a.Stderr), string(b.Stderr)); d != "" {
+		t.Errorf("%s, options %d: warnings differ (-%s +%s):\n%s", path, i, aName, bName, d)
+	}
+	if a.Status != b.Status || a.Warnings != b.Warnings {
+		t.Errorf("%s, options %d: status %d, %d warnings %s; %d, %d %s", path, i,
+			a.Status, a.Warnings, aName, b.Status, b.Warnings, bName)
+	}
+	if !reflect.DeepEqual(a.Plan, b.Plan) {
+		t.Errorf("%s, options %d: the plans differ", path, i)
+	}
 }
