@@ -55,23 +55,39 @@ const sharedFixture = "../testdata/x86/shared.o"
 // goroutines, as a large object's are, and one after another, and wants
 // the same diagnostics, text and plan either way.
 func TestParallelWalks(t *testing.T) {
-	again, compared := 0, 0
+	again := 0
+	compared := checkTwice(t, func(o *Options) { o.ParallelMin = 1 }, func(path string, i int, serial, parallel *Result, redone bool) {
+		if redone {
+			again++
+		}
+		if path == sharedFixture && !redone {
+			t.Errorf("%s, options %d: both walkers reach its shared code, but nothing was walked again", path, i)
+		}
+		compareResults(t, path, i, serial, parallel, "in order", "in parallel")
+	})
+	t.Logf("%d objects and options compared; the walks were walked again in order for %d", compared, again)
+}
+
+// checkTwice checks every walkable test object with each of walkOptions,
+// as it is and as change leaves it, calls compare with the two results
+// (and whether the second's walks were walked again in order), and
+// returns how many pairs it compared. No pair at all fails the test.
+func checkTwice(t *testing.T, change func(*Options), compare func(path string, i int, a, b *Result, redone bool)) int {
+	t.Helper()
+	n := 0
 	for _, path := range walkableObjects() {
 		for i, opts := range walkOptions {
-			serial, _ := runChecker(t, path, opts)
-			opts.ParallelMin = 1
-			parallel, redone := runChecker(t, path, opts)
-			compared++
-			if redone {
-				again++
-			}
-			if path == sharedFixture && !redone {
-				t.Errorf("%s, options %d: both walkers reach its shared code, but nothing was walked again", path, i)
-			}
-			compareResults(t, path, i, serial, parallel, "in order", "in parallel")
+			a, _ := runChecker(t, path, opts)
+			change(&opts)
+			b, redone := runChecker(t, path, opts)
+			compare(path, i, a, b, redone)
+			n++
 		}
 	}
-	t.Logf("%d objects and options compared; the walks were walked again in order for %d", compared, again)
+	if n == 0 {
+		t.Fatal("no test objects to compare")
+	}
+	return n
 }
 
 // compareResults reports where two checks of the object at path with
