@@ -46,11 +46,38 @@ type Section struct {
 	Hdr  Header
 	data []byte // contents; aliases the input until the section is edited
 	own  bool   // data is this editor's own copy
+	// patches are writes over the input's contents not yet copied (see
+	// WriteBytes), in the order they were made.
+	patches []patch
+}
+
+// A patch is bytes written at an offset of a section.
+type patch struct {
+	off uint64
+	b   []byte
 }
 
 // Data returns the section's contents. The caller must not change them:
 // edits go through the File's methods.
-func (s *Section) Data() []byte { return s.data }
+func (s *Section) Data() []byte {
+	if len(s.patches) > 0 {
+		s.copyOut(0)
+	}
+	return s.data
+}
+
+// copyOut makes the section's contents a copy of its own, with room for
+// room more bytes, its patches applied, and returns the bytes it had.
+func (s *Section) copyOut(room int) []byte {
+	old := s.data
+	d := make([]byte, len(s.data), len(s.data)+room)
+	copy(d, s.data)
+	for _, p := range s.patches {
+		copy(d[p.off:], p.b)
+	}
+	s.data, s.own, s.patches = d, true, nil
+	return old
+}
 
 // A File is an object being edited.
 type File struct {
@@ -78,6 +105,10 @@ type File struct {
 	// release, if set, takes input bytes the editor is done with (see
 	// ReleaseInput).
 	release func([]byte)
+	// patchBytes holds the bytes of the sections' patches, one after the
+	// other (a patch keeps the part it was given, which growing the
+	// slice leaves as it was).
+	patchBytes []byte
 }
 
 // A relocRef locates one relocation entry: its section and index.
@@ -276,23 +307,45 @@ func (f *File) own(i int, extra int) []byte {
 		if extra > 0 {
 			room = max(extra, len(s.data)/2)
 		}
-		d := make([]byte, len(s.data), len(s.data)+room)
-		copy(d, s.data)
-		f.done(s)
-		s.data, s.own = d, true
+		wasOwn := s.own
+		old := s.copyOut(room)
+		if !wasOwn && f.release != nil {
+			f.release(old)
+		}
 	}
 	f.changed = true
 	return s.data
 }
 
+// data returns section i's contents for the editor to read: a section
+// with patches is first copied out, so that what is read is what has been
+// written.
+func (f *File) data(i int) []byte {
+	if len(f.secs[i].patches) > 0 {
+		return f.own(i, 0)
+	}
+	return f.secs[i].data
+}
+
 // WriteBytes overwrites len(b) bytes of section i at off, as objtool's
-// elf_write_insn does. It reports false if they do not fit.
+// elf_write_insn does. It reports false if they do not fit. A section
+// still the input's keeps the write as a patch over the input, applied as
+// the section is written out (WriteTo) or first read: objtool's hacks and
+// patches rewrite a few bytes of code here and there, and copying the code
+// for them cost writing vmlinux.o 16 MB.
 func (f *File) WriteBytes(i int, off uint64, b []byte) bool {
 	s := f.secs[i]
 	if off > uint64(len(s.data)) || uint64(len(b)) > uint64(len(s.data))-off {
 		return false
 	}
-	copy(f.own(i, 0)[off:], b)
+	f.changed = true
+	if s.own {
+		copy(s.data[off:], b)
+		return true
+	}
+	n := len(f.patchBytes)
+	f.patchBytes = append(f.patchBytes, b...)
+	s.patches = append(s.patches, patch{off: off, b: f.patchBytes[n:len(f.patchBytes):len(f.patchBytes)]})
 	return true
 }
 

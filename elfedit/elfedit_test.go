@@ -331,3 +331,55 @@ func TestReleaseInput(t *testing.T) {
 		}
 	}
 }
+
+// TestPatchOverlay: writes over a section still the input's are patches
+// over it, written out in place without copying the section, in the order
+// made where they overlap, and read back through Data.
+func TestPatchOverlay(t *testing.T) {
+	text := []byte{0x90, 0xe8, 0, 0, 0, 0, 0xc3}
+	for _, tt := range []struct {
+		name   string
+		writes []patch
+		want   []byte
+		copied bool // the section is copied out to be written
+	}{
+		{name: "none", want: text},
+		{name: "apart, out of order", writes: []patch{{5, []byte{1, 2}}, {0, []byte{3}}, {2, []byte{4, 5}}},
+			want: []byte{3, 0xe8, 4, 5, 0, 1, 2}},
+		{name: "touching", writes: []patch{{0, []byte{1, 2}}, {2, []byte{3}}}, want: []byte{1, 2, 3, 0, 0, 0, 0xc3}},
+		{name: "overlapping, later wins", writes: []patch{{1, []byte{1, 1, 1}}, {2, []byte{2}}, {0, []byte{3, 3}}},
+			want: []byte{3, 3, 2, 1, 0, 0, 0xc3}, copied: true},
+		{name: "same place twice", writes: []patch{{1, []byte{7}}, {1, []byte{8}}},
+			want: []byte{0x90, 8, 0, 0, 0, 0, 0xc3}, copied: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := open(t, testObject())
+			for _, w := range tt.writes {
+				if !f.WriteBytes(1, w.off, w.b) {
+					t.Fatalf("WriteBytes(%d, % x) refused", w.off, w.b)
+				}
+			}
+			out, err := f.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.Section(1).own; got != tt.copied {
+				t.Errorf("copied out to be written: %v, want %v", got, tt.copied)
+			}
+			ef, err := elf.NewFile(bytes.NewReader(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ef.Sections[1].Data()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, tt.want) {
+				t.Errorf(".text written % x, want % x", got, tt.want)
+			}
+			if d := f.Section(1).Data(); !bytes.Equal(d, tt.want) {
+				t.Errorf(".text read back % x, want % x", d, tt.want)
+			}
+		})
+	}
+}

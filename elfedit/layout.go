@@ -3,9 +3,11 @@ package elfedit
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"debug/elf"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // maxAlign bounds a section's alignment: 1 GiB.
@@ -53,7 +55,7 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 	for _, s := range f.secs[1:] {
 		cw.pad(s.Hdr.Offset)
 		if s.Hdr.Type != elf.SHT_NOBITS {
-			cw.Write(s.data)
+			f.writeContents(cw, s)
 			f.done(s)
 		}
 	}
@@ -67,6 +69,42 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 		cw.err = bw.Flush()
 	}
 	return cw.n, cw.err
+}
+
+// writeContents writes section s's contents: its patches, if any, over
+// the input's bytes as they go by, unless two of them overlap, when the
+// section is copied out first to apply them in the order made.
+func (f *File) writeContents(cw *countWriter, s *Section) {
+	ps := sortedPatches(s.patches)
+	if ps == nil && len(s.patches) > 0 {
+		old := s.copyOut(0)
+		if f.release != nil {
+			f.release(old)
+		}
+	}
+	pos := uint64(0)
+	for _, p := range ps {
+		cw.Write(s.data[pos:p.off])
+		cw.Write(p.b)
+		pos = p.off + uint64(len(p.b))
+	}
+	cw.Write(s.data[pos:])
+}
+
+// sortedPatches returns the patches by offset, nil if there are none or
+// two of them overlap.
+func sortedPatches(patches []patch) []patch {
+	if len(patches) == 0 {
+		return nil
+	}
+	ps := slices.Clone(patches)
+	slices.SortFunc(ps, func(a, b patch) int { return cmp.Compare(a.off, b.off) })
+	for i := 1; i < len(ps); i++ {
+		if ps[i-1].off+uint64(len(ps[i-1].b)) > ps[i].off {
+			return nil
+		}
+	}
+	return ps
 }
 
 // Bytes returns the laid-out file (see WriteTo).

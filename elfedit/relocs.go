@@ -44,7 +44,7 @@ func (f *File) SetRelocType(rsec, idx int, typ uint32) {
 		return
 	}
 	off := uint64(idx)*size + 8
-	d := f.secs[rsec].data
+	d := f.data(rsec)
 	if off+8 > uint64(len(d)) {
 		return
 	}
@@ -89,7 +89,7 @@ func (f *File) eachReloc(fn func(sec int, idx int32, sym uint32)) {
 		if !ok {
 			continue
 		}
-		d := f.secs[i].data
+		d := f.data(i)
 		for j := uint64(0); j+size <= uint64(len(d)); j += size {
 			fn(i, int32(j/size), uint32(f.order.Uint64(d[j+8:])>>32))
 		}
@@ -117,7 +117,7 @@ func (f *File) moveRefs(from, to uint32) {
 	for _, r := range list {
 		size, _ := f.isReloc(int(r.sec))
 		off := uint64(r.idx)*size + 8
-		info := f.order.Uint64(f.secs[r.sec].data[off:])
+		info := f.order.Uint64(f.data(int(r.sec))[off:])
 		var b [8]byte
 		f.order.PutUint64(b[:], uint64(to)<<32|info&0xffffffff)
 		f.WriteBytes(int(r.sec), off, b[:])

@@ -40,12 +40,12 @@ func (f *File) FirstGlobal() uint32 {
 
 // Symbol returns entry i of the symbol table.
 func (f *File) Symbol(i uint32) Symbol {
-	b := f.secs[f.symtab].data[uint64(i)*symSize:]
+	b := f.data(f.symtab)[uint64(i)*symSize:]
 	o := f.order
 	s := Symbol{Name: o.Uint32(b), Info: b[4], Other: b[5], Shndx: uint32(o.Uint16(b[6:])),
 		Value: o.Uint64(b[8:]), Size: o.Uint64(b[16:])}
 	if s.Shndx == uint32(elf.SHN_XINDEX) && f.shndx != 0 {
-		if x := f.secs[f.shndx].data; uint64(i)*4+4 <= uint64(len(x)) {
+		if x := f.data(f.shndx); uint64(i)*4+4 <= uint64(len(x)) {
 			s.Shndx = o.Uint32(x[uint64(i)*4:])
 		}
 	}
@@ -167,5 +167,5 @@ func (f *File) track(from, to uint32) {
 
 // SymbolName returns a symbol's name from the symbol table's strings.
 func (f *File) SymbolName(s Symbol) string {
-	return cstring(f.secs[f.StringTable()].data, s.Name)
+	return cstring(f.data(f.StringTable()), s.Name)
 }
