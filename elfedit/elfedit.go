@@ -256,6 +256,9 @@ func (f *File) findTables() {
 	}
 }
 
+// SymbolTable is the index of the symbol table, 0 if the object has none.
+func (f *File) SymbolTable() int { return f.symtab }
+
 // NumSections is the number of sections, the null section included.
 func (f *File) NumSections() int { return len(f.secs) }
 
