@@ -256,9 +256,6 @@ func (f *File) findTables() {
 	}
 }
 
-// SymbolTable is the index of the symbol table, 0 if the object has none.
-func (f *File) SymbolTable() int { return f.symtab }
-
 // NumSections is the number of sections, the null section included.
 func (f *File) NumSections() int { return len(f.secs) }
 
@@ -291,6 +288,15 @@ func (f *File) ByteOrder() binary.ByteOrder { return f.order }
 // in memory, 51 MB, beside the copies of what the edit changed.
 func (f *File) ReleaseInput(release func([]byte)) { f.release = release }
 
+// copyOut is s.copyOut, after which the input bytes s had, if they were
+// the input's, go to release.
+func (f *File) copyOut(s *Section, room int) {
+	input := !s.own
+	if old := s.copyOut(room); input && f.release != nil {
+		f.release(old)
+	}
+}
+
 // done tells release that section s's input bytes are read for now, if
 // they are the input's.
 func (f *File) done(s *Section) {
@@ -310,11 +316,7 @@ func (f *File) own(i int, extra int) []byte {
 		if extra > 0 {
 			room = max(extra, len(s.data)/2)
 		}
-		wasOwn := s.own
-		old := s.copyOut(room)
-		if !wasOwn && f.release != nil {
-			f.release(old)
-		}
+		f.copyOut(s, room)
 	}
 	f.changed = true
 	return s.data
@@ -389,8 +391,14 @@ func (f *File) AddSection(name string, entsize uint64, n int) int {
 }
 
 // AddRelaSection adds the SHT_RELA section of n entries for section base,
-// named ".rela" and base's name: objtool's elf_create_rela_section.
-func (f *File) AddRelaSection(base int, n int) int {
+// named ".rela" and base's name: objtool's elf_create_rela_section. An
+// object with no symbol table is an error: objtool takes one for granted
+// (it follows a null .symtab there), and relocations naming table 0 would
+// make a file that does not read back.
+func (f *File) AddRelaSection(base int, n int) (int, error) {
+	if f.symtab == 0 {
+		return 0, fmt.Errorf("no symbol table for the relocations of %s", f.secs[base].Name)
+	}
 	i := f.AddSection(".rela"+f.secs[base].Name, relaSize, n)
 	h := &f.secs[i].Hdr
 	h.Type = elf.SHT_RELA
@@ -398,7 +406,7 @@ func (f *File) AddRelaSection(base int, n int) int {
 	h.Link = uint32(f.symtab)
 	h.Info = uint32(base)
 	h.Flags = elf.SHF_INFO_LINK
-	return i
+	return i, nil
 }
 
 // SetFlags sets section i's flags.

@@ -193,7 +193,10 @@ func TestAddLocalSymbol(t *testing.T) {
 func TestAddSections(t *testing.T) {
 	f := open(t, testObject())
 	sec := f.AddSection(".retpoline_sites", 4, 2)
-	rsec := f.AddRelaSection(sec, 2)
+	rsec, err := f.AddRelaSection(sec, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if sec != 8 || rsec != 9 {
 		t.Fatalf("sections %d, %d; want 8, 9", sec, rsec)
 	}

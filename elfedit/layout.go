@@ -77,10 +77,7 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 func (f *File) writeContents(cw *countWriter, s *Section) {
 	ps := sortedPatches(s.patches)
 	if ps == nil && len(s.patches) > 0 {
-		old := s.copyOut(0)
-		if f.release != nil {
-			f.release(old)
-		}
+		f.copyOut(s, 0)
 	}
 	pos := uint64(0)
 	for _, p := range ps {

@@ -93,11 +93,11 @@ func (wr *writer) step(st *check.Step) error {
 		l = siteList
 	}
 	es := l.entsize(wr.a)
-	if err := wr.canRelocate(st.Section); err != nil {
+	sec := wr.f.AddSection(st.Section, es, st.Entries)
+	rsec, err := wr.f.AddRelaSection(sec, st.Entries*l.relocs)
+	if err != nil {
 		return err
 	}
-	sec := wr.f.AddSection(st.Section, es, st.Entries)
-	rsec := wr.f.AddRelaSection(sec, st.Entries*l.relocs)
 	if l.flags != 0 {
 		wr.f.SetFlags(sec, elf.SHF_ALLOC|l.flags)
 	}
@@ -151,26 +151,15 @@ func (wr *writer) fillStaticCalls(_, rsec int, st *check.Step) {
 // orcSize is the size of struct orc_entry.
 const orcSize = 6
 
-// canRelocate reports an error if the object has no symbol table for the
-// relocations of the section named sec to name. objtool takes it for
-// granted (elf_create_rela_section follows a null .symtab), and the file
-// written without it would have relocations that name no table.
-func (wr *writer) canRelocate(sec string) error {
-	if wr.f.SymbolTable() == 0 {
-		return fmt.Errorf("no symbol table for the relocations of %s", sec)
-	}
-	return nil
-}
-
 // orc adds .orc_unwind, then .orc_unwind_ip and its relocations.
 func (wr *writer) orc(st *check.Step) error {
-	if err := wr.canRelocate(".orc_unwind_ip"); err != nil {
-		return err
-	}
 	n := len(st.ORC)
 	sec := wr.f.AddSection(".orc_unwind", orcSize, n)
 	ip := wr.f.AddSection(".orc_unwind_ip", 4, n)
-	rsec := wr.f.AddRelaSection(ip, n)
+	rsec, err := wr.f.AddRelaSection(ip, n)
+	if err != nil {
+		return err
+	}
 	o := wr.f.ByteOrder()
 	buf := make([]byte, orcSize*n)
 	for i, e := range st.ORC {
