@@ -14,11 +14,7 @@ const besideMin = 1 << 15
 // the same: such work reads only what the walks do not write.
 func (c *checker) beside(f func()) chan struct{} {
 	done := make(chan struct{})
-	least := besideMin
-	if c.opts.BesideMin != 0 {
-		least = c.opts.BesideMin
-	}
-	if c.prog.NumInsns() < least {
+	if c.prog.NumInsns() < orDefault(c.opts.BesideMin, besideMin) {
 		f()
 		close(done)
 		return done
@@ -28,4 +24,13 @@ func (c *checker) beside(f func()) chan struct{} {
 		f()
 	}()
 	return done
+}
+
+// orDefault is a size threshold the tests may set (an Options field, v)
+// or, when they leave it 0, the one runs use (def).
+func orDefault(v, def int) int {
+	if v != 0 {
+		return v
+	}
+	return def
 }

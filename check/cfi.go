@@ -2,6 +2,7 @@ package check
 
 import (
 	"math/bits"
+	"unsafe"
 
 	"github.com/objcheck/objcheck/arch"
 	"github.com/objcheck/objcheck/cfg"
@@ -166,7 +167,7 @@ func (p *cfiPool) intern(c *cfiState) cfiID {
 }
 
 // recentStride is how many slots of cfiPool.recent one 4 KiB page holds.
-const recentStride = 4096 / 16
+const recentStride = 4096 / unsafe.Sizeof(recentCFI{})
 
 // newRecent returns empty slots for cfiPool.recent, each page of them
 // written before any is read. The runtime may hand out fresh pages without
@@ -177,7 +178,7 @@ const recentStride = 4096 / 16
 // write first takes one fault, for a zeroed page of the process's own.
 func newRecent() *[cfiRecentSlots]recentCFI {
 	r := new([cfiRecentSlots]recentCFI)
-	for i := 0; i < len(r); i += recentStride {
+	for i := 0; i < len(r); i += int(recentStride) {
 		r[i] = recentCFI{}
 	}
 	return r

@@ -49,9 +49,9 @@ type pendingIBT struct {
 
 // startIBT starts the scan for validateIBT, with --ibt (nil without), so
 // that, in a large object, it runs while the functions are walked
-// (vmlinux.o: 76-92 ms off the run). That is safe because the scan reads only what the walks
-// never write (instructions' kinds, flags and relocations, symbols'
-// marks) and writes only its own result; what the walks do write (stack
+// (vmlinux.o: 76-92 ms off the run). That is safe because the scan reads
+// only what the walks never write (instructions' kinds, flags and
+// relocations, symbols' marks) and writes only its own result; what the walks do write (stack
 // states, the warned marks of symbols) is read when the findings are
 // reported, at validateIBT's turn, as before. The first thing after the
 // walks that writes the graph (validateReachable) waits for the scan.

@@ -154,11 +154,7 @@ func (cur *orcCursor) emit(r *orcResult, s Site, e ORC) {
 // that goes on past it, so that each group is in one half; 0 for a
 // section taken whole.
 func (c *checker) orcSplit(insns []cfg.Insn) int {
-	least := orcSplitMin
-	if c.opts.ORCSplitMin != 0 {
-		least = c.opts.ORCSplitMin
-	}
-	if len(insns) < max(least, 2) {
+	if len(insns) < max(orDefault(c.opts.ORCSplitMin, orcSplitMin), 2) {
 		return 0
 	}
 	for m := len(insns) / 2; m < len(insns); m++ {

@@ -154,11 +154,7 @@ func (c *checker) walkTasksInOrder(tasks []walkTask) int {
 // time (a trace follows them in order, and --stats counts objtool's hash
 // lookups in order).
 func (c *checker) parallelWalks() bool {
-	least := parallelMin
-	if c.opts.ParallelMin != 0 {
-		least = c.opts.ParallelMin
-	}
-	return c.prog.NumInsns() >= least && c.opts.Tracer == nil && !c.opts.Stats
+	return c.prog.NumInsns() >= orDefault(c.opts.ParallelMin, parallelMin) && c.opts.Tracer == nil && !c.opts.Stats
 }
 
 // walkInParallel is validateFunctions(nil) on two goroutines: the first
